@@ -1,0 +1,1 @@
+"""Resolve: professional disagreements about a child, carried through a partnership's procedure."""

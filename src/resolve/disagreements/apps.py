@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DisagreementsConfig(AppConfig):
+    name = "resolve.disagreements"
+    label = "disagreements"

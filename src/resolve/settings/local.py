@@ -1,0 +1,11 @@
+"""Settings for one person running Resolve on their own machine (the README's first command)."""
+
+import os
+
+from .base import *  # noqa: F403
+
+DEBUG = os.environ.get("RESOLVE_DEBUG", "1") == "1"
+# A local, non-secret key: this settings module is never used in production.
+SECRET_KEY = os.environ.get("SECRET_KEY", "local-development-only-not-secret")  # noqa: S105
+ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
