@@ -14,6 +14,10 @@ Timescales come in five forms (``rule``):
 - ``words``: a timescale the procedure gives only in words ("straight away", "without delay").
   It is shown as written and no date is computed, because the procedure gives no measure.
 
+A stage is due to be complete by the earliest of its timescales that are not marked ``step``
+(Pan-Lancashire: 5 working days for the stage, 15 at most in all: the earlier wins). A ``step`` is
+a deadline for something within the stage, such as a referral that must come before a meeting.
+
 A timescale is measured ``from`` one of:
 
 - ``stage_start``: when this stage began;
@@ -117,6 +121,11 @@ class Timescale(_Model):
     from_: str = Field("stage_start", alias="from")
     applies: Applies = "always"
     flag: Slug | None = Field(None, description="applies only when the disagreement carries this flag")
+    step: bool = Field(
+        False,
+        description="a step within the stage (Enfield's referral to the Head of Service) rather than "
+        "a deadline for completing the stage",
+    )
     source: Text
 
     @model_validator(mode="after")

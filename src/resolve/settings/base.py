@@ -19,6 +19,8 @@ INSTALLED_APPS = [
     "resolve.procedures",
     "resolve.partnerships",
     "resolve.disagreements",
+    "resolve.audit",
+    "resolve.access",
     "resolve.web",
 ]
 

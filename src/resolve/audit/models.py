@@ -1,0 +1,52 @@
+"""The append-only event log: every disagreement's timeline, and the audit trail."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from resolve.core.models import AppendOnlyQuerySet
+
+
+class Verb(models.TextChoices):
+    """The fixed vocabulary of what can happen. Nothing writes an event with any other verb."""
+
+    PROCEDURE_ADOPTED = "procedure_adopted", "Procedure adopted"
+    RAISED = "raised", "Disagreement raised"
+    STAGE_STARTED = "stage_started", "Stage started"
+    DEADLINE_SET = "deadline_set", "Deadline set"
+    PARTICIPANT_ADDED = "participant_added", "Person added"
+    DISCUSSION_RECORDED = "discussion_recorded", "Discussion recorded"
+    RECORD_ADDED = "record_added", "Record added"
+    RECORD_CORRECTED = "record_corrected", "Record corrected"
+    OUTCOME_PROPOSED = "outcome_proposed", "Written outcome proposed"
+    OUTCOME_CONFIRMED = "outcome_confirmed", "Written outcome confirmed"
+    ACTION_ADDED = "action_added", "Action agreed"
+    ACTION_COMPLETED = "action_completed", "Action completed"
+    ESCALATED = "escalated", "Escalated"
+    RESOLVED = "resolved", "Resolved"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    FEEDBACK_GIVEN = "feedback_given", "Feedback given to the person who raised it"
+    REVIEWER_APPOINTED = "reviewer_appointed", "Independent reviewer named"
+    REVIEWER_DECIDED = "reviewer_decided", "Independent reviewer's decision recorded"
+    NOTICE_DUE = "notice_due", "Notification due"
+
+
+class Event(models.Model):
+    at = models.DateTimeField(db_index=True)
+    verb = models.CharField(max_length=40, choices=Verb.choices)
+    partnership = models.ForeignKey("partnerships.Partnership", on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        "partnerships.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    disagreement = models.ForeignKey(
+        "disagreements.Disagreement", on_delete=models.PROTECT, null=True, blank=True, related_name="events"
+    )
+    data = models.JSONField(default=dict, blank=True, help_text="identifiers and facts; no free text about the child")
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_verb_display()}"

@@ -1,0 +1,279 @@
+"""A disagreement about a child, its stage runs, deadlines, records, outcomes and actions.
+
+Nothing here changes state by itself: every change goes through ``services``. Records are
+append-only; a correction is a new record that points at the one it corrects.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from resolve.core.models import AppendOnlyQuerySet, UUIDModel
+
+
+class Child(UUIDModel):
+    """The child a disagreement is about: a pseudonymous reference first; name and birth date optional."""
+
+    partnership = models.ForeignKey("partnerships.Partnership", on_delete=models.PROTECT, related_name="children")
+    reference = models.CharField(
+        max_length=60, help_text="the reference agencies use for the child, e.g. a case number; not a name"
+    )
+    name = models.CharField(max_length=200, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "reference"], name="child_reference_unique")
+        ]
+        verbose_name_plural = "children"
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class Disagreement(UUIDModel):
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        RESOLVED = "resolved", "Resolved"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    class ConferenceKind(models.TextChoices):
+        NONE = "", "Not a conference"
+        INITIAL = "initial", "Initial child protection conference"
+        REVIEW = "review", "Review child protection conference"
+
+    partnership = models.ForeignKey("partnerships.Partnership", on_delete=models.PROTECT, related_name="disagreements")
+    procedure_version = models.ForeignKey(
+        "procedures.ProcedureVersion", on_delete=models.PROTECT, related_name="disagreements"
+    )
+    pathway = models.SlugField(max_length=80)
+    category = models.SlugField(max_length=80, blank=True)
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="disagreements")
+    raised_by = models.ForeignKey("partnerships.Person", on_delete=models.PROTECT, related_name="raised")
+    raising_agency = models.ForeignKey("partnerships.Agency", on_delete=models.PROTECT, related_name="raised")
+    other_agencies = models.ManyToManyField("partnerships.Agency", related_name="disputed")
+
+    expected = models.TextField(help_text="what is expected of the other agency")
+    why = models.TextField(help_text="why the safeguarding arrangements are not being applied")
+    what_needed = models.TextField(help_text="what needs to be done")
+    evidence = models.TextField(blank=True)
+
+    significant_harm = models.BooleanField(default=False)
+    urgent = models.BooleanField(default=False)
+    urgent_reason = models.TextField(blank=True)
+    child_protection = models.BooleanField(default=False)
+    flags = models.JSONField(default=list, blank=True, help_text="procedure flags that apply")
+    conference_kind = models.CharField(max_length=10, choices=ConferenceKind.choices, blank=True)
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True)
+    raised_at = models.DateTimeField()
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        "partnerships.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    closing_reason = models.TextField(blank=True)
+    reviewer = models.ForeignKey(
+        "partnerships.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="reviewing",
+        help_text="the independent reviewer named for the stage that needs one",
+    )
+
+    class Meta:
+        ordering = ["-raised_at"]
+        indexes = [models.Index(fields=["partnership", "status"])]
+
+    def __str__(self) -> str:
+        return f"Disagreement {str(self.id)[:8]} ({self.get_status_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+
+class StageRun(UUIDModel):
+    """One stage of the pathway as this disagreement went through it."""
+
+    class Entry(models.TextChoices):
+        RAISED = "raised", "Raised at this stage"
+        URGENT = "urgent", "Urgent: started at this stage"
+        ESCALATED = "escalated", "Escalated from the stage before"
+
+    class Outcome(models.TextChoices):
+        RESOLVED = "resolved", "Resolved"
+        ESCALATED = "escalated", "Escalated"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    disagreement = models.ForeignKey(Disagreement, on_delete=models.PROTECT, related_name="stage_runs")
+    stage = models.SlugField(max_length=80)
+    name = models.CharField(max_length=300)
+    position = models.PositiveSmallIntegerField(help_text="the stage's place in the pathway, from 0")
+    entry = models.CharField(max_length=10, choices=Entry.choices)
+    started_at = models.DateTimeField()
+    started_by = models.ForeignKey("partnerships.Person", on_delete=models.PROTECT, related_name="+")
+    ended_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
+    outcome_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["disagreement", "stage"], name="stage_run_once_per_stage"),
+            models.UniqueConstraint(
+                fields=["disagreement"], condition=models.Q(ended_at__isnull=True), name="one_open_stage_run"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StageDeadline(models.Model):
+    """A due time, stored with the rule that produced it; never recomputed silently on read."""
+
+    stage_run = models.ForeignKey(StageRun, on_delete=models.PROTECT, related_name="deadlines")
+    timescale = models.SlugField(max_length=80)
+    what = models.CharField(max_length=300)
+    due = models.DateTimeField(null=True, blank=True, db_index=True)
+    rule = models.TextField()
+    source = models.TextField()
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["due", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.what}: {self.due}"
+
+
+class Participant(models.Model):
+    class Capacity(models.TextChoices):
+        RAISER = "raiser", "Raised the disagreement"
+        HANDLER = "handler", "Handles a stage"
+        COUNTERPART = "counterpart", "Counterpart in another agency"
+        REVIEWER = "reviewer", "Independent reviewer"
+        ATTENDEE = "attendee", "Attended a meeting"
+
+    disagreement = models.ForeignKey(Disagreement, on_delete=models.PROTECT, related_name="participants")
+    person = models.ForeignKey("partnerships.Person", on_delete=models.PROTECT, related_name="participations")
+    capacity = models.CharField(max_length=12, choices=Capacity.choices)
+    stage_run = models.ForeignKey(StageRun, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    added_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["disagreement", "person", "capacity"], name="participant_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person.name} ({self.get_capacity_display()})"
+
+
+class RecordEntry(UUIDModel):
+    """A record kept at a stage: a discussion, a meeting record, a decision... Append-only."""
+
+    class Kind(models.TextChoices):
+        DISCUSSION_NOTE = "discussion_note", "Discussion"
+        MEETING_RECORD = "meeting_record", "Multi-agency meeting record"
+        REVIEWER_DECISION = "reviewer_decision", "Independent reviewer's decision"
+        EXECUTIVE_SUMMARY = "executive_summary", "Executive summary"
+        CONFERENCE_RECORD = "conference_record", "Conference record"
+        WRITTEN_REQUEST = "written_request", "Written request"
+        FORM = "form", "Pro-forma"
+        FEEDBACK = "feedback", "Feedback to the person who raised it"
+
+    disagreement = models.ForeignKey(Disagreement, on_delete=models.PROTECT, related_name="records")
+    stage_run = models.ForeignKey(StageRun, on_delete=models.PROTECT, related_name="records")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    author = models.ForeignKey("partnerships.Person", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    occurred_at = models.DateTimeField(help_text="when the discussion or meeting took place")
+    data = models.JSONField()
+    corrects = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections"
+    )
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name_plural = "record entries"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.occurred_at:%Y-%m-%d})"
+
+
+class WrittenOutcome(UUIDModel):
+    """A written statement of the outcome, which every party agency must confirm."""
+
+    disagreement = models.ForeignKey(Disagreement, on_delete=models.PROTECT, related_name="outcomes")
+    stage_run = models.ForeignKey(StageRun, on_delete=models.PROTECT, related_name="outcomes")
+    text = models.TextField()
+    proposed_by = models.ForeignKey("partnerships.Person", on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField()
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["proposed_at"]
+
+    def __str__(self) -> str:
+        return f"Outcome proposed {self.proposed_at:%Y-%m-%d %H:%M}"
+
+
+class Confirmation(models.Model):
+    outcome = models.ForeignKey(WrittenOutcome, on_delete=models.PROTECT, related_name="confirmations")
+    agency = models.ForeignKey("partnerships.Agency", on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey("partnerships.Person", on_delete=models.PROTECT, related_name="+")
+    confirmed_at = models.DateTimeField()
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["outcome", "agency"], name="one_confirmation_per_agency")]
+
+    def __str__(self) -> str:
+        return f"Confirmed for {self.agency.name}"
+
+
+class Action(UUIDModel):
+    disagreement = models.ForeignKey(Disagreement, on_delete=models.PROTECT, related_name="actions")
+    stage_run = models.ForeignKey(StageRun, on_delete=models.PROTECT, related_name="actions")
+    description = models.TextField()
+    owner = models.ForeignKey(
+        "partnerships.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="actions"
+    )
+    due_on = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey("partnerships.Person", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    completed_at = models.DateTimeField(null=True, blank=True)
+    completed_by = models.ForeignKey(
+        "partnerships.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    completion_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.description[:60]
+
+
+class Notice(models.Model):
+    """A notification the procedure requires, due now; the notifications service sends it."""
+
+    disagreement = models.ForeignKey(Disagreement, on_delete=models.PROTECT, related_name="notices")
+    stage_run = models.ForeignKey(StageRun, on_delete=models.PROTECT, null=True, blank=True, related_name="notices")
+    to = models.CharField(max_length=80, help_text="a procedure role slug, or line_managers, handlers, raiser, parties")
+    recipients = models.ManyToManyField("partnerships.Person", blank=True, related_name="notices")
+    what = models.TextField()
+    timing = models.CharField(max_length=200, blank=True)
+    form = models.CharField(max_length=300, blank=True)
+    source = models.TextField()
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"To {self.to}: {self.what[:50]}"

@@ -1,0 +1,100 @@
+"""Reading disagreements. Every selector takes the person asking and shows only what they may see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from resolve.access.policy import disagreements_visible_to
+from resolve.core.errors import NotFound
+from resolve.disagreements import rules
+from resolve.disagreements.models import Disagreement, StageDeadline, StageRun
+from resolve.partnerships.models import Agency, Person
+from resolve.partnerships.selectors import Counterpart, calendar_for, counterparts_in
+
+
+def disagreement_get(*, person: Person, pk: object) -> Disagreement:
+    """One disagreement the person may see; one they may not see is reported as not found."""
+    try:
+        return disagreements_visible_to(person).select_related(
+            "procedure_version", "child", "raising_agency", "raised_by"
+        ).get(pk=pk)
+    except (Disagreement.DoesNotExist, ValueError):
+        raise NotFound("There is no such disagreement, or you do not have access to it.") from None
+
+
+def disagreement_list_for(*, person: Person, status: str | None = Disagreement.Status.OPEN) -> QuerySet[Disagreement]:
+    qs = disagreements_visible_to(person).select_related("child", "raising_agency", "raised_by")
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-raised_at")
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    disagreement: Disagreement
+    stage: StageRun
+    deadline: StageDeadline | None
+
+
+@dataclass(frozen=True)
+class WorkList:
+    """What is open for a person, and which of its current deadlines are overdue or due soon."""
+
+    open: list[WorkItem]
+    overdue: list[WorkItem]
+    due: list[WorkItem]
+
+
+def work_for(*, person: Person, now: datetime | None = None) -> WorkList:
+    """Open disagreements the person can see; ``due`` means due by the end of the next working day."""
+    now = now or timezone.now()
+    horizon = calendar_for(person.partnership).next_working_day(now)
+    disagreements = list(disagreement_list_for(person=person))
+    runs = {
+        r.disagreement_id: r
+        for r in StageRun.objects.filter(disagreement__in=disagreements, ended_at__isnull=True)
+    }
+    deadlines: dict[object, list[StageDeadline]] = {}
+    for d in StageDeadline.objects.filter(stage_run__in=runs.values(), due__isnull=False).order_by("due"):
+        deadlines.setdefault(d.stage_run_id, []).append(d)
+    open_items, overdue, due = [], [], []
+    for disagreement in disagreements:
+        run = runs[disagreement.pk]
+        dated = deadlines.get(run.pk, [])
+        open_items.append(WorkItem(disagreement, run, dated[0] if dated else None))
+        for deadline in dated:
+            item = WorkItem(disagreement, run, deadline)
+            if deadline.due is not None and deadline.due < now:
+                overdue.append(item)
+            elif deadline.due is not None and deadline.due <= horizon:
+                due.append(item)
+    return WorkList(open=open_items, overdue=overdue, due=due)
+
+
+def counterparts_for(*, disagreement: Disagreement, person: Person, upcoming: bool = False) -> list[Counterpart]:
+    """Who the person should talk to in each other agency, at the level the stage is handled at.
+
+    ``upcoming`` looks at the next stage instead, for someone about to escalate. The role title
+    comes from the procedure's seniority matrix for the agency's column, where it has one.
+    """
+    disagreement = disagreement_get(person=person, pk=disagreement.pk)
+    pathway = rules.pathway_of(disagreement)
+    run = disagreement.stage_runs.order_by("-position").first()
+    assert run is not None  # every disagreement starts with a stage run
+    position = run.position + (1 if upcoming else 0)
+    if position >= len(pathway.stages):
+        return []
+    level = pathway.stages[position].handlers.level
+    if level is None:
+        return []
+    parties = rules.party_agency_ids(disagreement)
+    matrix = rules.procedure_of(disagreement).seniority
+    result = []
+    for agency in Agency.objects.filter(pk__in=parties).exclude(pk=person.agency_id).order_by("name"):
+        title = matrix.title(agency.matrix_agency, level) if matrix and agency.matrix_agency else None
+        result.append(counterparts_in(agency=agency, level=level, role_title=title))
+    return result

@@ -1,0 +1,107 @@
+"""Partnerships, their agencies and people, line management and seniority, and calendars."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from resolve.calendar import NATIONS
+from resolve.core.models import UUIDModel
+
+
+class Partnership(UUIDModel):
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=200)
+    nation = models.CharField(
+        max_length=3, choices=sorted(NATIONS.items()), default="ENG",
+        help_text="whose bank holidays the working-day calendar uses",
+    )
+    procedure = models.ForeignKey(
+        "procedures.ProcedureVersion", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", help_text="the procedure version new disagreements start on",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CalendarDay(models.Model):
+    """A partnership's own change to the working-day calendar: a closure or an extra working day."""
+
+    class Kind(models.TextChoices):
+        CLOSURE = "closure", "Closure day (not a working day)"
+        WORKING = "working", "Extra working day"
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="calendar_days")
+    date = models.DateField()
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["partnership", "date"], name="calendar_day_unique")]
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date}: {self.get_kind_display()}"
+
+
+class Agency(UUIDModel):
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="agencies")
+    name = models.CharField(max_length=200)
+    matrix_agency = models.SlugField(
+        max_length=80, blank=True,
+        help_text="the column of the procedure's seniority matrix this agency is (e.g. met-police)",
+    )
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        verbose_name_plural = "agencies"
+        constraints = [models.UniqueConstraint(fields=["partnership", "name"], name="agency_name_unique")]
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Person(UUIDModel):
+    """A professional in one of the partnership's agencies, or in the partnership's own team."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="people")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="people", null=True, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="person"
+    )
+    name = models.CharField(max_length=200)
+    job_title = models.CharField(max_length=200)
+    email = models.EmailField()
+    phone = models.CharField(max_length=40, blank=True)
+    level = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="seniority level in the procedure's matrix (1 = practitioner)"
+    )
+    line_manager = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="reports"
+    )
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "people"
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.job_title}"
+
+
+class RoleAssignment(models.Model):
+    """A person holding a role the procedure names (business unit, chair, independent reviewer...)."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="role_assignments")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="role_assignments")
+    role = models.SlugField(max_length=80)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "role"], name="role_assignment_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.person.name}: {self.role}"

@@ -1,0 +1,52 @@
+"""Reading a partnership's people, line management, seniority and calendar."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from resolve.calendar import WorkingCalendar
+from resolve.partnerships.models import Agency, CalendarDay, Partnership, Person
+
+
+def calendar_for(partnership: Partnership) -> WorkingCalendar:
+    """The partnership's working-day calendar: its nation's bank holidays and its own days."""
+    days = list(CalendarDay.objects.filter(partnership=partnership).values_list("date", "kind"))
+    return WorkingCalendar(
+        nation=partnership.nation,
+        closures=frozenset(d for d, k in days if k == CalendarDay.Kind.CLOSURE),
+        extra_working_days=frozenset(d for d, k in days if k == CalendarDay.Kind.WORKING),
+    )
+
+
+def managers_of(person: Person) -> list[Person]:
+    """The person's line manager, their line manager, and so on up the chain (cycles stopped)."""
+    chain: list[Person] = []
+    seen = {person.pk}
+    current = person.line_manager
+    while current is not None and current.pk not in seen:
+        chain.append(current)
+        seen.add(current.pk)
+        current = current.line_manager
+    return chain
+
+
+@dataclass(frozen=True)
+class Counterpart:
+    """Who to talk to at a level in another agency, with what the seniority matrix calls them."""
+
+    agency: Agency
+    level: int
+    role_title: str | None
+    people: list[Person]
+
+
+def counterparts_in(*, agency: Agency, level: int, role_title: str | None = None) -> Counterpart:
+    """The agency's active people at ``level``; if none, the nearest level above that has someone."""
+    people = list(Person.objects.filter(agency=agency, is_active=True, level__gte=level).order_by("level", "name"))
+    nearest = people[0].level if people else level
+    return Counterpart(
+        agency=agency,
+        level=nearest or level,
+        role_title=role_title,
+        people=[p for p in people if p.level == nearest],
+    )

@@ -1,0 +1,152 @@
+"""Deadlines from a procedure and a calendar: the one place a timescale becomes a due time.
+
+Both the ``resolve timeline`` command and the disagreement lifecycle compute due times here, so
+that what an administrator checks is what a live disagreement gets. Every due time comes with
+the words of the rule that produced it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from resolve.calendar import WorkingCalendar
+from resolve.procedures.schema import Pathway, Procedure, Stage, Timescale
+
+#: Resolve's own rule for procedures that state none (DESIGN.md: "a significant-harm one is due
+#: the same working day"); shown as Resolve's, never as the partnership's.
+RESOLVE_SIGNIFICANT_HARM = Timescale.model_validate(
+    {
+        "slug": "significant-harm",
+        "what": "Concerns escalated (significant harm)",
+        "rule": "same_working_day",
+        "from": "disagreement_start",
+        "applies": "significant_harm",
+        "source": "Resolve's rule for every procedure: a significant-harm disagreement is due the same working day",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Circumstances:
+    """What is true of the disagreement that a timescale may turn on."""
+
+    significant_harm: bool = False
+    urgent: bool = False
+    child_protection: bool = False
+    flags: frozenset[str] = field(default_factory=frozenset)
+
+    def allows(self, timescale: Timescale) -> bool:
+        if timescale.flag and timescale.flag not in self.flags:
+            return False
+        return timescale.applies == "always" or bool(getattr(self, timescale.applies))
+
+
+@dataclass(frozen=True)
+class Due:
+    """One computed deadline: ``due`` is None for a timescale the procedure gives only in words."""
+
+    timescale: str
+    what: str
+    due: datetime | None
+    rule: str
+    source: str
+    step: bool = False
+
+
+def significant_harm_timescale(procedure: Procedure) -> Timescale:
+    return procedure.significant_harm or RESOLVE_SIGNIFICANT_HARM
+
+
+def stage_deadlines(
+    procedure: Procedure,
+    pathway: Pathway,
+    stage: Stage,
+    *,
+    calendar: WorkingCalendar,
+    stage_start: datetime,
+    disagreement_start: datetime,
+    stage_starts: Mapping[str, datetime],
+    circumstances: Circumstances,
+    entry_stage: bool,
+) -> list[Due]:
+    """Every deadline of ``stage`` for a disagreement in these circumstances.
+
+    ``stage_starts`` maps the slugs of the stages this disagreement has passed through to when
+    each began; ``entry_stage`` is true for the stage the disagreement started at, which is where
+    a significant-harm case carries its same-working-day deadline.
+    """
+    timescales = [t for t in stage.timescales if circumstances.allows(t)]
+    if entry_stage and circumstances.significant_harm:
+        timescales.insert(0, significant_harm_timescale(procedure))
+    computed: dict[str, Due] = {}
+    out: list[Due] = []
+    for t in timescales:
+        anchor, anchor_words = _anchor(
+            t, pathway, stage_start, disagreement_start, stage_starts, computed
+        )
+        due = _apply(calendar, t, anchor)
+        rule = _describe(t, anchor_words, has_anchor=anchor is not None)
+        item = Due(timescale=t.slug, what=t.what, due=due, rule=rule, source=t.source, step=t.step)
+        computed[t.slug] = item
+        out.append(item)
+    return out
+
+
+def _anchor(
+    t: Timescale,
+    pathway: Pathway,
+    stage_start: datetime,
+    disagreement_start: datetime,
+    stage_starts: Mapping[str, datetime],
+    computed: Mapping[str, Due],
+) -> tuple[datetime | None, str]:
+    if t.from_ == "stage_start":
+        return stage_start, "the start of this stage"
+    if t.from_ == "disagreement_start":
+        return disagreement_start, "when the disagreement was raised"
+    kind, _, ref = t.from_.partition(":")
+    if kind == "stage_start":
+        name = pathway.stage(ref).name
+        if ref in stage_starts:
+            return stage_starts[ref], f"the start of {name}"
+        return disagreement_start, f"when the disagreement was raised (it did not pass through {name})"
+    earlier = computed[ref]
+    return earlier.due, f"the deadline for '{earlier.what}'"
+
+
+def _apply(calendar: WorkingCalendar, t: Timescale, anchor: datetime | None) -> datetime | None:
+    if anchor is None:
+        return None
+    if t.rule == "same_working_day":
+        return calendar.same_working_day(anchor)
+    if t.rule == "next_working_day":
+        return calendar.next_working_day(anchor)
+    if t.rule == "working_days":
+        assert t.n is not None  # the schema requires n for working_days
+        return calendar.working_days_after(anchor, t.n)
+    if t.rule == "hours":
+        assert t.n is not None  # the schema requires n for hours
+        return calendar.hours_after(anchor, t.n)
+    return None
+
+
+def _describe(t: Timescale, anchor_words: str, *, has_anchor: bool) -> str:
+    if t.rule == "words":
+        return f'"{t.words}": no date, the procedure gives no measure'
+    if t.rule == "same_working_day":
+        text = f"same working day as {anchor_words}"
+    elif t.rule == "next_working_day":
+        text = f"next working day after {anchor_words}"
+    elif t.rule == "working_days":
+        text = f"{t.n} working day{'s' if t.n != 1 else ''} from {anchor_words}"
+    else:
+        text = f"{t.n} clock hour{'s' if t.n != 1 else ''} from {anchor_words}, nights and holidays included"
+    if t.applies != "always":
+        text += f" ({t.applies.replace('_', ' ')})"
+    if t.flag:
+        text += f" (when {t.flag.replace('-', ' ')})"
+    if not has_anchor:
+        text += ": no date, as that deadline has none"
+    return text

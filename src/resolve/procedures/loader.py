@@ -1,0 +1,159 @@
+"""Reading procedure definitions from YAML, with errors that name the file, the path and the line.
+
+The bundled definitions live in ``definitions/<slug>.yaml`` beside this module; a partnership can
+also adopt a definition of its own from any file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from resolve.procedures.schema import Procedure
+
+DEFINITIONS_DIR = Path(__file__).resolve().parent / "definitions"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a definition: where it is and what is wrong."""
+
+    file: str
+    path: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.path or '(top level)'}: {self.message}"
+
+
+class DefinitionError(Exception):
+    """A definition that cannot be used; ``problems`` says everything wrong with it."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+class UnknownProcedure(LookupError):  # noqa: N818 - reads as "unknown procedure: ..."
+    def __init__(self, slug: str) -> None:
+        known = ", ".join(bundled_slugs())
+        super().__init__(f"There is no bundled procedure {slug!r}. Bundled procedures: {known}.")
+        self.slug = slug
+
+
+def bundled_slugs() -> list[str]:
+    return sorted(p.stem for p in DEFINITIONS_DIR.glob("*.yaml"))
+
+
+def bundled_path(slug: str) -> Path:
+    path = DEFINITIONS_DIR / f"{slug}.yaml"
+    if not path.is_file() or "/" in slug or slug.startswith("."):
+        raise UnknownProcedure(slug)
+    return path
+
+
+@cache
+def bundled(slug: str) -> Procedure:
+    """The bundled procedure with this slug (parsed once per process)."""
+    return load_file(bundled_path(slug))
+
+
+def load_file(path: Path | str) -> Procedure:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise DefinitionError([Problem(str(path), "", None, f"cannot be read: {exc.strerror}")]) from exc
+    procedure = load_text(text, filename=str(path))
+    if path.parent == DEFINITIONS_DIR and procedure.slug != path.stem:
+        raise DefinitionError(
+            [Problem(str(path), "slug", None, f"a bundled definition's slug must be its file name {path.stem!r}")]
+        )
+    return procedure
+
+
+def load_text(text: str, *, filename: str = "<text>") -> Procedure:
+    """Parse and validate a definition; raises DefinitionError naming every problem."""
+    try:
+        data = yaml.safe_load(text)
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise DefinitionError([Problem(filename, "", line, f"is not valid YAML: {problem}")]) from exc
+    if not isinstance(data, dict):
+        raise DefinitionError([Problem(filename, "", 1, "must be a mapping of fields (slug, name, pathways, ...)")])
+    try:
+        return Procedure.model_validate(data)
+    except ValidationError as exc:
+        problems = [
+            Problem(
+                filename,
+                _readable_path(data, err["loc"]),
+                _line_of(root, err["loc"]),
+                _message(err),
+            )
+            for err in exc.errors(include_url=False)
+        ]
+        raise DefinitionError(problems) from exc
+
+
+def check_file(path: Path | str) -> list[Problem]:
+    try:
+        load_file(path)
+    except DefinitionError as exc:
+        return exc.problems
+    return []
+
+
+def _message(err: Any) -> str:
+    msg = str(err["msg"])
+    msg = msg.removeprefix("Value error, ")
+    if err["type"] == "extra_forbidden":
+        return "is not a field of the procedure format (check the spelling)"
+    if err["type"] == "missing":
+        return "is required but missing"
+    if "input" in err and err["type"] not in ("model_type",) and not isinstance(err["input"], dict | list):
+        return f"{msg} (found {err['input']!r})"
+    return msg
+
+
+def _readable_path(data: Any, loc: tuple[Any, ...]) -> str:
+    """``pathways[individual-cases].stages[b-line-manager].timescales[0].n``: slugs where known."""
+    out = ""
+    node = data
+    for part in loc:
+        if isinstance(part, int) and isinstance(node, list):
+            item = node[part] if part < len(node) else None
+            label = item.get("slug") if isinstance(item, dict) else None
+            out += f"[{label or part}]"
+            node = item
+        else:
+            out += f".{part}" if out else str(part)
+            node = node.get(part) if isinstance(node, dict) else None
+    return out
+
+
+def _line_of(root: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
+    node = root
+    line = root.start_mark.line + 1 if root is not None else None
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            match = next((v for k, v in node.value if str(k.value) == str(part)), None)
+            if match is None:
+                break
+            node = match
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+        else:
+            break
+        line = node.start_mark.line + 1
+    return line

@@ -1,0 +1,97 @@
+"""``resolve timeline``: every deadline of a pathway against the calendar, for checking a procedure."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from resolve.calendar import LONDON, NATIONS, WorkingCalendar
+from resolve.procedures.cli_support import procedure_from_argument
+from resolve.procedures.engine import Circumstances
+from resolve.procedures.timeline import TimelineError, TimelineRow, pathway_timeline
+
+
+def parse_start(value: str) -> datetime:
+    """An ISO 8601 date-time; one without an offset is UK local time."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise CommandError(
+            f"--start {value!r} is not an ISO 8601 date-time; write it like 2026-12-21T10:00 "
+            f"or 2026-12-21T10:00:00+00:00."
+        ) from None
+    return moment.replace(tzinfo=LONDON) if moment.tzinfo is None else moment
+
+
+def local(moment: datetime | None) -> str:
+    return moment.astimezone(LONDON).strftime("%a %d %b %Y %H:%M %Z") if moment else "(no date)"
+
+
+class Command(BaseCommand):
+    help = "Print every deadline of a procedure's pathway from a start date, in working days."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("procedure", help="a bundled slug (e.g. enfield) or a definition file")
+        parser.add_argument("--pathway", help="pathway slug (default: the first)")
+        parser.add_argument("--from-stage", help="stage slug to start at (default: the first)")
+        parser.add_argument("--start", required=True, help="ISO 8601 date-time; no offset means UK time")
+        parser.add_argument("--significant-harm", action="store_true")
+        parser.add_argument("--urgent", action="store_true", help="start at the first stage urgent cases may")
+        parser.add_argument("--child-protection", action="store_true")
+        parser.add_argument("--flag", action="append", default=[], help="a procedure flag (repeatable)")
+        parser.add_argument("--nation", choices=sorted(NATIONS), help="bank holidays (default: the procedure's)")
+        parser.add_argument("--format", choices=["table", "json"], default="table")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        procedure = procedure_from_argument(options["procedure"])
+        start = parse_start(options["start"])
+        unknown = sorted(set(options["flag"]) - {f.slug for f in procedure.flags})
+        if unknown:
+            known = ", ".join(f.slug for f in procedure.flags) or "none"
+            raise CommandError(f"{procedure.slug} has no flag {', '.join(unknown)}; its flags: {known}.")
+        calendar = WorkingCalendar(nation=options["nation"] or procedure.nation)
+        circumstances = Circumstances(
+            significant_harm=options["significant_harm"],
+            urgent=options["urgent"],
+            child_protection=options["child_protection"],
+            flags=frozenset(options["flag"]),
+        )
+        try:
+            rows = pathway_timeline(
+                procedure,
+                start=start,
+                calendar=calendar,
+                circumstances=circumstances,
+                pathway=options["pathway"],
+                from_stage=options["from_stage"],
+            )
+        except TimelineError as exc:
+            raise CommandError(str(exc)) from exc
+        if options["format"] == "json":
+            self.stdout.write(json.dumps([self._json(r) for r in rows], indent=2))
+        else:
+            self._table(rows)
+
+    @staticmethod
+    def _json(row: TimelineRow) -> dict[str, Any]:
+        return {
+            "stage": row.stage,
+            "stage_name": row.stage_name,
+            "starts": row.starts.astimezone(LONDON).isoformat(),
+            "what": row.what,
+            "due": row.due.astimezone(LONDON).isoformat() if row.due else None,
+            "rule": row.rule,
+            "source": row.source,
+        }
+
+    def _table(self, rows: list[TimelineRow]) -> None:
+        current = None
+        for row in rows:
+            if row.stage != current:
+                current = row.stage
+                self.stdout.write(f"\n{row.stage_name} [{row.stage}], from {local(row.starts)}")
+            self.stdout.write(f"  {local(row.due):<24} {row.what}")
+            self.stdout.write(f"  {'':<24} rule: {row.rule} [{row.source}]")

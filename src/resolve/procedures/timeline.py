@@ -1,0 +1,100 @@
+"""A pathway's deadlines laid out against the calendar, for checking a procedure.
+
+Each stage is assumed to run to its deadline before the next begins: a stage ends at the earliest
+of its computable deadlines for completing it (steps within the stage do not end it; a stage with
+only steps ends at the last of them). A stage with no computable timescale is shown as such and does not
+move the clock, so later stages are measured from the same start.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from resolve.calendar import WorkingCalendar
+from resolve.procedures.engine import Circumstances, stage_deadlines
+from resolve.procedures.schema import Pathway, Procedure
+
+
+class TimelineError(ValueError):
+    """A pathway or stage that the procedure does not have."""
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    stage: str
+    stage_name: str
+    starts: datetime
+    what: str
+    due: datetime | None
+    rule: str
+    source: str
+
+
+def choose_pathway(procedure: Procedure, slug: str | None) -> Pathway:
+    if slug is None:
+        return procedure.pathways[0]
+    try:
+        return procedure.pathway(slug)
+    except KeyError:
+        known = ", ".join(p.slug for p in procedure.pathways)
+        raise TimelineError(
+            f"{procedure.slug} has no pathway {slug!r}. Its pathways: {known}."
+        ) from None
+
+
+def choose_first_stage(pathway: Pathway, slug: str | None, *, urgent: bool) -> int:
+    if slug is not None:
+        try:
+            return pathway.index(slug)
+        except ValueError:
+            known = ", ".join(s.slug for s in pathway.stages)
+            raise TimelineError(f"Pathway {pathway.slug} has no stage {slug!r}. Its stages: {known}.") from None
+    if urgent:
+        for i, stage in enumerate(pathway.stages):
+            if stage.urgent_start:
+                return i
+    return 0
+
+
+def pathway_timeline(
+    procedure: Procedure,
+    *,
+    start: datetime,
+    calendar: WorkingCalendar,
+    circumstances: Circumstances,
+    pathway: str | None = None,
+    from_stage: str | None = None,
+) -> list[TimelineRow]:
+    chosen = choose_pathway(procedure, pathway)
+    first = choose_first_stage(chosen, from_stage, urgent=circumstances.urgent)
+    rows: list[TimelineRow] = []
+    clock = start
+    stage_starts: dict[str, datetime] = {}
+    for i, stage in enumerate(chosen.stages[first:]):
+        stage_starts[stage.slug] = clock
+        dues = stage_deadlines(
+            procedure,
+            chosen,
+            stage,
+            calendar=calendar,
+            stage_start=clock,
+            disagreement_start=start,
+            stage_starts=stage_starts,
+            circumstances=circumstances,
+            entry_stage=i == 0,
+        )
+        if not dues:
+            rows.append(
+                TimelineRow(stage.slug, stage.name, clock, "No timescale", None,
+                            "the procedure sets no timescale for this stage", stage.source)
+            )
+        for d in dues:
+            rows.append(TimelineRow(stage.slug, stage.name, clock, d.what, d.due, d.rule, d.source))
+        completes = [d.due for d in dues if d.due is not None and not d.step]
+        steps = [d.due for d in dues if d.due is not None and d.step]
+        if completes:
+            clock = min(completes)
+        elif steps:
+            clock = max(steps)
+    return rows

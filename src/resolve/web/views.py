@@ -1,0 +1,17 @@
+"""Pages: thin faces over the selectors. No business rules here."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from resolve.disagreements.selectors import work_for
+from resolve.partnerships.models import Person
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    person = Person.objects.filter(user=request.user, is_active=True).select_related("partnership").first()
+    work = work_for(person=person) if person else None
+    return render(request, "web/home.html", {"person": person, "work": work})
