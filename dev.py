@@ -1,0 +1,408 @@
+#!/usr/bin/env python3
+"""Set up, run and test Resolve on a machine that has nothing but Python 3.11 or newer.
+
+Usage:
+
+    python3 dev.py serve [--host H] [--port N]
+        Create ./.venv if it is missing, install the locked runtime dependencies
+        (requirements/base.txt) and Resolve itself, apply the migrations, load the demo
+        partnership (its sign-in details are printed) and run the development web server,
+        by default at http://127.0.0.1:8000/.
+
+    python3 dev.py test [PYTEST_ARGS...]
+        Install the locked development tools as well (requirements/dev.txt), then run, stopping
+        at the first failure with its exit status: ruff check, ruff format --check, mypy,
+        resolve makemigrations --check --dry-run and pytest. Arguments after "test" go to
+        pytest (python3 dev.py test -k calendar). With DATABASE_URL=postgres://... the tests run
+        against that PostgreSQL; otherwise on SQLite.
+
+    python3 dev.py lock [--upgrade]
+        For developers: regenerate requirements/dev.txt and requirements/base.txt from
+        pyproject.toml with `uv pip compile` (uv is pip-installed into .venv for this). Current
+        pins are kept where they still fit; --upgrade moves every pin to the newest version allowed.
+
+Dependencies are installed again only when a lock file or pyproject.toml changes: a stamp in
+.venv records what was installed. Works from any directory; uses the standard library only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import importlib.util
+import json
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Sequence
+from pathlib import Path
+
+MIN_PYTHON = (3, 11)
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+PYPROJECT = ROOT / "pyproject.toml"
+BASE_LOCK = ROOT / "requirements" / "base.txt"
+DEV_LOCK = ROOT / "requirements" / "dev.txt"
+PIP_JSON_URL = "https://pypi.org/pypi/pip/json"
+UV_VERSION = "0.13.9"  # the uv that `lock` installs; change it deliberately, then run lock
+LOCK_PYTHON = "3.11"  # the oldest Python Resolve supports (pyproject's requires-python)
+NO_TESTS = 5  # pytest's exit status when it collected no tests
+
+
+class SetupError(Exception):
+    """Something went wrong that the person running dev.py must see; ends dev.py with ``status``."""
+
+    def __init__(self, message: str, status: int = 1) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+# --------------------------------------------------------------------------- output, processes
+
+
+def say(message: str) -> None:
+    print(message, flush=True)
+
+
+def relative(path: Path) -> str:
+    """A path as the person typed it from the project root, for messages."""
+    try:
+        return str(path.relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
+def exit_status(returncode: int) -> int:
+    """A child's return code as an exit status: a signal N (returncode -N) becomes 128 + N."""
+    return returncode if returncode >= 0 else 128 - returncode
+
+
+def run(
+    args: Sequence[str | Path], env: dict[str, str] | None = None, *, quiet: bool = False
+) -> int:
+    """Run a command in the project root; print it first (``$ ...``) unless quiet."""
+    words = [str(a) for a in args]
+    if not quiet:
+        say("$ " + shlex.join([Path(words[0]).name, *words[1:]]))
+    try:
+        completed = subprocess.run(
+            words,
+            cwd=ROOT,
+            env=env,
+            check=False,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL if quiet else None,
+            stderr=subprocess.DEVNULL if quiet else None,
+        )
+    except FileNotFoundError as exc:
+        raise SetupError(f"{words[0]} was not found: {exc.strerror}") from exc
+    return exit_status(completed.returncode)
+
+
+# --------------------------------------------------------------------------- virtual environment
+
+
+def bin_dir(venv: Path = VENV) -> Path:
+    return venv / ("Scripts" if os.name == "nt" else "bin")
+
+
+def venv_python(venv: Path = VENV) -> Path:
+    return bin_dir(venv) / ("python.exe" if os.name == "nt" else "python")
+
+
+def has_pip(python: Path) -> bool:
+    return run([python, "-c", "import pip"], quiet=True) == 0
+
+
+def create_venv(venv: Path) -> None:
+    """Create ``venv`` with pip: by ``python3 -m venv``, or without ensurepip when it is missing."""
+    say("Creating the virtual environment...")
+    fallback = "so the environment is made without pip, and pip is fetched from PyPI."
+    if importlib.util.find_spec("ensurepip") is None:
+        say(f"  ensurepip is missing (Debian and Ubuntu have it in python3-venv), {fallback}")
+    elif run([sys.executable, "-m", "venv", venv], quiet=True) == 0:
+        return
+    else:
+        say(f"  `{Path(sys.executable).name} -m venv` failed, {fallback}")
+    shutil.rmtree(venv, ignore_errors=True)
+    create_venv_without_ensurepip(venv)
+
+
+def create_venv_without_ensurepip(venv: Path) -> None:
+    """``python3 -m venv --without-pip``, then pip from its wheel on PyPI."""
+    if run([sys.executable, "-m", "venv", "--without-pip", venv], quiet=True) != 0:
+        raise SetupError(
+            f"Could not create {relative(venv)} with {sys.executable} -m venv. "
+            "On Debian or Ubuntu, install python3-venv (sudo apt install python3-venv), then retry."
+        )
+    bootstrap_pip(venv_python(venv))
+
+
+def latest_pip_wheel() -> tuple[str, str]:
+    """The URL and sha256 of the newest pip wheel, from PyPI's JSON API."""
+    try:
+        with urllib.request.urlopen(PIP_JSON_URL, timeout=60) as response:
+            release = json.load(response)
+    except (urllib.error.URLError, TimeoutError, ValueError) as exc:
+        raise SetupError(f"Could not read {PIP_JSON_URL} to fetch pip: {exc}") from exc
+    for file in release["urls"]:
+        if file["packagetype"] == "bdist_wheel" and file["filename"].endswith("-py3-none-any.whl"):
+            # PyPI gives absolute URLs; a mirror may give them relative to the JSON's address.
+            url = urllib.parse.urljoin(PIP_JSON_URL, str(file["url"]))
+            return url, str(file["digests"]["sha256"])
+    raise SetupError(f"PyPI lists no pip wheel for version {release['info']['version']}.")
+
+
+def download(url: str, target: Path, sha256: str) -> None:
+    """Save ``url`` at ``target`` and check that its sha256 is the one PyPI published."""
+    if not url.startswith("https://"):
+        raise SetupError(f"Refusing to download pip from a non-https address: {url}")
+    try:
+        with urllib.request.urlopen(url, timeout=120) as response:  # noqa: S310 - https, checked above
+            data = response.read()
+    except (urllib.error.URLError, TimeoutError) as exc:
+        raise SetupError(f"Could not download {url}: {exc}") from exc
+    if hashlib.sha256(data).hexdigest() != sha256:
+        raise SetupError(f"The file downloaded from {url} does not have the sha256 PyPI published.")
+    target.write_bytes(data)
+
+
+def bootstrap_pip(python: Path) -> None:
+    """Install pip into an environment that has none: run pip from its wheel (a wheel is a zip
+    Python can run by path) to install that same wheel."""
+    url, sha256 = latest_pip_wheel()
+    say(f"  Downloading {url.rsplit('/', 1)[-1]} from PyPI...")
+    with tempfile.TemporaryDirectory() as tmp:
+        wheel = Path(tmp) / url.rsplit("/", 1)[-1]
+        download(url, wheel, sha256)
+        status = run([python, wheel / "pip", "install", "--quiet", "--no-input", wheel], pip_env())
+    if status != 0 or not has_pip(python):
+        raise SetupError(f"Could not install pip into {relative(python)} (exit status {status}).")
+
+
+def ensure_venv() -> Path:
+    """The virtual environment's Python, creating the environment (with pip) when needed."""
+    python = venv_python()
+    if not python.exists():
+        create_venv(VENV)
+    if not has_pip(python):
+        say("Installing pip into the virtual environment...")
+        bootstrap_pip(python)
+    return python
+
+
+# --------------------------------------------------------------------------- installing
+
+
+def pip_env() -> dict[str, str]:
+    return {**os.environ, "PIP_NO_INPUT": "1", "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+
+
+def pip_install(python: Path, *args: str | Path) -> None:
+    command: list[str | Path] = [python, "-m", "pip", "install", "--quiet", "--progress-bar", "off"]
+    status = run([*command, *args], pip_env())
+    if status != 0:
+        raise SetupError(f"pip failed (exit status {status}); its message is above.", status)
+
+
+def fingerprint(lock: Path) -> str:
+    """What an installation from ``lock`` depends on: the lock file and pyproject.toml."""
+    digest = hashlib.sha256()
+    for path in (lock, PYPROJECT):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def install(python: Path, lock: Path) -> None:
+    """Install ``lock`` and Resolve itself (editable), unless the stamp says that is done."""
+    if not lock.is_file():
+        raise SetupError(f"{relative(lock)} is missing: run `python3 dev.py lock` to create it.")
+    stamp = VENV / f".resolve-installed-{lock.stem}.sha256"
+    wanted = fingerprint(lock)
+    if stamp.is_file() and stamp.read_text(encoding="utf-8").strip() == wanted:
+        say(f"Dependencies are up to date ({relative(lock)}).")
+        return
+    say(f"Installing dependencies from {relative(lock)} (the first time takes a minute or two)...")
+    pip_install(python, "-r", lock)
+    say("Installing Resolve itself (editable)...")
+    pip_install(python, "--no-deps", "-e", ROOT)
+    stamp.write_text(wanted + "\n", encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- Resolve's tools
+
+
+def tool_env(settings: str) -> dict[str, str]:
+    """The environment for commands from the venv, with the given Django settings module."""
+    env = dict(os.environ)
+    env.pop("PYTHONHOME", None)
+    env["VIRTUAL_ENV"] = str(VENV)
+    env["PATH"] = os.pathsep.join([str(bin_dir()), env.get("PATH", "")])
+    env["DJANGO_SETTINGS_MODULE"] = settings
+    return env
+
+
+def run_tool(step: Sequence[str], env: dict[str, str]) -> int:
+    """Run a command installed in the venv (``ruff``, ``resolve``, ...) with its arguments."""
+    return run([bin_dir() / step[0], *step[1:]], env)
+
+
+def describe_database(env: dict[str, str], sqlite_file: str) -> str:
+    """The database the settings will use, from DATABASE_URL, without any password."""
+    url = env.get("DATABASE_URL")
+    if not url:
+        return f"SQLite ({sqlite_file})"
+    parts = urllib.parse.urlsplit(url)
+    engine = parts.scheme.split("+")[0]
+    kind = "PostgreSQL" if engine in ("postgres", "postgresql", "pgsql") else engine
+    try:
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        port = ""
+    host = parts.hostname or "the local socket"
+    return f"{kind} database {parts.path.lstrip('/')!r} at {host}{port} (from DATABASE_URL)"
+
+
+def data_dir(env: dict[str, str]) -> Path:
+    """Where the settings keep the SQLite file (settings/base.py: RESOLVE_DATA_DIR or ./var)."""
+    path = Path(env.get("RESOLVE_DATA_DIR", ROOT / "var"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+# --------------------------------------------------------------------------- the commands
+
+
+def serve(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python3 dev.py serve", description="Run Resolve.")
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
+    parser.add_argument("--port", type=port_number, default=8000, help="port to listen on (8000)")
+    options = parser.parse_args(argv)
+    python = ensure_venv()
+    install(python, BASE_LOCK)
+    env = tool_env("resolve.settings.local")
+    say(f"Database: {describe_database(env, relative(data_dir(env) / 'resolve.sqlite3'))}")
+    host = f"[{options.host}]" if ":" in options.host else options.host
+    browse = "127.0.0.1" if options.host in ("0.0.0.0", "::") else host  # noqa: S104 - not binding
+    url = f"http://{browse}:{options.port}/"
+    for step in (["resolve", "migrate", "--noinput"], ["resolve", "demo", "--url", url]):
+        status = run_tool(step, env)
+        if status != 0:
+            say(f"FAILED: {shlex.join(step)} exited with status {status}.")
+            return status
+    say(f"Starting Resolve at {url} (press Ctrl-C to stop)...")
+    return run_tool(["resolve", "runserver", f"{host}:{options.port}"], env)
+
+
+def port_number(text: str) -> int:
+    if not text.isdigit() or not 0 < int(text) < 65536:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (1-65535)")
+    return int(text)
+
+
+def test(pytest_args: Sequence[str]) -> int:
+    python = ensure_venv()
+    install(python, DEV_LOCK)
+    env = tool_env("resolve.settings.test")
+    data_dir(env)
+    database = describe_database(env, "an in-memory test database")
+    say(f"Running the checks and the tests on {database}...")
+    steps = [
+        ["ruff", "check", "."],
+        ["ruff", "format", "--check", "."],
+        ["mypy"],
+        ["resolve", "makemigrations", "--check", "--dry-run"],
+        ["pytest", *pytest_args],
+    ]
+    for step in steps:
+        status = run_tool(step, env)
+        if status == NO_TESTS and step[0] == "pytest":
+            say(f"FAILED: pytest collected no tests (exit status 5); database: {database}.")
+            return status
+        if status != 0:
+            say(f"FAILED: {shlex.join(step)} exited with status {status}; database: {database}.")
+            return status
+    say(f"PASSED: ruff, ruff format, mypy, makemigrations --check and pytest on {database}.")
+    return 0
+
+
+def lock(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python3 dev.py lock", description="Lock dependencies.")
+    parser.add_argument("--upgrade", action="store_true", help="newest allowed version of all")
+    options = parser.parse_args(argv)
+    python = ensure_venv()
+    uv = ensure_uv(python)
+    DEV_LOCK.parent.mkdir(exist_ok=True)
+    # The development lock first; the runtime lock is then held to the same versions.
+    locks = ((DEV_LOCK, ["--extra", "dev"]), (BASE_LOCK, ["--constraint", relative(DEV_LOCK)]))
+    for target, extra in locks:
+        say(f"Locking {relative(target)}...")
+        status = run([uv, *compile_args(target, upgrade=options.upgrade), *extra], pip_env())
+        if status != 0:
+            say(f"FAILED: uv pip compile for {relative(target)} exited with status {status}.")
+            return status
+    say("Locked. Commit requirements/*.txt; `python3 dev.py test` installs them on its next run.")
+    return 0
+
+
+def compile_args(target: Path, *, upgrade: bool) -> list[str]:
+    args = ["pip", "compile", relative(PYPROJECT), "--output-file", relative(target)]
+    args += ["--python-version", LOCK_PYTHON, "--universal", "--generate-hashes", "--quiet"]
+    args += ["--custom-compile-command", "python3 dev.py lock"]
+    return [*args, "--upgrade"] if upgrade else args
+
+
+def ensure_uv(python: Path) -> Path:
+    """The venv's uv, installed (at UV_VERSION) when it is missing or another version."""
+    uv = bin_dir() / ("uv.exe" if os.name == "nt" else "uv")
+    if uv_version(uv) != UV_VERSION:
+        say(f"Installing uv {UV_VERSION} into the virtual environment...")
+        pip_install(python, f"uv=={UV_VERSION}")
+    return uv
+
+
+def uv_version(uv: Path) -> str | None:
+    if not uv.exists():
+        return None
+    found = subprocess.run([uv, "--version"], capture_output=True, text=True, check=False)
+    words = found.stdout.split()  # "uv 0.13.9 (...)"
+    return words[1] if len(words) > 1 else None
+
+
+def usage(status: int) -> int:
+    say(__doc__ or "")
+    return status
+
+
+def main(argv: Sequence[str]) -> int:
+    if sys.version_info < MIN_PYTHON:
+        this = sys.version.split()[0]
+        say(f"Resolve needs Python {MIN_PYTHON[0]}.{MIN_PYTHON[1]} or newer; this is {this}.")
+        return 1
+    if not argv:
+        return usage(2)
+    command, rest = argv[0], argv[1:]
+    commands = {"serve": serve, "test": test, "lock": lock}
+    if command in ("-h", "--help", "help"):
+        return usage(0)
+    if command not in commands:
+        print(f"dev.py: unknown command {command!r}; the commands are below.\n", file=sys.stderr)
+        return usage(2)
+    try:
+        return commands[command](rest)
+    except SetupError as failure:
+        say(f"dev.py: {failure}")
+        return failure.status
+    except KeyboardInterrupt:
+        say("\nStopped.")
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,96 @@
+"""What a person sees: their open work, what is due and overdue, and who to talk to."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from resolve.core.errors import NotFound
+from resolve.disagreements import services
+from resolve.disagreements.selectors import counterparts_for, disagreement_get, disagreement_list_for, work_for
+from tests.conftest import Cast
+from tests.disagreements.test_services import raise_one
+from tests.disagreements.walker import at
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def enfield(cast_for: Callable[[str], Cast]) -> Cast:
+    return cast_for("enfield")
+
+
+def test_work_shows_overdue_and_due_deadlines(enfield: Cast, time_machine) -> None:
+    time_machine.move_to(at("2026-12-21T10:00"), tick=False)
+    d = raise_one(enfield)
+    work = work_for(person=enfield.at("school", 1), now=at("2026-12-21T12:00"))
+    assert [i.disagreement for i in work.open] == [d]
+    assert [i.deadline.timescale for i in work.due] == ["line-managers-informed"]
+    assert work.overdue == []
+    later = work_for(person=enfield.at("school", 1), now=at("2026-12-22T09:00"))
+    assert [i.deadline.timescale for i in later.overdue] == ["line-managers-informed"]
+
+
+def test_line_managers_up_the_chain_see_their_reports_disagreements(enfield: Cast) -> None:
+    d = raise_one(enfield)
+    for level in (2, 3, 4, 5):
+        assert d in disagreement_list_for(person=enfield.at("school", level))
+
+
+def test_people_in_uninvolved_agencies_cannot_tell_it_exists(enfield: Cast) -> None:
+    d = raise_one(enfield)
+    outsider = enfield.at("health", 5)
+    assert d not in disagreement_list_for(person=outsider)
+    with pytest.raises(NotFound) as caught:
+        disagreement_get(person=outsider, pk=d.pk)
+    with pytest.raises(NotFound) as missing:
+        disagreement_get(person=outsider, pk="00000000-0000-0000-0000-000000000000")
+    assert caught.value.message == missing.value.message
+
+
+def test_the_counterpart_added_to_a_disagreement_sees_it(enfield: Cast) -> None:
+    d = raise_one(enfield)
+    counterpart = enfield.at("csc", 1)
+    assert d not in disagreement_list_for(person=counterpart)
+    services.participant_add(disagreement=d, by=enfield.at("school", 1), person=counterpart, capacity="counterpart")
+    assert d in disagreement_list_for(person=counterpart)
+    assert d in disagreement_list_for(person=enfield.at("csc", 3))
+
+
+def test_the_business_unit_sees_disagreements_that_reached_level_4(enfield: Cast) -> None:
+    d = raise_one(enfield)
+    business_unit = enfield.role("business-unit")
+    assert d not in disagreement_list_for(person=business_unit)
+    services.disagreement_escalate(disagreement=d, by=enfield.at("school", 2), reason="No agreement.")
+    services.discussion_record(disagreement=d, by=enfield.at("school", 3), held_at=at("2026-11-20T10:00"),
+                               method="meeting", summary="Professionals meeting.")
+    services.outcome_propose(disagreement=d, by=enfield.at("school", 3), text="Escalate to heads.")
+    services.disagreement_escalate(disagreement=d, by=enfield.at("school", 3), reason="Still no agreement.")
+    assert d in disagreement_list_for(person=business_unit)
+
+
+def test_counterparts_at_the_stage_level_with_the_matrix_title(enfield: Cast) -> None:
+    d = raise_one(enfield)
+    (counterpart,) = counterparts_for(disagreement=d, person=enfield.at("school", 1))
+    assert counterpart.agency == enfield.agencies["csc"]
+    assert counterpart.level == 2
+    assert counterpart.role_title == "Team Manager"
+    assert [p.email for p in counterpart.people] == [enfield.at("csc", 2).email]
+
+
+def test_counterparts_for_the_next_stage(enfield: Cast) -> None:
+    d = raise_one(enfield)
+    (counterpart,) = counterparts_for(disagreement=d, person=enfield.at("school", 2), upcoming=True)
+    assert (counterpart.level, counterpart.role_title) == (3, "Service Manager")
+    assert counterpart.people == [enfield.at("csc", 3)]
+
+
+def test_no_one_at_the_level_falls_back_to_the_next_level_up(enfield: Cast) -> None:
+    d = raise_one(enfield)
+    team_manager = enfield.at("csc", 2)
+    team_manager.is_active = False
+    team_manager.save()
+    (counterpart,) = counterparts_for(disagreement=d, person=enfield.at("school", 1))
+    assert counterpart.level == 3
+    assert counterpart.people == [enfield.at("csc", 3)]

@@ -1,0 +1,431 @@
+"""The disagreement lifecycle: what people can do, and what is refused with nothing changed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+
+import pytest
+from django.db import models
+
+from resolve.audit.models import Event, Verb
+from resolve.calendar import LONDON
+from resolve.core.errors import Refused, ResolveError
+from resolve.disagreements import services
+from resolve.disagreements.models import (
+    Action,
+    Confirmation,
+    Disagreement,
+    Notice,
+    RecordEntry,
+    StageRun,
+    WrittenOutcome,
+)
+from resolve.partnerships.services import partnership_adopt_procedure
+from resolve.procedures.services import procedure_version_store
+from tests.conftest import Cast
+from tests.factories import ChildFactory
+
+pytestmark = pytest.mark.django_db
+
+TABLES: list[type[models.Model]] = [Disagreement, StageRun, Event, RecordEntry, WrittenOutcome, Confirmation,
+                                    Action, Notice]
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=LONDON)
+
+
+def local(moment: datetime | None) -> str:
+    assert moment is not None
+    return moment.astimezone(LONDON).strftime("%Y-%m-%d %H:%M")
+
+
+@contextmanager
+def nothing_changes() -> Iterator[None]:
+    before = {m: m.objects.count() for m in TABLES}
+    yield
+    assert {m: m.objects.count() for m in TABLES} == before
+
+
+def raise_one(cast: Cast, *, by: tuple[str, int] = ("school", 1), against: tuple[str, ...] = ("csc",),
+              **kwargs: object) -> Disagreement:
+    procedure = cast.partnership.procedure.procedure  # type: ignore[union-attr]
+    pathway = kwargs.get("pathway") or procedure.pathways[0].slug
+    category = next((c.slug for c in procedure.categories if not c.refuse_with and c.pathway in (None, pathway)), "")
+    defaults: dict[str, object] = {
+        "category": category,
+        "expected": "An assessment.",
+        "why": "Threshold judged too high.",
+        "what_needed": "A home visit.",
+    }
+    child = kwargs.pop("child", None) or ChildFactory(partnership=cast.partnership)
+    defaults.update(kwargs)
+    return services.disagreement_raise(
+        by=cast.at(*by),
+        child=child,  # type: ignore[arg-type]
+        other_agencies=[cast.agencies[a] for a in against],
+        **defaults,  # type: ignore[arg-type]
+    )
+
+
+def deadlines(d: Disagreement) -> dict[str, str]:
+    run = d.stage_runs.get(ended_at__isnull=True)
+    return {x.timescale: local(x.due) if x.due else "no date" for x in run.deadlines.all()}
+
+
+def confirm_outcome(d: Disagreement, cast: Cast, proposer: tuple[str, int], *others: tuple[str, int]) -> None:
+    outcome = services.outcome_propose(disagreement=d, by=cast.at(*proposer), text="Agreed: a visit on Monday.")
+    for other in others:
+        services.outcome_confirm(outcome=outcome, by=cast.at(*other))
+
+
+@pytest.fixture
+def enfield(cast_for: Callable[[str], Cast]) -> Cast:
+    return cast_for("enfield")
+
+
+# --- raising ---------------------------------------------------------------------------------
+
+
+def test_raising_starts_stage_one_due_the_same_working_day(enfield: Cast, time_machine) -> None:
+    time_machine.move_to(at("2026-12-24T16:30"), tick=False)
+    d = raise_one(enfield)
+    run = d.stage_runs.get()
+    assert (run.stage, run.entry) == ("stage-1", StageRun.Entry.RAISED)
+    assert deadlines(d) == {"line-managers-informed": "2026-12-24 17:00"}
+    assert Event.objects.filter(disagreement=d, verb=Verb.RAISED).count() == 1
+
+
+def test_raised_after_five_on_christmas_eve_is_due_after_the_christmas_holidays(enfield: Cast, time_machine) -> None:
+    time_machine.move_to(at("2026-12-24T17:30"), tick=False)
+    d = raise_one(enfield)
+    assert deadlines(d) == {"line-managers-informed": "2026-12-29 17:00"}
+
+
+def test_the_deadline_is_stored_with_the_rule_that_produced_it(enfield: Cast, time_machine) -> None:
+    time_machine.move_to(at("2026-12-21T10:00"), tick=False)
+    d = raise_one(enfield)
+    deadline = d.stage_runs.get().deadlines.get()
+    assert "same working day" in deadline.rule
+    assert deadline.source.startswith("L60")
+
+
+def test_significant_harm_is_due_the_same_working_day_even_where_the_seed_sets_no_timescale(
+    cast_for: Callable[[str], Cast], time_machine
+) -> None:
+    cast = cast_for("peterborough")
+    time_machine.move_to(at("2026-12-21T11:00"), tick=False)
+    d = raise_one(cast, significant_harm=True)
+    assert deadlines(d) == {"significant-harm": "2026-12-21 17:00"}
+    assert "Resolve's rule" in d.stage_runs.get().deadlines.get().source
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"expected": "  "}, "expected"),
+        ({"why": ""}, "why"),
+        ({"what_needed": ""}, "what_needed"),
+        ({"against": ()}, "other_agencies"),
+        ({"against": ("school",)}, "other_agencies"),
+        ({"category": "not-a-category"}, "category"),
+        ({"pathway": "nowhere"}, "pathway"),
+        ({"flags": ["made-up"]}, "flags"),
+    ],
+)
+def test_bad_input_when_raising_names_the_field_and_changes_nothing(enfield: Cast, change: dict, field: str) -> None:
+    with nothing_changes(), pytest.raises(ResolveError) as caught:
+        raise_one(enfield, **change)
+    assert caught.value.field == field
+    assert caught.value.message
+
+
+def test_a_conduct_concern_is_refused_with_the_procedures_pointer(enfield: Cast) -> None:
+    procedure = enfield.partnership.procedure.procedure  # type: ignore[union-attr]
+    refused = next(c for c in procedure.categories if c.refuse_with)
+    with nothing_changes(), pytest.raises(Refused, match=refused.refuse_with[:40]):
+        raise_one(enfield, category=refused.slug)
+
+
+def test_a_child_from_another_partnership_is_refused(enfield: Cast, cast_for: Callable[[str], Cast]) -> None:
+    other = cast_for("enfield")
+    with nothing_changes(), pytest.raises(ResolveError, match="not known to this partnership"):
+        raise_one(enfield, child=ChildFactory(partnership=other.partnership))
+
+
+# --- urgent starts -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def nel(cast_for: Callable[[str], Cast]) -> Cast:
+    return cast_for("north-east-lincolnshire")
+
+
+def test_urgent_case_may_start_at_senior_manager_level_with_the_reason(nel: Cast) -> None:
+    d = raise_one(nel, pathway="individual-cases", urgent=True, start_stage="c-senior-manager",
+                  urgent_reason="Discharge from hospital tomorrow.")
+    run = d.stage_runs.get()
+    assert (run.stage, run.entry) == ("c-senior-manager", StageRun.Entry.URGENT)
+    assert d.urgent_reason == "Discharge from hospital tomorrow."
+
+
+def test_urgent_case_cannot_start_where_the_procedure_does_not_allow(nel: Cast) -> None:
+    with nothing_changes(), pytest.raises(ResolveError, match="Urgent cases may start at: C. Senior Manager"):
+        raise_one(nel, pathway="individual-cases", urgent=True, start_stage="d-multi-agency-review",
+                  urgent_reason="Now.")
+
+
+def test_only_an_urgent_case_may_skip_stages(nel: Cast) -> None:
+    with nothing_changes(), pytest.raises(ResolveError, match="Only an urgent disagreement"):
+        raise_one(nel, pathway="individual-cases", start_stage="c-senior-manager")
+
+
+def test_an_urgent_start_needs_a_reason(nel: Cast) -> None:
+    with nothing_changes(), pytest.raises(ResolveError) as caught:
+        raise_one(nel, pathway="individual-cases", urgent=True, start_stage="c-senior-manager")
+    assert caught.value.field == "urgent_reason"
+
+
+# --- escalating ----------------------------------------------------------------------------------
+
+
+def test_escalating_moves_to_the_next_stage_with_new_deadlines(enfield: Cast, time_machine) -> None:
+    time_machine.move_to(at("2026-12-21T10:00"), tick=False)
+    d = raise_one(enfield)
+    time_machine.move_to(at("2026-12-21T15:00"), tick=False)
+    services.disagreement_escalate(disagreement=d, by=enfield.at("school", 2), reason="Line managers disagree.")
+    first, second = d.stage_runs.order_by("position")
+    assert (first.outcome, first.outcome_reason) == (StageRun.Outcome.ESCALATED, "Line managers disagree.")
+    assert second.stage == "stage-2"
+    assert deadlines(d) == {"referral": "2026-12-22 17:00", "professionals-meeting": "2026-12-24 17:00"}
+
+
+def test_escalating_needs_a_reason(enfield: Cast) -> None:
+    d = raise_one(enfield)
+    with nothing_changes(), pytest.raises(ResolveError, match="Enter why"):
+        services.disagreement_escalate(disagreement=d, by=enfield.at("school", 2), reason=" ")
+
+
+def test_escalating_past_the_last_stage_is_refused(cast_for: Callable[[str], Cast]) -> None:
+    cast = cast_for("pan-lancashire")
+    d = raise_one(cast, urgent=False)
+    for _ in range(len(cast.partnership.procedure.procedure.pathways[0].stages) - 1):  # type: ignore[union-attr]
+        run = d.stage_runs.get(ended_at__isnull=True)
+        if run.stage != "practitioner":
+            services.discussion_record(disagreement=d, by=cast.at("school", 2), held_at=datetime.now(LONDON),
+                                       method="telephone", summary="Talked; no agreement.")
+        services.disagreement_escalate(disagreement=d, by=cast.at("school", 2), reason="Still unresolved.")
+    with nothing_changes(), pytest.raises(Refused, match="is the last stage of .*nowhere further"):
+        services.disagreement_escalate(disagreement=d, by=cast.at("school", 5), reason="Again.")
+
+
+def test_escalating_a_resolved_disagreement_is_refused(enfield: Cast) -> None:
+    d = raise_one(enfield)
+    confirm_outcome(d, enfield, ("school", 2), ("csc", 2))
+    services.disagreement_resolve(disagreement=d, by=enfield.at("school", 2))
+    with nothing_changes(), pytest.raises(Refused, match="a resolved disagreement cannot be escalated"):
+        services.disagreement_escalate(disagreement=d, by=enfield.at("school", 2), reason="More concerns.")
+
+
+def test_a_stage_that_requires_written_confirmation_cannot_be_escalated_without_it(nel: Cast) -> None:
+    d = raise_one(nel, pathway="individual-cases")
+    services.disagreement_escalate(disagreement=d, by=nel.at("school", 1), reason="No agreement.")
+    with nothing_changes(), pytest.raises(Refused, match="B. Line Manager to Line Manager cannot be escalated yet"):
+        services.disagreement_escalate(disagreement=d, by=nel.at("school", 2), reason="Still no agreement.")
+    confirm_outcome(d, nel, ("school", 2), ("csc", 2))
+    run = services.disagreement_escalate(disagreement=d, by=nel.at("school", 2), reason="Still no agreement.")
+    assert run.stage == "c-senior-manager"
+
+
+# --- written outcomes and resolving ---------------------------------------------------------------
+
+
+def test_resolving_without_any_written_outcome_is_refused(enfield: Cast) -> None:
+    d = raise_one(enfield)
+    with nothing_changes(), pytest.raises(Refused, match="has no written outcome yet"):
+        services.disagreement_resolve(disagreement=d, by=enfield.at("school", 2))
+
+
+def test_resolving_needs_every_agency_in_dispute_to_confirm(enfield: Cast) -> None:
+    d = raise_one(enfield, against=("csc", "police"))
+    outcome = services.outcome_propose(disagreement=d, by=enfield.at("school", 2), text="Visit on Monday.")
+    services.outcome_confirm(outcome=outcome, by=enfield.at("csc", 2))
+    with nothing_changes(), pytest.raises(Refused, match="still to confirm: Police"):
+        services.disagreement_resolve(disagreement=d, by=enfield.at("school", 2))
+    services.outcome_confirm(outcome=outcome, by=enfield.at("police", 2))
+    services.disagreement_resolve(disagreement=d, by=enfield.at("school", 2))
+    d.refresh_from_db()
+    assert d.status == Disagreement.Status.RESOLVED
+    assert d.closed_at is not None
+    assert d.stage_runs.get().outcome == StageRun.Outcome.RESOLVED
+
+
+def test_an_agency_not_in_dispute_cannot_confirm(enfield: Cast) -> None:
+    d = raise_one(enfield)
+    outcome = services.outcome_propose(disagreement=d, by=enfield.at("school", 2), text="Visit on Monday.")
+    with nothing_changes(), pytest.raises(Refused, match="Only someone in one of the agencies in dispute"):
+        services.outcome_confirm(outcome=outcome, by=enfield.at("health", 2))
+
+
+def test_an_agency_confirms_once(enfield: Cast) -> None:
+    d = raise_one(enfield)
+    outcome = services.outcome_propose(disagreement=d, by=enfield.at("school", 2), text="Visit on Monday.")
+    with nothing_changes(), pytest.raises(Refused, match="already confirmed"):
+        services.outcome_confirm(outcome=outcome, by=enfield.at("school", 3))
+
+
+def test_a_newer_proposal_replaces_the_one_being_confirmed(enfield: Cast) -> None:
+    d = raise_one(enfield)
+    old = services.outcome_propose(disagreement=d, by=enfield.at("school", 2), text="Visit on Monday.")
+    services.outcome_propose(disagreement=d, by=enfield.at("csc", 2), text="Visit on Tuesday.")
+    with nothing_changes(), pytest.raises(Refused, match="not the current proposed outcome"):
+        services.outcome_confirm(outcome=old, by=enfield.at("csc", 2))
+
+
+# --- withdrawing, feedback, actions, records ----------------------------------------------------
+
+
+def test_only_the_raising_agency_can_withdraw(enfield: Cast) -> None:
+    d = raise_one(enfield)
+    with nothing_changes(), pytest.raises(Refused, match="Only Oakfield Primary School, which raised it"):
+        services.disagreement_withdraw(disagreement=d, by=enfield.at("csc", 2), reason="Not needed.")
+    services.disagreement_withdraw(disagreement=d, by=enfield.at("school", 1), reason="Resolved informally.")
+    d.refresh_from_db()
+    assert d.status == Disagreement.Status.WITHDRAWN
+    assert d.stage_runs.get().outcome == StageRun.Outcome.WITHDRAWN
+
+
+def test_feedback_goes_to_the_person_who_raised_it(enfield: Cast) -> None:
+    d = raise_one(enfield)
+    services.feedback_give(disagreement=d, by=enfield.at("csc", 2), text="A visit is booked.")
+    notice = d.notices.get(to="raiser")
+    assert list(notice.recipients.all()) == [enfield.at("school", 1)]
+
+
+def test_actions_are_added_and_completed_once(enfield: Cast) -> None:
+    d = raise_one(enfield)
+    action = services.action_add(disagreement=d, by=enfield.at("csc", 2), description="Book the visit.",
+                                 owner=enfield.at("csc", 1))
+    services.action_complete(action=action, by=enfield.at("csc", 1), note="Booked.")
+    action.refresh_from_db()
+    assert action.completed_by == enfield.at("csc", 1)
+    with nothing_changes(), pytest.raises(Refused, match="already complete"):
+        services.action_complete(action=action, by=enfield.at("csc", 1))
+
+
+def test_a_discussion_records_when_who_and_how(enfield: Cast) -> None:
+    d = raise_one(enfield)
+    held = datetime(2026, 11, 20, 14, 0, tzinfo=LONDON)
+    entry = services.discussion_record(disagreement=d, by=enfield.at("school", 1), held_at=held,
+                                       method="telephone", with_people=[enfield.at("csc", 1)],
+                                       summary="Discussed the threshold decision.")
+    assert entry.occurred_at == held
+    assert entry.data["method"] == "telephone"
+    assert entry.data["with_people"][0]["name"] == "csc level 1"
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"method": "carrier pigeon"}, "Say how the discussion was held"),
+        ({"summary": ""}, "Enter summary"),
+        ({"held_at": datetime(2099, 1, 1, tzinfo=LONDON)}, "cannot be in the future"),
+    ],
+)
+def test_a_bad_discussion_record_is_refused(enfield: Cast, change: dict, message: str) -> None:
+    d = raise_one(enfield)
+    args = {"held_at": datetime(2026, 11, 20, 14, 0, tzinfo=LONDON), "method": "meeting", "summary": "Talked."}
+    args.update(change)
+    with nothing_changes(), pytest.raises(ResolveError, match=message):
+        services.discussion_record(disagreement=d, by=enfield.at("school", 1), **args)
+
+
+def test_records_are_never_rewritten_a_correction_points_at_the_original(enfield: Cast) -> None:
+    d = raise_one(enfield)
+    entry = services.discussion_record(disagreement=d, by=enfield.at("school", 1),
+                                       held_at=datetime(2026, 11, 20, 14, 0, tzinfo=LONDON),
+                                       method="telephone", summary="Discussed on Thursday.")
+    with pytest.raises(TypeError, match="append-only"):
+        RecordEntry.objects.filter(pk=entry.pk).update(data={})
+    fixed = services.record_correct(record=entry, by=enfield.at("school", 1),
+                                    fields={"summary": "Discussed on Friday."}, reason="Wrong day.")
+    entry.refresh_from_db()
+    assert entry.data["summary"] == "Discussed on Thursday."
+    assert (fixed.corrects, fixed.data["summary"]) == (entry, "Discussed on Friday.")
+
+
+# --- the independent reviewer --------------------------------------------------------------------
+
+
+@pytest.fixture
+def cumbria_formal(cast_for: Callable[[str], Cast]) -> tuple[Cast, Disagreement]:
+    cast = cast_for("cumbria")
+    d = raise_one(cast, urgent=True, start_stage="formal-process", urgent_reason="Child protection, today.",
+                  child_protection=True)
+    return cast, d
+
+
+def test_a_reviewer_from_an_agency_in_dispute_is_refused(cumbria_formal: tuple[Cast, Disagreement]) -> None:
+    cast, d = cumbria_formal
+    with nothing_changes(), pytest.raises(Refused, match="an agency in this dispute"):
+        services.reviewer_appoint(disagreement=d, by=cast.role("scp-chair"), reviewer=cast.at("csc", 4))
+    with nothing_changes(), pytest.raises(Refused, match="an agency in this dispute"):
+        services.reviewer_decision_record(disagreement=d, by=cast.at("school", 4), decision="x", reasons="y")
+
+
+def test_only_the_chair_names_the_reviewer(cumbria_formal: tuple[Cast, Disagreement]) -> None:
+    cast, d = cumbria_formal
+    with nothing_changes(), pytest.raises(Refused, match="Only the partnership's chair"):
+        services.reviewer_appoint(disagreement=d, by=cast.at("police", 5), reviewer=cast.at("police", 4))
+
+
+def test_the_independent_reviewers_decision_is_final_and_resolves_it(
+    cumbria_formal: tuple[Cast, Disagreement],
+) -> None:
+    cast, d = cumbria_formal
+    services.record_add(disagreement=d, by=cast.at("school", 4), kind="written_request",
+                        occurred_at=datetime.now(LONDON),
+                        fields={"sent_to": "SCP Chair, copy SCP Business Manager", "summary": "The issue and steps."})
+    services.reviewer_appoint(disagreement=d, by=cast.role("scp-chair"), reviewer=cast.at("police", 4))
+    services.reviewer_decision_record(disagreement=d, by=cast.at("police", 4), decision="A conference is held.",
+                                      reasons="The threshold is met.")
+    d.refresh_from_db()
+    assert d.status == Disagreement.Status.RESOLVED
+    with pytest.raises(Refused, match="resolved disagreement cannot be escalated"):
+        services.disagreement_escalate(disagreement=d, by=cast.at("school", 4), reason="Disagree.")
+
+
+def test_cumbria_child_protection_formal_process_is_due_in_24_hours(cumbria_formal: tuple[Cast, Disagreement]) -> None:
+    _, d = cumbria_formal
+    run = d.stage_runs.get()
+    due = {x.timescale: x.due for x in run.deadlines.all()}
+    assert due["decision-child-protection"] - run.started_at == (
+        datetime(2026, 1, 2, tzinfo=LONDON) - datetime(2026, 1, 1, tzinfo=LONDON)
+    )
+
+
+# --- procedure versions ----------------------------------------------------------------------------
+
+
+def test_a_disagreement_stays_on_the_procedure_version_it_started_on(enfield: Cast) -> None:
+    d = raise_one(enfield)
+    started_on = d.procedure_version
+    current = started_on.procedure
+    changed = current.model_copy(update={"name": current.name + " (revised)"})
+    newer = procedure_version_store(procedure=changed, source_text=started_on.source_text + "\n# revised\n",
+                                    origin="revised.yaml")
+    partnership_adopt_procedure(partnership=enfield.partnership, version=newer, by=None)
+    assert newer.version == started_on.version + 1
+    d.refresh_from_db()
+    assert d.procedure_version == started_on
+    later = raise_one(enfield)
+    assert later.procedure_version == newer
+
+
+def test_storing_the_same_definition_twice_keeps_one_version(enfield: Cast) -> None:
+    version = enfield.partnership.procedure
+    assert version is not None
+    again = procedure_version_store(procedure=version.procedure, source_text=version.source_text, origin="again")
+    assert again == version

@@ -1,0 +1,69 @@
+"""`resolve procedures list|show|check`."""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from tests.procedures.test_loader import MINIMAL
+
+SEEDS = ["north-east-lincolnshire", "enfield", "peterborough", "pan-lancashire", "cumbria"]
+
+
+def run(*args: str) -> str:
+    out = StringIO()
+    call_command("procedures", *args, stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("slug", SEEDS)
+def test_show_as_json_gives_pathways_and_stages(slug: str) -> None:
+    shown = json.loads(run("show", slug, "--format", "json"))
+    assert shown["slug"] == slug
+    assert shown["name"]
+    for pathway in shown["pathways"]:
+        assert pathway["slug"] and pathway["name"]
+        assert all(stage["slug"] and stage["name"] for stage in pathway["stages"])
+
+
+def test_show_as_text_lists_stages_and_timescales() -> None:
+    text = run("show", "enfield")
+    assert "Stage 1 [stage-1]" in text
+    assert "5 working days" in text
+
+
+def test_list_names_all_five_seeds() -> None:
+    text = run("list")
+    for slug in SEEDS:
+        assert slug in text
+
+
+def test_check_with_no_files_validates_every_bundled_definition() -> None:
+    assert "All 5 definition(s) are valid." in run("check")
+
+
+def test_check_reports_every_problem_and_exits_1(tmp_path: Path) -> None:
+    bad = tmp_path / "ours.yaml"
+    bad.write_text(MINIMAL.replace("rule: working_days, n: 5,", "rule: fortnightly, n: 5,"))
+    out = StringIO()
+    with pytest.raises(SystemExit) as exited:
+        call_command("procedures", "check", str(bad), stdout=out, stderr=StringIO())
+    assert exited.value.code == 1
+    assert f"{bad}:22: pathways[main].stages[one].timescales[talk].rule:" in out.getvalue()
+
+
+def test_check_accepts_a_good_file(tmp_path: Path) -> None:
+    good = tmp_path / "ours.yaml"
+    good.write_text(MINIMAL)
+    assert f"{good}: ok" in run("check", str(good))
+
+
+def test_check_a_missing_file_says_so(tmp_path: Path) -> None:
+    out = StringIO()
+    with pytest.raises(SystemExit):
+        call_command("procedures", "check", str(tmp_path / "nope.yaml"), stdout=out, stderr=StringIO())
+    assert "cannot be read" in out.getvalue()
