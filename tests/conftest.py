@@ -47,15 +47,20 @@ def build_cast(procedure_slug: str) -> Cast:
         manager = None
         for level in reversed(LEVELS):
             manager = PersonFactory(
-                partnership=partnership, agency=agency, level=level, line_manager=manager,
-                name=f"{key} level {level}", job_title=f"Level {level} in {agency.name}",
+                partnership=partnership,
+                agency=agency,
+                level=level,
+                line_manager=manager,
+                name=f"{key} level {level}",
+                job_title=f"Level {level} in {agency.name}",
             )
             people[(key, level)] = manager
     cast = Cast(partnership, agencies, people)
     assert partnership.procedure is not None
     for role in partnership.procedure.procedure.roles:
-        holder = PersonFactory(partnership=partnership, agency=None, level=None, name=f"{role.slug} holder",
-                               job_title=role.name[:200])
+        holder = PersonFactory(
+            partnership=partnership, agency=None, level=None, name=f"{role.slug} holder", job_title=role.name[:200]
+        )
         RoleAssignment.objects.create(partnership=partnership, person=holder, role=role.slug)
         cast.role_holders[role.slug] = holder
     return cast

@@ -26,8 +26,11 @@ def test_every_level_to_the_final_decision_with_child_protection(walker: Walker)
         Step("level-3", "2026-12-24T10:00", {}),
         Step("executive-lead", "2026-12-29T10:00", {}),
         # 7 working days: 31 Dec, 4, 5, 6, 7, 8, 11 Jan; child protection: 24 clock hours
-        Step("formal-process", "2026-12-30T14:00", {"decision": "2027-01-11 17:00",
-                                                    "decision-child-protection": "2026-12-31 14:00"}),
+        Step(
+            "formal-process",
+            "2026-12-30T14:00",
+            {"decision": "2027-01-11 17:00", "decision-child-protection": "2026-12-31 14:00"},
+        ),
         resolve_at="2026-12-31T09:00",
         pathway="escalation",
         child_protection=True,
@@ -38,14 +41,25 @@ def test_every_level_to_the_final_decision_with_child_protection(walker: Walker)
 
 
 def test_without_child_protection_only_the_7_working_days_apply(walker: Walker) -> None:
-    walker.raise_("2026-12-30T14:00", pathway="escalation", urgent=True, start_stage="formal-process",
-                  urgent_reason="The child is at risk now.")
+    walker.raise_(
+        "2026-12-30T14:00",
+        pathway="escalation",
+        urgent=True,
+        start_stage="formal-process",
+        urgent_reason="The child is at risk now.",
+    )
     assert walker.dated() == {"decision": "2027-01-11 17:00"}
 
 
 def test_a_24_hour_clock_crosses_the_october_clock_change(walker: Walker) -> None:
-    walker.raise_("2026-10-24T12:00", pathway="escalation", urgent=True, start_stage="formal-process",
-                  urgent_reason="Child protection.", child_protection=True)
+    walker.raise_(
+        "2026-10-24T12:00",
+        pathway="escalation",
+        urgent=True,
+        start_stage="formal-process",
+        urgent_reason="Child protection.",
+        child_protection=True,
+    )
     # 24 elapsed hours from 12:00 BST on Saturday: the clocks go back, so 11:00 GMT on Sunday
     assert walker.dated()["decision-child-protection"] == "2026-10-25 11:00"
     assert walker.dated()["decision"] == "2026-11-03 17:00"

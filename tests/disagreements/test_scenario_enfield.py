@@ -24,8 +24,9 @@ def test_escalation_to_step_4_keeps_one_five_day_clock_from_stage_1(walker: Walk
         # line managers informed the same working day
         Step("stage-1", "2026-12-21T10:00", {"line-managers-informed": "2026-12-21 17:00"}),
         # referral to Head of Service by the next working day; the meeting within 2 working days of it
-        Step("stage-2", "2026-12-21T16:00", {"referral": "2026-12-22 17:00",
-                                             "professionals-meeting": "2026-12-24 17:00"}),
+        Step(
+            "stage-2", "2026-12-21T16:00", {"referral": "2026-12-22 17:00", "professionals-meeting": "2026-12-24 17:00"}
+        ),
         # resolution within 5 working days of stage 1's start: 22, 23, 24, 29, 30 December
         Step("stage-3", "2026-12-24T12:00", {"resolution": "2026-12-30 17:00"}),
         Step("step-4", "2026-12-30T11:00", {"resolution": "2026-12-30 17:00"}),
@@ -41,8 +42,9 @@ def test_stage_2_started_on_christmas_eve_afternoon(walker: Walker) -> None:
     walker.walk(
         Step("stage-1", "2026-12-23T09:00", {"line-managers-informed": "2026-12-23 17:00"}),
         # next working day after Thursday 24th is Tuesday 29th; then 30th and 31st
-        Step("stage-2", "2026-12-24T15:00", {"referral": "2026-12-29 17:00",
-                                             "professionals-meeting": "2026-12-31 17:00"}),
+        Step(
+            "stage-2", "2026-12-24T15:00", {"referral": "2026-12-29 17:00", "professionals-meeting": "2026-12-31 17:00"}
+        ),
         Step("stage-3", "2026-12-31T09:00", {"resolution": "2026-12-31 17:00"}),
         resolve_at="2026-12-31T12:00",
         pathway="escalation",

@@ -69,7 +69,10 @@ def test_equally_divided_initial_conference_adjourned_for_at_most_15_working_day
         conference_kind="initial",
     )
     raised = Event.objects.get(disagreement=d, verb=Verb.RAISED)
-    assert raised.data["child_protection_plan"] == "made subject of a child protection plan pending the reconvened conference"
+    assert (
+        raised.data["child_protection_plan"]
+        == "made subject of a child protection plan pending the reconvened conference"
+    )
 
 
 def test_equally_divided_review_conference_keeps_the_plan(walker: Walker) -> None:

@@ -22,14 +22,11 @@ def test_every_stage_through_the_formal_procedure(walker: Walker) -> None:
     d = walker.walk(
         Step("practitioner", "2026-12-18T11:00", {}),
         # 5 working days: 21, 22, 23, 24, 29 Dec; 15 at most from stage 1's start: 13 January
-        Step("stage-1", "2026-12-18T15:00", {"stage-complete": "2026-12-29 17:00",
-                                             "maximum": "2027-01-13 17:00"}),
+        Step("stage-1", "2026-12-18T15:00", {"stage-complete": "2026-12-29 17:00", "maximum": "2027-01-13 17:00"}),
         # 30, 31 Dec, 4, 5, 6 Jan
-        Step("stage-2", "2026-12-29T16:00", {"stage-complete": "2027-01-06 17:00",
-                                             "maximum": "2027-01-13 17:00"}),
+        Step("stage-2", "2026-12-29T16:00", {"stage-complete": "2027-01-06 17:00", "maximum": "2027-01-13 17:00"}),
         # 7, 8, 11, 12, 13 Jan: the stage clock and the cap meet
-        Step("stage-3", "2027-01-06T10:00", {"stage-complete": "2027-01-13 17:00",
-                                             "maximum": "2027-01-13 17:00"}),
+        Step("stage-3", "2027-01-06T10:00", {"stage-complete": "2027-01-13 17:00", "maximum": "2027-01-13 17:00"}),
         Step("highest-management", "2027-01-13T16:00", {}),
         Step("formal-procedure", "2027-01-14T10:00", {}),
         resolve_at="2027-01-15T10:00",

@@ -63,8 +63,13 @@ def test_the_business_unit_sees_disagreements_that_reached_level_4(enfield: Cast
     business_unit = enfield.role("business-unit")
     assert d not in disagreement_list_for(person=business_unit)
     services.disagreement_escalate(disagreement=d, by=enfield.at("school", 2), reason="No agreement.")
-    services.discussion_record(disagreement=d, by=enfield.at("school", 3), held_at=at("2026-11-20T10:00"),
-                               method="meeting", summary="Professionals meeting.")
+    services.discussion_record(
+        disagreement=d,
+        by=enfield.at("school", 3),
+        held_at=at("2026-11-20T10:00"),
+        method="meeting",
+        summary="Professionals meeting.",
+    )
     services.outcome_propose(disagreement=d, by=enfield.at("school", 3), text="Escalate to heads.")
     services.disagreement_escalate(disagreement=d, by=enfield.at("school", 3), reason="Still no agreement.")
     assert d in disagreement_list_for(person=business_unit)

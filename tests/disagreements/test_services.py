@@ -29,8 +29,16 @@ from tests.factories import ChildFactory
 
 pytestmark = pytest.mark.django_db
 
-TABLES: list[type[models.Model]] = [Disagreement, StageRun, Event, RecordEntry, WrittenOutcome, Confirmation,
-                                    Action, Notice]
+TABLES: list[type[models.Model]] = [
+    Disagreement,
+    StageRun,
+    Event,
+    RecordEntry,
+    WrittenOutcome,
+    Confirmation,
+    Action,
+    Notice,
+]
 
 
 def at(text: str) -> datetime:
@@ -49,8 +57,9 @@ def nothing_changes() -> Iterator[None]:
     assert {m: m.objects.count() for m in TABLES} == before
 
 
-def raise_one(cast: Cast, *, by: tuple[str, int] = ("school", 1), against: tuple[str, ...] = ("csc",),
-              **kwargs: object) -> Disagreement:
+def raise_one(
+    cast: Cast, *, by: tuple[str, int] = ("school", 1), against: tuple[str, ...] = ("csc",), **kwargs: object
+) -> Disagreement:
     procedure = cast.partnership.procedure.procedure  # type: ignore[union-attr]
     pathway = kwargs.get("pathway") or procedure.pathways[0].slug
     category = next((c.slug for c in procedure.categories if not c.refuse_with and c.pathway in (None, pathway)), "")
@@ -164,17 +173,23 @@ def nel(cast_for: Callable[[str], Cast]) -> Cast:
 
 
 def test_urgent_case_may_start_at_senior_manager_level_with_the_reason(nel: Cast) -> None:
-    d = raise_one(nel, pathway="individual-cases", urgent=True, start_stage="c-senior-manager",
-                  urgent_reason="Discharge from hospital tomorrow.")
+    d = raise_one(
+        nel,
+        pathway="individual-cases",
+        urgent=True,
+        start_stage="c-senior-manager",
+        urgent_reason="Discharge from hospital tomorrow.",
+    )
     run = d.stage_runs.get()
     assert (run.stage, run.entry) == ("c-senior-manager", StageRun.Entry.URGENT)
     assert d.urgent_reason == "Discharge from hospital tomorrow."
 
 
 def test_urgent_case_cannot_start_where_the_procedure_does_not_allow(nel: Cast) -> None:
-    with nothing_changes(), pytest.raises(ResolveError, match="Urgent cases may start at: C. Senior Manager"):
-        raise_one(nel, pathway="individual-cases", urgent=True, start_stage="d-multi-agency-review",
-                  urgent_reason="Now.")
+    with nothing_changes(), pytest.raises(ResolveError, match=r"Urgent cases may start at: C\. Senior Manager"):
+        raise_one(
+            nel, pathway="individual-cases", urgent=True, start_stage="d-multi-agency-review", urgent_reason="Now."
+        )
 
 
 def test_only_an_urgent_case_may_skip_stages(nel: Cast) -> None:
@@ -214,10 +229,15 @@ def test_escalating_past_the_last_stage_is_refused(cast_for: Callable[[str], Cas
     for _ in range(len(cast.partnership.procedure.procedure.pathways[0].stages) - 1):  # type: ignore[union-attr]
         run = d.stage_runs.get(ended_at__isnull=True)
         if run.stage != "practitioner":
-            services.discussion_record(disagreement=d, by=cast.at("school", 2), held_at=datetime.now(LONDON),
-                                       method="telephone", summary="Talked; no agreement.")
+            services.discussion_record(
+                disagreement=d,
+                by=cast.at("school", 2),
+                held_at=datetime.now(LONDON),
+                method="telephone",
+                summary="Talked; no agreement.",
+            )
         services.disagreement_escalate(disagreement=d, by=cast.at("school", 2), reason="Still unresolved.")
-    with nothing_changes(), pytest.raises(Refused, match="is the last stage of .*nowhere further"):
+    with nothing_changes(), pytest.raises(Refused, match=r"is the last stage of .*nowhere further"):
         services.disagreement_escalate(disagreement=d, by=cast.at("school", 5), reason="Again.")
 
 
@@ -232,7 +252,7 @@ def test_escalating_a_resolved_disagreement_is_refused(enfield: Cast) -> None:
 def test_a_stage_that_requires_written_confirmation_cannot_be_escalated_without_it(nel: Cast) -> None:
     d = raise_one(nel, pathway="individual-cases")
     services.disagreement_escalate(disagreement=d, by=nel.at("school", 1), reason="No agreement.")
-    with nothing_changes(), pytest.raises(Refused, match="B. Line Manager to Line Manager cannot be escalated yet"):
+    with nothing_changes(), pytest.raises(Refused, match=r"B\. Line Manager to Line Manager cannot be escalated yet"):
         services.disagreement_escalate(disagreement=d, by=nel.at("school", 2), reason="Still no agreement.")
     confirm_outcome(d, nel, ("school", 2), ("csc", 2))
     run = services.disagreement_escalate(disagreement=d, by=nel.at("school", 2), reason="Still no agreement.")
@@ -306,8 +326,9 @@ def test_feedback_goes_to_the_person_who_raised_it(enfield: Cast) -> None:
 
 def test_actions_are_added_and_completed_once(enfield: Cast) -> None:
     d = raise_one(enfield)
-    action = services.action_add(disagreement=d, by=enfield.at("csc", 2), description="Book the visit.",
-                                 owner=enfield.at("csc", 1))
+    action = services.action_add(
+        disagreement=d, by=enfield.at("csc", 2), description="Book the visit.", owner=enfield.at("csc", 1)
+    )
     services.action_complete(action=action, by=enfield.at("csc", 1), note="Booked.")
     action.refresh_from_db()
     assert action.completed_by == enfield.at("csc", 1)
@@ -318,9 +339,14 @@ def test_actions_are_added_and_completed_once(enfield: Cast) -> None:
 def test_a_discussion_records_when_who_and_how(enfield: Cast) -> None:
     d = raise_one(enfield)
     held = datetime(2026, 11, 20, 14, 0, tzinfo=LONDON)
-    entry = services.discussion_record(disagreement=d, by=enfield.at("school", 1), held_at=held,
-                                       method="telephone", with_people=[enfield.at("csc", 1)],
-                                       summary="Discussed the threshold decision.")
+    entry = services.discussion_record(
+        disagreement=d,
+        by=enfield.at("school", 1),
+        held_at=held,
+        method="telephone",
+        with_people=[enfield.at("csc", 1)],
+        summary="Discussed the threshold decision.",
+    )
     assert entry.occurred_at == held
     assert entry.data["method"] == "telephone"
     assert entry.data["with_people"][0]["name"] == "csc level 1"
@@ -344,13 +370,18 @@ def test_a_bad_discussion_record_is_refused(enfield: Cast, change: dict, message
 
 def test_records_are_never_rewritten_a_correction_points_at_the_original(enfield: Cast) -> None:
     d = raise_one(enfield)
-    entry = services.discussion_record(disagreement=d, by=enfield.at("school", 1),
-                                       held_at=datetime(2026, 11, 20, 14, 0, tzinfo=LONDON),
-                                       method="telephone", summary="Discussed on Thursday.")
+    entry = services.discussion_record(
+        disagreement=d,
+        by=enfield.at("school", 1),
+        held_at=datetime(2026, 11, 20, 14, 0, tzinfo=LONDON),
+        method="telephone",
+        summary="Discussed on Thursday.",
+    )
     with pytest.raises(TypeError, match="append-only"):
         RecordEntry.objects.filter(pk=entry.pk).update(data={})
-    fixed = services.record_correct(record=entry, by=enfield.at("school", 1),
-                                    fields={"summary": "Discussed on Friday."}, reason="Wrong day.")
+    fixed = services.record_correct(
+        record=entry, by=enfield.at("school", 1), fields={"summary": "Discussed on Friday."}, reason="Wrong day."
+    )
     entry.refresh_from_db()
     assert entry.data["summary"] == "Discussed on Thursday."
     assert (fixed.corrects, fixed.data["summary"]) == (entry, "Discussed on Friday.")
@@ -362,8 +393,9 @@ def test_records_are_never_rewritten_a_correction_points_at_the_original(enfield
 @pytest.fixture
 def cumbria_formal(cast_for: Callable[[str], Cast]) -> tuple[Cast, Disagreement]:
     cast = cast_for("cumbria")
-    d = raise_one(cast, urgent=True, start_stage="formal-process", urgent_reason="Child protection, today.",
-                  child_protection=True)
+    d = raise_one(
+        cast, urgent=True, start_stage="formal-process", urgent_reason="Child protection, today.", child_protection=True
+    )
     return cast, d
 
 
@@ -385,12 +417,17 @@ def test_the_independent_reviewers_decision_is_final_and_resolves_it(
     cumbria_formal: tuple[Cast, Disagreement],
 ) -> None:
     cast, d = cumbria_formal
-    services.record_add(disagreement=d, by=cast.at("school", 4), kind="written_request",
-                        occurred_at=datetime.now(LONDON),
-                        fields={"sent_to": "SCP Chair, copy SCP Business Manager", "summary": "The issue and steps."})
+    services.record_add(
+        disagreement=d,
+        by=cast.at("school", 4),
+        kind="written_request",
+        occurred_at=datetime.now(LONDON),
+        fields={"sent_to": "SCP Chair, copy SCP Business Manager", "summary": "The issue and steps."},
+    )
     services.reviewer_appoint(disagreement=d, by=cast.role("scp-chair"), reviewer=cast.at("police", 4))
-    services.reviewer_decision_record(disagreement=d, by=cast.at("police", 4), decision="A conference is held.",
-                                      reasons="The threshold is met.")
+    services.reviewer_decision_record(
+        disagreement=d, by=cast.at("police", 4), decision="A conference is held.", reasons="The threshold is met."
+    )
     d.refresh_from_db()
     assert d.status == Disagreement.Status.RESOLVED
     with pytest.raises(Refused, match="resolved disagreement cannot be escalated"):
@@ -414,8 +451,9 @@ def test_a_disagreement_stays_on_the_procedure_version_it_started_on(enfield: Ca
     started_on = d.procedure_version
     current = started_on.procedure
     changed = current.model_copy(update={"name": current.name + " (revised)"})
-    newer = procedure_version_store(procedure=changed, source_text=started_on.source_text + "\n# revised\n",
-                                    origin="revised.yaml")
+    newer = procedure_version_store(
+        procedure=changed, source_text=started_on.source_text + "\n# revised\n", origin="revised.yaml"
+    )
     partnership_adopt_procedure(partnership=enfield.partnership, version=newer, by=None)
     assert newer.version == started_on.version + 1
     d.refresh_from_db()

@@ -89,33 +89,69 @@ class Walker:
         for requirement in rules.missing_records(run, transition):
             kind = requirement.kind
             if kind == "discussion_note":
-                services.discussion_record(disagreement=self.d, by=ours, held_at=now, method="meeting",
-                                           with_people=[theirs], summary="Discussed; views differ.")
+                services.discussion_record(
+                    disagreement=self.d,
+                    by=ours,
+                    held_at=now,
+                    method="meeting",
+                    with_people=[theirs],
+                    summary="Discussed; views differ.",
+                )
             elif kind == "written_confirmation":
                 outcome = services.outcome_propose(
-                    disagreement=self.d, by=ours,
+                    disagreement=self.d,
+                    by=ours,
                     text="The disagreement is about the threshold; it goes to senior managers next.",
                 )
                 services.outcome_confirm(outcome=outcome, by=theirs)
             elif kind == "meeting_record":
                 services.meeting_record(
-                    disagreement=self.d, by=ours, held_at=now, chair=ours, attendees=[ours, theirs],
-                    areas_of_discussion="Thresholds.", disagreement_text="Whether to assess.",
-                    agreements="Assessment to start.", actions="Social worker visits on Monday.",
+                    disagreement=self.d,
+                    by=ours,
+                    held_at=now,
+                    chair=ours,
+                    attendees=[ours, theirs],
+                    areas_of_discussion="Thresholds.",
+                    disagreement_text="Whether to assess.",
+                    agreements="Assessment to start.",
+                    actions="Social worker visits on Monday.",
                 )
             elif kind == "conference_record":
-                services.record_add(disagreement=self.d, by=ours, kind=kind, occurred_at=now,
-                                    fields={"view": "majority", "decision": "No plan.",
-                                            "minority_view": "Health believe a plan is needed."})
+                services.record_add(
+                    disagreement=self.d,
+                    by=ours,
+                    kind=kind,
+                    occurred_at=now,
+                    fields={
+                        "view": "majority",
+                        "decision": "No plan.",
+                        "minority_view": "Health believe a plan is needed.",
+                    },
+                )
             elif kind == "written_request":
-                services.record_add(disagreement=self.d, by=ours, kind=kind, occurred_at=now,
-                                    fields={"sent_to": "as the procedure names", "summary": "The request."})
+                services.record_add(
+                    disagreement=self.d,
+                    by=ours,
+                    kind=kind,
+                    occurred_at=now,
+                    fields={"sent_to": "as the procedure names", "summary": "The request."},
+                )
             elif kind == "executive_summary":
-                services.record_add(disagreement=self.d, by=ours, kind=kind, occurred_at=now,
-                                    fields={"summary": "Concerns and how they were resolved."})
+                services.record_add(
+                    disagreement=self.d,
+                    by=ours,
+                    kind=kind,
+                    occurred_at=now,
+                    fields={"summary": "Concerns and how they were resolved."},
+                )
             elif kind == "form":
-                services.record_add(disagreement=self.d, by=ours, kind=kind, occurred_at=now,
-                                    fields={"form": requirement.form or requirement.title, "summary": "Completed."})
+                services.record_add(
+                    disagreement=self.d,
+                    by=ours,
+                    kind=kind,
+                    occurred_at=now,
+                    fields={"form": requirement.form or requirement.title, "summary": "Completed."},
+                )
             elif kind == "reviewer_decision":
                 self.decide()
             else:  # pragma: no cover - a new record kind must be taught to the walker
@@ -130,15 +166,17 @@ class Walker:
         )
         reviewer = self.cast.at("police", 4)
         services.reviewer_appoint(disagreement=self.d, by=chair, reviewer=reviewer)
-        services.reviewer_decision_record(disagreement=self.d, by=reviewer, decision="The request is upheld.",
-                                          reasons="The evidence supports it.")
+        services.reviewer_decision_record(
+            disagreement=self.d, by=reviewer, decision="The request is upheld.", reasons="The evidence supports it."
+        )
 
     def escalate(self, step: Step) -> StageRun:
         self.clock.move_to(at(step.when), tick=False)  # type: ignore[attr-defined]
         self.fulfil("escalate")
         run = self.current()
-        return services.disagreement_escalate(disagreement=self.d, by=self.person(self.raiser, run),
-                                              reason="Still unresolved at this stage.")
+        return services.disagreement_escalate(
+            disagreement=self.d, by=self.person(self.raiser, run), reason="Still unresolved at this stage."
+        )
 
     def resolve(self, when: str) -> Disagreement:
         self.clock.move_to(at(when), tick=False)  # type: ignore[attr-defined]
@@ -150,8 +188,9 @@ class Walker:
             if self.d.is_open:
                 services.disagreement_resolve(disagreement=self.d, by=self.person(self.raiser, run))
         else:
-            outcome = services.outcome_propose(disagreement=self.d, by=self.person(self.raiser, run),
-                                               text="Agreed: assessment starts on Monday.")
+            outcome = services.outcome_propose(
+                disagreement=self.d, by=self.person(self.raiser, run), text="Agreed: assessment starts on Monday."
+            )
             services.outcome_confirm(outcome=outcome, by=self.person(self.other, run))
             self.fulfil("resolve")
             services.disagreement_resolve(disagreement=self.d, by=self.person(self.raiser, run))

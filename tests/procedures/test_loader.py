@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from resolve.procedures.loader import DefinitionError, UnknownProcedure, bundled, bundled_slugs, load_text
@@ -54,14 +52,14 @@ def test_a_minimal_definition_loads() -> None:
 
 
 def test_unknown_procedure_names_the_bundled_ones() -> None:
-    with pytest.raises(UnknownProcedure, match="Bundled procedures: .*enfield"):
+    with pytest.raises(UnknownProcedure, match=r"Bundled procedures: .*enfield"):
         bundled("atlantis")
 
 
 def test_a_working_days_timescale_without_n_names_file_path_and_line() -> None:
     text = MINIMAL.replace("rule: working_days, n: 5,", "rule: working_days,")
     (problem,) = problems_of(text)
-    assert problem.startswith("ours.yaml:22: pathways[main].stages[one].timescales[talk]")
+    assert problem.startswith("ours.yaml:19: pathways[main].stages[one].timescales[talk]")
     assert "needs n" in problem
 
 
@@ -90,11 +88,11 @@ def test_a_notification_to_an_unknown_role_is_refused() -> None:
 
 def test_invalid_yaml_gives_the_line() -> None:
     (problem,) = problems_of("slug: [unclosed\nname: x\n")
-    assert problem.startswith("ours.yaml:") and "is not valid YAML" in problem
+    assert problem.startswith("ours.yaml:")
+    assert "is not valid YAML" in problem
 
 
 def test_duplicate_stage_slugs_are_refused() -> None:
     text = MINIMAL.replace("slug: two", "slug: one")
     (problem,) = problems_of(text)
     assert "stage slugs must be unique in a pathway; repeated: one" in problem
-

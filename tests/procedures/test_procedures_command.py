@@ -26,7 +26,8 @@ def test_show_as_json_gives_pathways_and_stages(slug: str) -> None:
     assert shown["slug"] == slug
     assert shown["name"]
     for pathway in shown["pathways"]:
-        assert pathway["slug"] and pathway["name"]
+        assert pathway["slug"]
+        assert pathway["name"]
         assert all(stage["slug"] and stage["name"] for stage in pathway["stages"])
 
 
@@ -53,7 +54,7 @@ def test_check_reports_every_problem_and_exits_1(tmp_path: Path) -> None:
     with pytest.raises(SystemExit) as exited:
         call_command("procedures", "check", str(bad), stdout=out, stderr=StringIO())
     assert exited.value.code == 1
-    assert f"{bad}:22: pathways[main].stages[one].timescales[talk].rule:" in out.getvalue()
+    assert f"{bad}:19: pathways[main].stages[one].timescales[talk].rule:" in out.getvalue()
 
 
 def test_check_accepts_a_good_file(tmp_path: Path) -> None:

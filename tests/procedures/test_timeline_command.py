@@ -59,8 +59,7 @@ def test_pan_lancashire_over_easter_and_into_summer_time() -> None:
 
 
 def test_cumbria_child_protection_is_24_clock_hours_through_christmas_day() -> None:
-    rows = timeline("cumbria", "--from-stage", "formal-process", "--child-protection",
-                    "--start", "2026-12-24T15:00")
+    rows = timeline("cumbria", "--from-stage", "formal-process", "--child-protection", "--start", "2026-12-24T15:00")
     assert sorted(due for _, due in dues(rows) if due) == [
         "2026-12-25T15:00:00+00:00",  # 24 hours: Christmas Day does not stop the clock
         "2027-01-07T17:00:00+00:00",  # 7 working days: 29, 30, 31 Dec, 4, 5, 6, 7 Jan
@@ -73,8 +72,9 @@ def test_cumbria_without_child_protection_has_no_24_hour_clock() -> None:
 
 
 def test_nel_significant_harm_raised_on_boxing_day_is_due_the_next_working_day() -> None:
-    rows = timeline("north-east-lincolnshire", "--pathway", "individual-cases", "--significant-harm",
-                    "--start", "2026-12-26T09:00")
+    rows = timeline(
+        "north-east-lincolnshire", "--pathway", "individual-cases", "--significant-harm", "--start", "2026-12-26T09:00"
+    )
     first = rows[0]
     assert first["stage"] == "a-practitioner"
     assert first["due"] == "2026-12-29T17:00:00+00:00"
@@ -82,8 +82,7 @@ def test_nel_significant_harm_raised_on_boxing_day_is_due_the_next_working_day()
 
 
 def test_nel_equally_divided_conference_adjourned_at_most_15_working_days() -> None:
-    rows = timeline("north-east-lincolnshire", "--pathway", "conference-equally-divided",
-                    "--start", "2026-12-16T14:00")
+    rows = timeline("north-east-lincolnshire", "--pathway", "conference-equally-divided", "--start", "2026-12-16T14:00")
     assert rows[0]["stage"] == "adjournment"
     assert rows[0]["due"] == "2027-01-11T17:00:00+00:00"
 
@@ -91,7 +90,11 @@ def test_nel_equally_divided_conference_adjourned_at_most_15_working_days() -> N
 def test_nel_stages_without_timescales_are_shown_as_such() -> None:
     rows = timeline("north-east-lincolnshire", "--pathway", "individual-cases", "--start", "2026-12-21T10:00")
     assert {r["stage"] for r in rows} == {
-        "a-practitioner", "b-line-manager", "c-senior-manager", "d-multi-agency-review", "e-safeguarding-partners"
+        "a-practitioner",
+        "b-line-manager",
+        "c-senior-manager",
+        "d-multi-agency-review",
+        "e-safeguarding-partners",
     }
     assert all(r["due"] is None for r in rows)
 

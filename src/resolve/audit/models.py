@@ -35,9 +35,7 @@ class Event(models.Model):
     at = models.DateTimeField(db_index=True)
     verb = models.CharField(max_length=40, choices=Verb.choices)
     partnership = models.ForeignKey("partnerships.Partnership", on_delete=models.PROTECT, related_name="+")
-    actor = models.ForeignKey(
-        "partnerships.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    actor = models.ForeignKey("partnerships.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     disagreement = models.ForeignKey(
         "disagreements.Disagreement", on_delete=models.PROTECT, null=True, blank=True, related_name="events"
     )

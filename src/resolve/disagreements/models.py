@@ -23,9 +23,7 @@ class Child(UUIDModel):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["partnership", "reference"], name="child_reference_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["partnership", "reference"], name="child_reference_unique")]
         verbose_name_plural = "children"
 
     def __str__(self) -> str:
@@ -74,7 +72,11 @@ class Disagreement(UUIDModel):
     )
     closing_reason = models.TextField(blank=True)
     reviewer = models.ForeignKey(
-        "partnerships.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="reviewing",
+        "partnerships.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reviewing",
         help_text="the independent reviewer named for the stage that needs one",
     )
 
@@ -188,9 +190,7 @@ class RecordEntry(UUIDModel):
     created_at = models.DateTimeField()
     occurred_at = models.DateTimeField(help_text="when the discussion or meeting took place")
     data = models.JSONField()
-    corrects = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections"
-    )
+    corrects = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections")
 
     objects = AppendOnlyQuerySet.as_manager()
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from uuid import UUID
 
 from resolve.audit.models import Verb
 from resolve.audit.services import event_record
@@ -47,14 +48,14 @@ def circumstances_of(disagreement: Disagreement) -> Circumstances:
     )
 
 
-def party_agency_ids(disagreement: Disagreement) -> set[object]:
+def party_agency_ids(disagreement: Disagreement) -> set[UUID]:
     """The agencies in dispute: the raising agency and every agency it disagrees with."""
     ids = set(disagreement.other_agencies.values_list("pk", flat=True))
     ids.add(disagreement.raising_agency_id)
     return ids
 
 
-def outcome_confirmed(outcome: WrittenOutcome, parties: set[object]) -> bool:
+def outcome_confirmed(outcome: WrittenOutcome, parties: set[UUID]) -> bool:
     confirmed = set(outcome.confirmations.values_list("agency_id", flat=True))
     return parties <= confirmed
 
@@ -79,16 +80,15 @@ def requirement_met(run: StageRun, requirement: RecordRequirement) -> bool:
 
 def missing_records(run: StageRun, transition: str) -> list[RecordRequirement]:
     stage = stage_of(run)
-    return [
-        r for r in stage.records if transition in r.required_before and not requirement_met(run, r)
-    ]
+    return [r for r in stage.records if transition in r.required_before and not requirement_met(run, r)]
 
 
 def involved_level(disagreement: Disagreement, stage: Stage) -> int:
     """The most senior level involved: the stage's handlers and every person taking part."""
     levels = [stage.handlers.level or 0]
     levels += [
-        lv for lv in Person.objects.filter(participations__disagreement=disagreement).values_list("level", flat=True)
+        lv
+        for lv in Person.objects.filter(participations__disagreement=disagreement).values_list("level", flat=True)
         if lv is not None
     ]
     return max(levels)
@@ -139,16 +139,20 @@ def open_stage(
     )
     for due in dues:
         StageDeadline.objects.create(
-            stage_run=run, timescale=due.timescale, what=due.what, due=due.due,
-            rule=due.rule, source=due.source, computed_at=at,
+            stage_run=run,
+            timescale=due.timescale,
+            what=due.what,
+            due=due.due,
+            rule=due.rule,
+            source=due.source,
+            computed_at=at,
         )
         event_record(
             verb=Verb.DEADLINE_SET,
             partnership=disagreement.partnership,
             actor=by,
             disagreement=disagreement,
-            data={"stage": stage.slug, "timescale": due.timescale,
-                  "due": due.due.isoformat() if due.due else None},
+            data={"stage": stage.slug, "timescale": due.timescale, "due": due.due.isoformat() if due.due else None},
             at=at,
         )
     raise_notices(disagreement=disagreement, run=run, when="entry", by=by, at=at)
@@ -174,8 +178,14 @@ def raise_notices(*, disagreement: Disagreement, run: StageRun, when: str, by: P
         if disagreement.notices.filter(to=n.to, what=n.what, stage_run=run).exists():
             continue
         notice = Notice.objects.create(
-            disagreement=disagreement, stage_run=run, to=n.to, what=n.what,
-            timing=n.timing or "", form=n.form or "", source=n.source, created_at=at,
+            disagreement=disagreement,
+            stage_run=run,
+            to=n.to,
+            what=n.what,
+            timing=n.timing or "",
+            form=n.form or "",
+            source=n.source,
+            created_at=at,
         )
         notice.recipients.set(recipients_for(disagreement, n.to))
         event_record(
@@ -195,8 +205,7 @@ def recipients_for(disagreement: Disagreement, to: str) -> list[Person]:
     parties = [
         p.person
         for p in disagreement.participants.select_related("person__line_manager")
-        if p.capacity in (Participant.Capacity.RAISER, Participant.Capacity.COUNTERPART,
-                          Participant.Capacity.HANDLER)
+        if p.capacity in (Participant.Capacity.RAISER, Participant.Capacity.COUNTERPART, Participant.Capacity.HANDLER)
     ]
     if to == "parties":
         return parties
@@ -210,8 +219,9 @@ def recipients_for(disagreement: Disagreement, to: str) -> list[Person]:
         return list(found.values())
     return [
         a.person
-        for a in RoleAssignment.objects.filter(partnership=disagreement.partnership, role=to, person__is_active=True)
-        .select_related("person")
+        for a in RoleAssignment.objects.filter(
+            partnership=disagreement.partnership, role=to, person__is_active=True
+        ).select_related("person")
     ]
 
 
@@ -219,7 +229,9 @@ def participant_ensure(
     *, disagreement: Disagreement, person: Person, capacity: str, run: StageRun | None, by: Person, at: datetime
 ) -> None:
     _, created = Participant.objects.get_or_create(
-        disagreement=disagreement, person=person, capacity=capacity,
+        disagreement=disagreement,
+        person=person,
+        capacity=capacity,
         defaults={"stage_run": run, "added_at": at},
     )
     if created:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from uuid import UUID
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -16,12 +17,14 @@ from resolve.partnerships.models import Agency, Person
 from resolve.partnerships.selectors import Counterpart, calendar_for, counterparts_in
 
 
-def disagreement_get(*, person: Person, pk: object) -> Disagreement:
+def disagreement_get(*, person: Person, pk: UUID | str) -> Disagreement:
     """One disagreement the person may see; one they may not see is reported as not found."""
     try:
-        return disagreements_visible_to(person).select_related(
-            "procedure_version", "child", "raising_agency", "raised_by"
-        ).get(pk=pk)
+        return (
+            disagreements_visible_to(person)
+            .select_related("procedure_version", "child", "raising_agency", "raised_by")
+            .get(pk=pk)
+        )
     except (Disagreement.DoesNotExist, ValueError):
         raise NotFound("There is no such disagreement, or you do not have access to it.") from None
 
@@ -55,8 +58,7 @@ def work_for(*, person: Person, now: datetime | None = None) -> WorkList:
     horizon = calendar_for(person.partnership).next_working_day(now)
     disagreements = list(disagreement_list_for(person=person))
     runs = {
-        r.disagreement_id: r
-        for r in StageRun.objects.filter(disagreement__in=disagreements, ended_at__isnull=True)
+        r.disagreement_id: r for r in StageRun.objects.filter(disagreement__in=disagreements, ended_at__isnull=True)
     }
     deadlines: dict[object, list[StageDeadline]] = {}
     for d in StageDeadline.objects.filter(stage_run__in=runs.values(), due__isnull=False).order_by("due"):
@@ -94,7 +96,10 @@ def counterparts_for(*, disagreement: Disagreement, person: Person, upcoming: bo
     parties = rules.party_agency_ids(disagreement)
     matrix = rules.procedure_of(disagreement).seniority
     result = []
-    for agency in Agency.objects.filter(pk__in=parties).exclude(pk=person.agency_id).order_by("name"):
+    agencies = Agency.objects.filter(pk__in=parties).order_by("name")
+    if person.agency_id is not None:
+        agencies = agencies.exclude(pk=person.agency_id)
+    for agency in agencies:
         title = matrix.title(agency.matrix_agency, level) if matrix and agency.matrix_agency else None
         result.append(counterparts_in(agency=agency, level=level, role_title=title))
     return result

@@ -29,6 +29,7 @@ from resolve.disagreements.models import (
     WrittenOutcome,
 )
 from resolve.partnerships.models import Agency, Partnership, Person, RoleAssignment
+from resolve.procedures.schema import Category, Pathway, Procedure
 
 DISCUSSION_METHODS = ("telephone", "meeting", "video call", "e-mail")
 
@@ -36,7 +37,10 @@ DISCUSSION_METHODS = ("telephone", "meeting", "video call", "e-mail")
 RECORD_FIELDS: Mapping[str, tuple[str, ...]] = {
     RecordEntry.Kind.DISCUSSION_NOTE: ("method", "summary"),
     RecordEntry.Kind.MEETING_RECORD: (
-        "areas_of_discussion", "disagreement", "agreements", "actions",
+        "areas_of_discussion",
+        "disagreement",
+        "agreements",
+        "actions",
     ),
     RecordEntry.Kind.EXECUTIVE_SUMMARY: ("summary",),
     RecordEntry.Kind.CONFERENCE_RECORD: ("view", "decision"),
@@ -108,14 +112,16 @@ def _describe_missing(run: StageRun, transition: str) -> str | None:
 
 
 @transaction.atomic
-def child_register(*, partnership: Partnership, reference: str, name: str = "",
-                   date_of_birth: date | None = None) -> Child:
+def child_register(
+    *, partnership: Partnership, reference: str, name: str = "", date_of_birth: date | None = None
+) -> Child:
     """The child with this reference in the partnership, created on first use."""
     reference = _required_text(reference, "reference", "the child's reference (a case number, not a name)")
     if date_of_birth is not None and date_of_birth > timezone.localdate():
         raise ResolveError("The child's date of birth cannot be in the future.", field="date_of_birth")
     child, _ = Child.objects.get_or_create(
-        partnership=partnership, reference=reference,
+        partnership=partnership,
+        reference=reference,
         defaults={"name": name.strip(), "date_of_birth": date_of_birth},
     )
     return child
@@ -157,70 +163,12 @@ def disagreement_raise(
     version = partnership.procedure
     procedure = version.procedure
 
-    others = list({a.pk: a for a in other_agencies}.values())
-    if not others:
-        raise ResolveError("Choose the agency or agencies you disagree with.", field="other_agencies")
-    for agency in others:
-        if agency.partnership_id != partnership.pk:
-            raise ResolveError(f"{agency.name} is not an agency of {partnership.name}.", field="other_agencies")
-        if agency.pk == by.agency_id:
-            raise ResolveError(
-                "A disagreement is between agencies: choose an agency other than your own. "
-                "Disagreements within one agency go through its own procedures.",
-                field="other_agencies",
-            )
-
-    chosen_category = None
-    if procedure.categories or category:
-        try:
-            chosen_category = procedure.category(category)
-        except KeyError:
-            names = "; ".join(f"{c.slug} ({c.name})" for c in procedure.categories if not c.refuse_with)
-            raise ResolveError(f"Choose a category of disagreement: {names}.", field="category") from None
-        if chosen_category.refuse_with:
-            raise Refused(chosen_category.refuse_with)
-    pathway_slug = pathway or (chosen_category.pathway if chosen_category else None) or procedure.pathways[0].slug
-    try:
-        chosen = procedure.pathway(pathway_slug)
-    except KeyError:
-        known = ", ".join(p.slug for p in procedure.pathways)
-        raise ResolveError(f"The procedure has no pathway {pathway_slug!r}; choose one of {known}.",
-                           field="pathway") from None
-
-    position = 0
-    if start_stage is not None and start_stage != chosen.stages[0].slug:
-        try:
-            position = chosen.index(start_stage)
-        except ValueError:
-            known = ", ".join(s.slug for s in chosen.stages)
-            raise ResolveError(f"{chosen.name} has no stage {start_stage!r}; its stages are {known}.",
-                               field="start_stage") from None
-        allowed = [s.name for s in chosen.stages if s.urgent_start]
-        if not urgent:
-            raise ResolveError(
-                "Only an urgent disagreement may start after the first stage: mark it urgent and say why.",
-                field="start_stage",
-            )
-        if not chosen.stages[position].urgent_start:
-            where = ", ".join(allowed) if allowed else "no later stage: it must start at the first stage"
-            raise ResolveError(
-                f"The procedure does not let an urgent case start at {chosen.stages[position].name}. "
-                f"Urgent cases may start at: {where}.",
-                field="start_stage",
-            )
+    others = _check_other_agencies(by, other_agencies)
+    chosen_category, chosen = _choose_category_and_pathway(procedure, category, pathway)
+    position = _choose_start(chosen, start_stage, urgent=urgent)
+    if position > 0:
         urgent_reason = _required_text(urgent_reason, "urgent_reason", "why this needs urgent resolution")
-
-    unknown_flags = sorted(set(flags) - {f.slug for f in procedure.flags})
-    if unknown_flags:
-        known = ", ".join(f.slug for f in procedure.flags) or "none"
-        raise ResolveError(f"Unknown flag {', '.join(unknown_flags)}; this procedure's flags: {known}.",
-                           field="flags")
-    if chosen.conference and chosen.conference.view == "equally_divided":
-        if conference_kind not in (Disagreement.ConferenceKind.INITIAL, Disagreement.ConferenceKind.REVIEW):
-            raise ResolveError("Say whether the adjourned conference was an initial or a review conference.",
-                               field="conference_kind")
-    elif conference_kind and not chosen.conference:
-        raise ResolveError(f"{chosen.name} is not about a child protection conference.", field="conference_kind")
+    _check_flags_and_conference(procedure, chosen, flags, conference_kind)
 
     now = timezone.now()
     disagreement = Disagreement.objects.create(
@@ -250,10 +198,16 @@ def disagreement_raise(
         actor=by,
         disagreement=disagreement,
         data={
-            "procedure": version.slug, "version": version.version, "pathway": chosen.slug,
-            "category": disagreement.category, "significant_harm": significant_harm, "urgent": urgent,
-            "child_protection": child_protection, "flags": disagreement.flags,
-            "other_agencies": [str(a.pk) for a in others], "conference_kind": conference_kind,
+            "procedure": version.slug,
+            "version": version.version,
+            "pathway": chosen.slug,
+            "category": disagreement.category,
+            "significant_harm": significant_harm,
+            "urgent": urgent,
+            "child_protection": child_protection,
+            "flags": disagreement.flags,
+            "other_agencies": [str(a.pk) for a in others],
+            "conference_kind": conference_kind,
             "child_protection_plan": _plan_effect(chosen, conference_kind),
         },
         at=now,
@@ -266,7 +220,87 @@ def disagreement_raise(
     return disagreement
 
 
-def _plan_effect(pathway: Any, conference_kind: str) -> str:
+def _check_other_agencies(by: Person, other_agencies: Sequence[Agency]) -> list[Agency]:
+    others = list({a.pk: a for a in other_agencies}.values())
+    if not others:
+        raise ResolveError("Choose the agency or agencies you disagree with.", field="other_agencies")
+    for agency in others:
+        if agency.partnership_id != by.partnership_id:
+            raise ResolveError(f"{agency.name} is not an agency of this partnership.", field="other_agencies")
+        if agency.pk == by.agency_id:
+            raise ResolveError(
+                "A disagreement is between agencies: choose an agency other than your own. "
+                "Disagreements within one agency go through its own procedures.",
+                field="other_agencies",
+            )
+    return others
+
+
+def _choose_category_and_pathway(
+    procedure: Procedure, category: str, pathway: str | None
+) -> tuple[Category | None, Pathway]:
+    """The category (refused if the procedure puts it out of scope) and the pathway it leads to."""
+    chosen_category = None
+    if procedure.categories or category:
+        try:
+            chosen_category = procedure.category(category)
+        except KeyError:
+            names = "; ".join(f"{c.slug} ({c.name})" for c in procedure.categories if not c.refuse_with)
+            raise ResolveError(f"Choose a category of disagreement: {names}.", field="category") from None
+        if chosen_category.refuse_with:
+            raise Refused(chosen_category.refuse_with)
+    slug = pathway or (chosen_category.pathway if chosen_category else None) or procedure.pathways[0].slug
+    try:
+        return chosen_category, procedure.pathway(slug)
+    except KeyError:
+        known = ", ".join(p.slug for p in procedure.pathways)
+        raise ResolveError(f"The procedure has no pathway {slug!r}; choose one of {known}.", field="pathway") from None
+
+
+def _choose_start(pathway: Pathway, start_stage: str | None, *, urgent: bool) -> int:
+    """Where the disagreement starts: the first stage, or a later one the procedure lets urgent cases start at."""
+    if start_stage is None or start_stage == pathway.stages[0].slug:
+        return 0
+    try:
+        position = pathway.index(start_stage)
+    except ValueError:
+        known = ", ".join(s.slug for s in pathway.stages)
+        raise ResolveError(
+            f"{pathway.name} has no stage {start_stage!r}; its stages are {known}.", field="start_stage"
+        ) from None
+    if not urgent:
+        raise ResolveError(
+            "Only an urgent disagreement may start after the first stage: mark it urgent and say why.",
+            field="start_stage",
+        )
+    if not pathway.stages[position].urgent_start:
+        allowed = [s.name for s in pathway.stages if s.urgent_start]
+        where = ", ".join(allowed) if allowed else "no later stage: it must start at the first stage"
+        raise ResolveError(
+            f"The procedure does not let an urgent case start at {pathway.stages[position].name}. "
+            f"Urgent cases may start at: {where}.",
+            field="start_stage",
+        )
+    return position
+
+
+def _check_flags_and_conference(
+    procedure: Procedure, pathway: Pathway, flags: Sequence[str], conference_kind: str
+) -> None:
+    unknown_flags = sorted(set(flags) - {f.slug for f in procedure.flags})
+    if unknown_flags:
+        known = ", ".join(f.slug for f in procedure.flags) or "none"
+        raise ResolveError(f"Unknown flag {', '.join(unknown_flags)}; this procedure's flags: {known}.", field="flags")
+    if pathway.conference and pathway.conference.view == "equally_divided":
+        if conference_kind not in (Disagreement.ConferenceKind.INITIAL, Disagreement.ConferenceKind.REVIEW):
+            raise ResolveError(
+                "Say whether the adjourned conference was an initial or a review conference.", field="conference_kind"
+            )
+    elif conference_kind and not pathway.conference:
+        raise ResolveError(f"{pathway.name} is not about a child protection conference.", field="conference_kind")
+
+
+def _plan_effect(pathway: Pathway, conference_kind: str) -> str:
     """What an equally divided conference means for the child's plan while it is adjourned (NEL L167)."""
     rule = pathway.conference
     if rule is None or rule.plan_while_pending != "continues_or_made_subject":
@@ -285,12 +319,12 @@ def participant_add(*, disagreement: Disagreement, by: Person, person: Person, c
     disagreement = _lock(disagreement)
     _require_open(disagreement, "changed")
     _require_member(disagreement.partnership, person)
-    if capacity not in (Participant.Capacity.HANDLER, Participant.Capacity.COUNTERPART,
-                        Participant.Capacity.ATTENDEE):
+    if capacity not in (Participant.Capacity.HANDLER, Participant.Capacity.COUNTERPART, Participant.Capacity.ATTENDEE):
         raise ResolveError("Add a person as a handler, a counterpart or an attendee.", field="capacity")
     run = _current_run(disagreement)
-    rules.participant_ensure(disagreement=disagreement, person=person, capacity=capacity, run=run,
-                             by=by, at=timezone.now())
+    rules.participant_ensure(
+        disagreement=disagreement, person=person, capacity=capacity, run=run, by=by, at=timezone.now()
+    )
     rules.raise_notices(disagreement=disagreement, run=run, when="entry", by=by, at=timezone.now())
 
 
@@ -309,7 +343,10 @@ def discussion_record(
     if method not in DISCUSSION_METHODS:
         raise ResolveError(f"Say how the discussion was held: {', '.join(DISCUSSION_METHODS)}.", field="method")
     return _record(
-        disagreement=disagreement, by=by, kind=RecordEntry.Kind.DISCUSSION_NOTE, occurred_at=held_at,
+        disagreement=disagreement,
+        by=by,
+        kind=RecordEntry.Kind.DISCUSSION_NOTE,
+        occurred_at=held_at,
         fields={"method": method, "summary": summary, "others_present": others_present},
         people={"with_people": list(with_people)},
     )
@@ -333,9 +370,17 @@ def meeting_record(
     if not attendees:
         raise ResolveError("List who attended the meeting.", field="attendees")
     return _record(
-        disagreement=disagreement, by=by, kind=RecordEntry.Kind.MEETING_RECORD, occurred_at=held_at,
-        fields={"areas_of_discussion": areas_of_discussion, "disagreement": disagreement_text,
-                "agreements": agreements, "actions": actions, "others_present": others_present},
+        disagreement=disagreement,
+        by=by,
+        kind=RecordEntry.Kind.MEETING_RECORD,
+        occurred_at=held_at,
+        fields={
+            "areas_of_discussion": areas_of_discussion,
+            "disagreement": disagreement_text,
+            "agreements": agreements,
+            "actions": actions,
+            "others_present": others_present,
+        },
         people={"chair": [chair], "attendees": list(attendees)},
     )
 
@@ -350,8 +395,12 @@ def record_add(
     fields: Mapping[str, str],
 ) -> RecordEntry:
     """Add an executive summary, conference record, written request or pro-forma to the current stage."""
-    if kind not in (RecordEntry.Kind.EXECUTIVE_SUMMARY, RecordEntry.Kind.CONFERENCE_RECORD,
-                    RecordEntry.Kind.WRITTEN_REQUEST, RecordEntry.Kind.FORM):
+    if kind not in (
+        RecordEntry.Kind.EXECUTIVE_SUMMARY,
+        RecordEntry.Kind.CONFERENCE_RECORD,
+        RecordEntry.Kind.WRITTEN_REQUEST,
+        RecordEntry.Kind.FORM,
+    ):
         raise ResolveError(
             "Use this for an executive summary, conference record, written request or pro-forma; "
             "discussions, meetings, outcomes and reviewers' decisions have their own forms.",
@@ -385,11 +434,23 @@ def record_correct(*, record: RecordEntry, by: Person, fields: Mapping[str, str]
     data["correction_reason"] = reason
     now = timezone.now()
     correction = RecordEntry.objects.create(
-        disagreement=disagreement, stage_run=record.stage_run, kind=record.kind, author=by,
-        created_at=now, occurred_at=record.occurred_at, data=data, corrects=record,
+        disagreement=disagreement,
+        stage_run=record.stage_run,
+        kind=record.kind,
+        author=by,
+        created_at=now,
+        occurred_at=record.occurred_at,
+        data=data,
+        corrects=record,
     )
-    event_record(verb=Verb.RECORD_CORRECTED, partnership=disagreement.partnership, actor=by,
-                 disagreement=disagreement, data={"record": str(correction.pk), "corrects": str(record.pk)}, at=now)
+    event_record(
+        verb=Verb.RECORD_CORRECTED,
+        partnership=disagreement.partnership,
+        actor=by,
+        disagreement=disagreement,
+        data={"record": str(correction.pk), "corrects": str(record.pk)},
+        at=now,
+    )
     return correction
 
 
@@ -418,16 +479,28 @@ def _record(
     run = _current_run(disagreement)
     now = timezone.now()
     entry = RecordEntry.objects.create(
-        disagreement=disagreement, stage_run=run, kind=kind, author=by,
-        created_at=now, occurred_at=occurred_at, data=data,
+        disagreement=disagreement,
+        stage_run=run,
+        kind=kind,
+        author=by,
+        created_at=now,
+        occurred_at=occurred_at,
+        data=data,
     )
     for persons in people.values():
         for person in persons:
-            rules.participant_ensure(disagreement=disagreement, person=person,
-                                     capacity=Participant.Capacity.ATTENDEE, run=run, by=by, at=now)
+            rules.participant_ensure(
+                disagreement=disagreement, person=person, capacity=Participant.Capacity.ATTENDEE, run=run, by=by, at=now
+            )
     verb = Verb.DISCUSSION_RECORDED if kind == RecordEntry.Kind.DISCUSSION_NOTE else Verb.RECORD_ADDED
-    event_record(verb=verb, partnership=disagreement.partnership, actor=by, disagreement=disagreement,
-                 data={"record": str(entry.pk), "kind": kind, "stage": run.stage}, at=now)
+    event_record(
+        verb=verb,
+        partnership=disagreement.partnership,
+        actor=by,
+        disagreement=disagreement,
+        data={"record": str(entry.pk), "kind": kind, "stage": run.stage},
+        at=now,
+    )
     return entry
 
 
@@ -448,8 +521,14 @@ def outcome_propose(*, disagreement: Disagreement, by: Person, text: str) -> Wri
         disagreement=disagreement, stage_run=run, text=text, proposed_by=by, proposed_at=now
     )
     Confirmation.objects.create(outcome=outcome, agency=agency, person=by, confirmed_at=now)
-    event_record(verb=Verb.OUTCOME_PROPOSED, partnership=disagreement.partnership, actor=by,
-                 disagreement=disagreement, data={"outcome": str(outcome.pk), "stage": run.stage}, at=now)
+    event_record(
+        verb=Verb.OUTCOME_PROPOSED,
+        partnership=disagreement.partnership,
+        actor=by,
+        disagreement=disagreement,
+        data={"outcome": str(outcome.pk), "stage": run.stage},
+        at=now,
+    )
     return outcome
 
 
@@ -466,8 +545,14 @@ def outcome_confirm(*, outcome: WrittenOutcome, by: Person) -> WrittenOutcome:
         raise Refused(f"{agency.name} has already confirmed this outcome.")
     now = timezone.now()
     Confirmation.objects.create(outcome=outcome, agency=agency, person=by, confirmed_at=now)
-    event_record(verb=Verb.OUTCOME_CONFIRMED, partnership=disagreement.partnership, actor=by,
-                 disagreement=disagreement, data={"outcome": str(outcome.pk), "agency": str(agency.pk)}, at=now)
+    event_record(
+        verb=Verb.OUTCOME_CONFIRMED,
+        partnership=disagreement.partnership,
+        actor=by,
+        disagreement=disagreement,
+        data={"outcome": str(outcome.pk), "agency": str(agency.pk)},
+        at=now,
+    )
     return outcome
 
 
@@ -484,7 +569,11 @@ def _party_agency(disagreement: Disagreement, by: Person, doing: str) -> Agency:
 
 @transaction.atomic
 def action_add(
-    *, disagreement: Disagreement, by: Person, description: str, owner: Person | None = None,
+    *,
+    disagreement: Disagreement,
+    by: Person,
+    description: str,
+    owner: Person | None = None,
     due_on: date | None = None,
 ) -> Action:
     disagreement = _lock(disagreement)
@@ -497,12 +586,22 @@ def action_add(
     run = _current_run(disagreement)
     now = timezone.now()
     action = Action.objects.create(
-        disagreement=disagreement, stage_run=run,
+        disagreement=disagreement,
+        stage_run=run,
         description=_required_text(description, "description", "what the action is"),
-        owner=owner, due_on=due_on, created_by=by, created_at=now,
+        owner=owner,
+        due_on=due_on,
+        created_by=by,
+        created_at=now,
     )
-    event_record(verb=Verb.ACTION_ADDED, partnership=disagreement.partnership, actor=by, disagreement=disagreement,
-                 data={"action": str(action.pk), "owner": str(owner.pk) if owner else None}, at=now)
+    event_record(
+        verb=Verb.ACTION_ADDED,
+        partnership=disagreement.partnership,
+        actor=by,
+        disagreement=disagreement,
+        data={"action": str(action.pk), "owner": str(owner.pk) if owner else None},
+        at=now,
+    )
     return action
 
 
@@ -518,8 +617,14 @@ def action_complete(*, action: Action, by: Person, note: str = "") -> Action:
     action.completed_by = by
     action.completion_note = note.strip()
     action.save(update_fields=["completed_at", "completed_by", "completion_note"])
-    event_record(verb=Verb.ACTION_COMPLETED, partnership=disagreement.partnership, actor=by,
-                 disagreement=disagreement, data={"action": str(action.pk)}, at=now)
+    event_record(
+        verb=Verb.ACTION_COMPLETED,
+        partnership=disagreement.partnership,
+        actor=by,
+        disagreement=disagreement,
+        data={"action": str(action.pk)},
+        at=now,
+    )
     return action
 
 
@@ -548,11 +653,18 @@ def disagreement_escalate(*, disagreement: Disagreement, by: Person, reason: str
         raise Refused(problem)
     now = timezone.now()
     _close_run(run, StageRun.Outcome.ESCALATED, reason, now)
-    event_record(verb=Verb.ESCALATED, partnership=disagreement.partnership, actor=by, disagreement=disagreement,
-                 data={"from_stage": run.stage, "to_stage": pathway.stages[run.position + 1].slug}, at=now)
+    event_record(
+        verb=Verb.ESCALATED,
+        partnership=disagreement.partnership,
+        actor=by,
+        disagreement=disagreement,
+        data={"from_stage": run.stage, "to_stage": pathway.stages[run.position + 1].slug},
+        at=now,
+    )
     rules.raise_notices(disagreement=disagreement, run=run, when="close", by=by, at=now)
-    return rules.open_stage(disagreement=disagreement, position=run.position + 1,
-                            entry=StageRun.Entry.ESCALATED, by=by, at=now)
+    return rules.open_stage(
+        disagreement=disagreement, position=run.position + 1, entry=StageRun.Entry.ESCALATED, by=by, at=now
+    )
 
 
 @transaction.atomic
@@ -569,19 +681,29 @@ def disagreement_resolve(*, disagreement: Disagreement, by: Person) -> Disagreem
     else:
         outcome = rules.latest_outcome(run)
         if outcome is None:
-            raise Refused(f"{run.name} has no written outcome yet: propose one, and every agency in dispute "
-                          "must confirm it before the disagreement can be resolved.")
+            raise Refused(
+                f"{run.name} has no written outcome yet: propose one, and every agency in dispute "
+                "must confirm it before the disagreement can be resolved."
+            )
         parties = rules.party_agency_ids(disagreement)
         if not rules.outcome_confirmed(outcome, parties):
             confirmed = set(outcome.confirmations.values_list("agency_id", flat=True))
             waiting = ", ".join(a.name for a in Agency.objects.filter(pk__in=parties - confirmed).order_by("name"))
-            raise Refused(f"The written outcome has not been confirmed by every agency in dispute; "
-                          f"still to confirm: {waiting}.")
+            raise Refused(
+                f"The written outcome has not been confirmed by every agency in dispute; still to confirm: {waiting}."
+            )
     problem = _describe_missing(run, "resolve")
     if problem:
         raise Refused(problem)
-    return _close(disagreement, run, by=by, status=Disagreement.Status.RESOLVED,
-                  outcome=StageRun.Outcome.RESOLVED, reason="", verb=Verb.RESOLVED)
+    return _close(
+        disagreement,
+        run,
+        by=by,
+        status=Disagreement.Status.RESOLVED,
+        outcome=StageRun.Outcome.RESOLVED,
+        reason="",
+        verb=Verb.RESOLVED,
+    )
 
 
 @transaction.atomic
@@ -594,8 +716,15 @@ def disagreement_withdraw(*, disagreement: Disagreement, by: Person, reason: str
         raise Refused(f"Only {disagreement.raising_agency.name}, which raised it, can withdraw this disagreement.")
     reason = _required_text(reason, "reason", "why the disagreement is being withdrawn")
     run = _current_run(disagreement)
-    return _close(disagreement, run, by=by, status=Disagreement.Status.WITHDRAWN,
-                  outcome=StageRun.Outcome.WITHDRAWN, reason=reason, verb=Verb.WITHDRAWN)
+    return _close(
+        disagreement,
+        run,
+        by=by,
+        status=Disagreement.Status.WITHDRAWN,
+        outcome=StageRun.Outcome.WITHDRAWN,
+        reason=reason,
+        verb=Verb.WITHDRAWN,
+    )
 
 
 def _close_run(run: StageRun, outcome: str, reason: str, at: datetime) -> None:
@@ -605,8 +734,9 @@ def _close_run(run: StageRun, outcome: str, reason: str, at: datetime) -> None:
     run.save(update_fields=["ended_at", "outcome", "outcome_reason"])
 
 
-def _close(disagreement: Disagreement, run: StageRun, *, by: Person, status: str, outcome: str,
-           reason: str, verb: Verb) -> Disagreement:
+def _close(
+    disagreement: Disagreement, run: StageRun, *, by: Person, status: str, outcome: str, reason: str, verb: Verb
+) -> Disagreement:
     now = timezone.now()
     _close_run(run, outcome, reason, now)
     disagreement.status = status
@@ -614,8 +744,14 @@ def _close(disagreement: Disagreement, run: StageRun, *, by: Person, status: str
     disagreement.closed_by = by
     disagreement.closing_reason = reason
     disagreement.save(update_fields=["status", "closed_at", "closed_by", "closing_reason"])
-    event_record(verb=verb, partnership=disagreement.partnership, actor=by, disagreement=disagreement,
-                 data={"stage": run.stage}, at=now)
+    event_record(
+        verb=verb,
+        partnership=disagreement.partnership,
+        actor=by,
+        disagreement=disagreement,
+        data={"stage": run.stage},
+        at=now,
+    )
     rules.raise_notices(disagreement=disagreement, run=run, when="close", by=by, at=now)
     return disagreement
 
@@ -630,13 +766,27 @@ def feedback_give(*, disagreement: Disagreement, by: Person, text: str) -> Recor
     assert run is not None  # every disagreement starts with a stage run
     now = timezone.now()
     entry = RecordEntry.objects.create(
-        disagreement=disagreement, stage_run=run, kind=RecordEntry.Kind.FEEDBACK, author=by,
-        created_at=now, occurred_at=now, data={"text": text, "to": str(disagreement.raised_by_id)},
+        disagreement=disagreement,
+        stage_run=run,
+        kind=RecordEntry.Kind.FEEDBACK,
+        author=by,
+        created_at=now,
+        occurred_at=now,
+        data={"text": text, "to": str(disagreement.raised_by_id)},
     )
-    event_record(verb=Verb.FEEDBACK_GIVEN, partnership=disagreement.partnership, actor=by,
-                 disagreement=disagreement, data={"record": str(entry.pk)}, at=now)
+    event_record(
+        verb=Verb.FEEDBACK_GIVEN,
+        partnership=disagreement.partnership,
+        actor=by,
+        disagreement=disagreement,
+        data={"record": str(entry.pk)},
+        at=now,
+    )
     notice = disagreement.notices.create(
-        stage_run=run, to="raiser", what="Feedback on the disagreement you raised", source="feedback",
+        stage_run=run,
+        to="raiser",
+        what="Feedback on the disagreement you raised",
+        source="feedback",
         created_at=now,
     )
     notice.recipients.set([disagreement.raised_by])
@@ -682,10 +832,17 @@ def reviewer_appoint(*, disagreement: Disagreement, by: Person, reviewer: Person
     now = timezone.now()
     disagreement.reviewer = reviewer
     disagreement.save(update_fields=["reviewer"])
-    rules.participant_ensure(disagreement=disagreement, person=reviewer, capacity=Participant.Capacity.REVIEWER,
-                             run=run, by=by, at=now)
-    event_record(verb=Verb.REVIEWER_APPOINTED, partnership=disagreement.partnership, actor=by,
-                 disagreement=disagreement, data={"reviewer": str(reviewer.pk), "stage": run.stage}, at=now)
+    rules.participant_ensure(
+        disagreement=disagreement, person=reviewer, capacity=Participant.Capacity.REVIEWER, run=run, by=by, at=now
+    )
+    event_record(
+        verb=Verb.REVIEWER_APPOINTED,
+        partnership=disagreement.partnership,
+        actor=by,
+        disagreement=disagreement,
+        data={"reviewer": str(reviewer.pk), "stage": run.stage},
+        at=now,
+    )
     return disagreement
 
 
@@ -703,17 +860,36 @@ def reviewer_decision_record(*, disagreement: Disagreement, by: Person, decision
         raise Refused("The chair has not named a reviewer yet, and this person holds no independent reviewer role.")
     now = timezone.now()
     entry = RecordEntry.objects.create(
-        disagreement=disagreement, stage_run=run, kind=RecordEntry.Kind.REVIEWER_DECISION, author=by,
-        created_at=now, occurred_at=now,
-        data={"decision": _required_text(decision, "decision", "the decision"),
-              "reasons": _required_text(reasons, "reasons", "the reasons for the decision")},
+        disagreement=disagreement,
+        stage_run=run,
+        kind=RecordEntry.Kind.REVIEWER_DECISION,
+        author=by,
+        created_at=now,
+        occurred_at=now,
+        data={
+            "decision": _required_text(decision, "decision", "the decision"),
+            "reasons": _required_text(reasons, "reasons", "the reasons for the decision"),
+        },
     )
-    rules.participant_ensure(disagreement=disagreement, person=by, capacity=Participant.Capacity.REVIEWER,
-                             run=run, by=by, at=now)
-    event_record(verb=Verb.REVIEWER_DECIDED, partnership=disagreement.partnership, actor=by,
-                 disagreement=disagreement, data={"record": str(entry.pk), "stage": run.stage}, at=now)
+    rules.participant_ensure(
+        disagreement=disagreement, person=by, capacity=Participant.Capacity.REVIEWER, run=run, by=by, at=now
+    )
+    event_record(
+        verb=Verb.REVIEWER_DECIDED,
+        partnership=disagreement.partnership,
+        actor=by,
+        disagreement=disagreement,
+        data={"record": str(entry.pk), "stage": run.stage},
+        at=now,
+    )
     if rules.stage_of(run).decision_final and not rules.missing_records(run, "resolve"):
-        _close(disagreement, run, by=by, status=Disagreement.Status.RESOLVED,
-               outcome=StageRun.Outcome.RESOLVED, reason="The independent reviewer's decision is final.",
-               verb=Verb.RESOLVED)
+        _close(
+            disagreement,
+            run,
+            by=by,
+            status=Disagreement.Status.RESOLVED,
+            outcome=StageRun.Outcome.RESOLVED,
+            reason="The independent reviewer's decision is final.",
+            verb=Verb.RESOLVED,
+        )
     return entry

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from resolve.disagreements import services
-from resolve.disagreements.models import Disagreement
+from resolve.disagreements.models import Child, Disagreement
 from resolve.partnerships.models import Agency, Partnership, Person, RoleAssignment
 from resolve.partnerships.services import partnership_adopt_procedure
 from resolve.procedures.services import procedure_version_from_bundle
@@ -22,32 +22,48 @@ DOMAIN = "demo.resolve.test"
 
 # agency name, seniority-matrix column, then people from level 1 up: (username, name, job title)
 AGENCIES: list[tuple[str, str, list[tuple[str, str, str]]]] = [
-    ("Oakfield Primary School", "education", [
-        ("teacher", "Amira Shah", "Teacher"),
-        ("dsl", "Ben Okafor", "Designated Safeguarding Lead"),
-        ("head", "Carol Price", "Headteacher"),
-        ("exec-head", "Daniel Reyes", "Executive Headteacher"),
-    ]),
-    ("Children's Social Care", "childrens-social-care", [
-        ("social-worker", "Erin Walsh", "Social Worker"),
-        ("team-manager", "Femi Adeyemi", "Team Manager"),
-        ("service-manager", "Grace Liu", "Service Manager"),
-        ("head-of-service", "Hassan Ali", "Head of Service"),
-        ("director", "Isla Murray", "Director of Children and Family Services"),
-    ]),
-    ("Metropolitan Police", "met-police", [
-        ("dc", "Jack Turner", "Detective Constable"),
-        ("ds", "Kemi Bello", "Detective Sergeant"),
-        ("di", "Liam O'Brien", "Detective Inspector"),
-        ("dci", "Maya Singh", "Detective Chief Inspector"),
-        ("supt", "Noah Evans", "Detective Superintendent"),
-    ]),
-    ("Community Health", "community-health", [
-        ("health-visitor", "Olivia Brown", "Health Visitor"),
-        ("named-nurse", "Priya Patel", "Named Nurse"),
-        ("head-safeguarding", "Quinn Harris", "Head of Safeguarding"),
-        ("provider-lead", "Rosa Martin", "Provider Executive Lead"),
-    ]),
+    (
+        "Oakfield Primary School",
+        "education",
+        [
+            ("teacher", "Amira Shah", "Teacher"),
+            ("dsl", "Ben Okafor", "Designated Safeguarding Lead"),
+            ("head", "Carol Price", "Headteacher"),
+            ("exec-head", "Daniel Reyes", "Executive Headteacher"),
+        ],
+    ),
+    (
+        "Children's Social Care",
+        "childrens-social-care",
+        [
+            ("social-worker", "Erin Walsh", "Social Worker"),
+            ("team-manager", "Femi Adeyemi", "Team Manager"),
+            ("service-manager", "Grace Liu", "Service Manager"),
+            ("head-of-service", "Hassan Ali", "Head of Service"),
+            ("director", "Isla Murray", "Director of Children and Family Services"),
+        ],
+    ),
+    (
+        "Metropolitan Police",
+        "met-police",
+        [
+            ("dc", "Jack Turner", "Detective Constable"),
+            ("ds", "Kemi Bello", "Detective Sergeant"),
+            ("di", "Liam O'Brien", "Detective Inspector"),
+            ("dci", "Maya Singh", "Detective Chief Inspector"),
+            ("supt", "Noah Evans", "Detective Superintendent"),
+        ],
+    ),
+    (
+        "Community Health",
+        "community-health",
+        [
+            ("health-visitor", "Olivia Brown", "Health Visitor"),
+            ("named-nurse", "Priya Patel", "Named Nurse"),
+            ("head-safeguarding", "Quinn Harris", "Head of Safeguarding"),
+            ("provider-lead", "Rosa Martin", "Provider Executive Lead"),
+        ],
+    ),
 ]
 # partnership team: (username, name, job title, procedure role)
 PARTNERSHIP_TEAM = [
@@ -76,26 +92,45 @@ def load_demo() -> DemoResult:
     partnership_adopt_procedure(partnership=partnership, version=procedure_version_from_bundle("enfield"), by=None)
     people: dict[str, Person] = {}
     for agency_name, column, staff in AGENCIES:
-        agency = Agency.objects.create(partnership=partnership, name=agency_name, matrix_agency=column,
-                                       email=f"safeguarding@{column}.{DOMAIN}")
+        agency = Agency.objects.create(
+            partnership=partnership, name=agency_name, matrix_agency=column, email=f"safeguarding@{column}.{DOMAIN}"
+        )
         manager = None
         for level, (short, name, title) in reversed(list(enumerate(staff, 1))):
-            person = _person(partnership, agency, short, name, title, level, manager)
+            person = _person(partnership, agency, short=short, name=name, title=title, level=level, manager=manager)
             people[short] = manager = person
     for short, name, title, role in PARTNERSHIP_TEAM:
-        person = _person(partnership, None, short, name, title, None, None)
+        person = _person(partnership, None, short=short, name=name, title=title, level=None, manager=None)
         RoleAssignment.objects.create(partnership=partnership, person=person, role=role)
         people[short] = person
     _disagreements(partnership, people)
     return DemoResult(partnership, created=True)
 
 
-def _person(partnership: Partnership, agency: Agency | None, short: str, name: str, title: str,
-            level: int | None, manager: Person | None) -> Person:
-    user = get_user_model().objects.create_user(username=username(short), email=username(short),
-                                                password=DEMO_PASSWORD, first_name=name)
-    return Person.objects.create(partnership=partnership, agency=agency, user=user, name=name, job_title=title,
-                                 email=username(short), phone="020 7946 0000", level=level, line_manager=manager)
+def _person(
+    partnership: Partnership,
+    agency: Agency | None,
+    *,
+    short: str,
+    name: str,
+    title: str,
+    level: int | None,
+    manager: Person | None,
+) -> Person:
+    user = get_user_model().objects.create_user(
+        username=username(short), email=username(short), password=DEMO_PASSWORD, first_name=name
+    )
+    return Person.objects.create(
+        partnership=partnership,
+        agency=agency,
+        user=user,
+        name=name,
+        job_title=title,
+        email=username(short),
+        phone="020 7946 0000",
+        level=level,
+        line_manager=manager,
+    )
 
 
 def _disagreements(partnership: Partnership, p: dict[str, Person]) -> None:
@@ -103,50 +138,76 @@ def _disagreements(partnership: Partnership, p: dict[str, Person]) -> None:
     police = Agency.objects.get(partnership=partnership, name="Metropolitan Police")
     health = Agency.objects.get(partnership=partnership, name="Community Health")
 
-    def child(ref: str) -> object:
+    def child(ref: str) -> Child:
         return services.child_register(partnership=partnership, reference=ref)
 
     # 1. Just raised at Stage 1: a referral judged not to meet the threshold.
     services.disagreement_raise(
-        by=p["teacher"], child=child("DEMO-CHILD-001"), other_agencies=[csc], category="threshold-referral",
+        by=p["teacher"],
+        child=child("DEMO-CHILD-001"),
+        other_agencies=[csc],
+        category="threshold-referral",
         expected="An assessment by children's social care.",
         why="Repeated disclosures at school were judged below the threshold without a home visit.",
         what_needed="A strategy discussion and a home visit this week.",
     )
     # 2. Escalated to Stage 2 after the line managers talked.
     second = services.disagreement_raise(
-        by=p["health-visitor"], child=child("DEMO-CHILD-002"), other_agencies=[csc], category="case-closure",
+        by=p["health-visitor"],
+        child=child("DEMO-CHILD-002"),
+        other_agencies=[csc],
+        category="case-closure",
         expected="The case stays open until the health plan is in place.",
         why="Closure is planned while the baby's weight is still falling.",
         what_needed="Keep the case open and hold a review meeting.",
     )
-    services.discussion_record(disagreement=second, by=p["named-nurse"], held_at=timezone.now() - timedelta(hours=1),
-                               method="telephone", with_people=[p["team-manager"]],
-                               summary="Line managers discussed the closure and did not agree.")
-    services.disagreement_escalate(disagreement=second, by=p["named-nurse"],
-                                   reason="Line managers could not agree on closure.")
+    services.discussion_record(
+        disagreement=second,
+        by=p["named-nurse"],
+        held_at=timezone.now() - timedelta(hours=1),
+        method="telephone",
+        with_people=[p["team-manager"]],
+        summary="Line managers discussed the closure and did not agree.",
+    )
+    services.disagreement_escalate(
+        disagreement=second, by=p["named-nurse"], reason="Line managers could not agree on closure."
+    )
     # 3. Resolved at Stage 1 with both agencies confirming the written outcome.
     third = services.disagreement_raise(
-        by=p["dc"], child=child("DEMO-CHILD-003"), other_agencies=[csc], category="action-not-completed",
-        expected="The joint visit agreed at the strategy meeting.", why="It was not arranged.",
+        by=p["dc"],
+        child=child("DEMO-CHILD-003"),
+        other_agencies=[csc],
+        category="action-not-completed",
+        expected="The joint visit agreed at the strategy meeting.",
+        why="It was not arranged.",
         what_needed="Arrange the joint visit.",
     )
-    outcome = services.outcome_propose(disagreement=third, by=p["ds"],
-                                       text="Joint visit booked for Thursday; team manager to confirm by e-mail.")
+    outcome = services.outcome_propose(
+        disagreement=third, by=p["ds"], text="Joint visit booked for Thursday; team manager to confirm by e-mail."
+    )
     services.outcome_confirm(outcome=outcome, by=p["team-manager"])
     services.disagreement_resolve(disagreement=third, by=p["ds"])
     services.feedback_give(disagreement=third, by=p["ds"], text="The joint visit is booked for Thursday.")
     # 4. Significant harm, due the same working day, with the police and health.
     services.disagreement_raise(
-        by=p["social-worker"], child=child("DEMO-CHILD-004"), other_agencies=[police, health],
-        category="course-of-action", significant_harm=True,
-        expected="A joint section 47 enquiry today.", why="New injuries reported this morning.",
+        by=p["social-worker"],
+        child=child("DEMO-CHILD-004"),
+        other_agencies=[police, health],
+        category="course-of-action",
+        significant_harm=True,
+        expected="A joint section 47 enquiry today.",
+        why="New injuries reported this morning.",
         what_needed="Police to join the enquiry today.",
     )
     # 5. Withdrawn by the school.
     fifth = services.disagreement_raise(
-        by=p["dsl"], child=child("DEMO-CHILD-005"), other_agencies=[health], category="course-of-action",
-        expected="A paediatric referral.", why="Concerns about development.", what_needed="Refer to paediatrics.",
+        by=p["dsl"],
+        child=child("DEMO-CHILD-005"),
+        other_agencies=[health],
+        category="course-of-action",
+        expected="A paediatric referral.",
+        why="Concerns about development.",
+        what_needed="Refer to paediatrics.",
     )
     services.disagreement_withdraw(disagreement=fifth, by=p["dsl"], reason="The referral was made the same day.")
     assert Disagreement.objects.filter(partnership=partnership).count() == 5

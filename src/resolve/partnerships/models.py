@@ -13,12 +13,18 @@ class Partnership(UUIDModel):
     slug = models.SlugField(max_length=80, unique=True)
     name = models.CharField(max_length=200)
     nation = models.CharField(
-        max_length=3, choices=sorted(NATIONS.items()), default="ENG",
+        max_length=3,
+        choices=sorted(NATIONS.items()),
+        default="ENG",
         help_text="whose bank holidays the working-day calendar uses",
     )
     procedure = models.ForeignKey(
-        "procedures.ProcedureVersion", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", help_text="the procedure version new disagreements start on",
+        "procedures.ProcedureVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="the procedure version new disagreements start on",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -50,7 +56,8 @@ class Agency(UUIDModel):
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="agencies")
     name = models.CharField(max_length=200)
     matrix_agency = models.SlugField(
-        max_length=80, blank=True,
+        max_length=80,
+        blank=True,
         help_text="the column of the procedure's seniority matrix this agency is (e.g. met-police)",
     )
     email = models.EmailField(blank=True)
@@ -80,9 +87,7 @@ class Person(UUIDModel):
     level = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="seniority level in the procedure's matrix (1 = practitioner)"
     )
-    line_manager = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="reports"
-    )
+    line_manager = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="reports")
     is_active = models.BooleanField(default=True)
 
     class Meta:

@@ -84,7 +84,12 @@ def stage_deadlines(
     out: list[Due] = []
     for t in timescales:
         anchor, anchor_words = _anchor(
-            t, pathway, stage_start, disagreement_start, stage_starts, computed
+            t,
+            pathway=pathway,
+            stage_start=stage_start,
+            disagreement_start=disagreement_start,
+            stage_starts=stage_starts,
+            computed=computed,
         )
         due = _apply(calendar, t, anchor)
         rule = _describe(t, anchor_words, has_anchor=anchor is not None)
@@ -96,6 +101,7 @@ def stage_deadlines(
 
 def _anchor(
     t: Timescale,
+    *,
     pathway: Pathway,
     stage_start: datetime,
     disagreement_start: datetime,

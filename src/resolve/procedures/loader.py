@@ -41,7 +41,7 @@ class DefinitionError(Exception):
         super().__init__("\n".join(str(p) for p in problems))
 
 
-class UnknownProcedure(LookupError):  # noqa: N818 - reads as "unknown procedure: ..."
+class UnknownProcedure(LookupError):
     def __init__(self, slug: str) -> None:
         known = ", ".join(bundled_slugs())
         super().__init__(f"There is no bundled procedure {slug!r}. Bundled procedures: {known}.")
@@ -94,14 +94,16 @@ def load_text(text: str, *, filename: str = "<text>") -> Procedure:
     try:
         return Procedure.model_validate(data)
     except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+        locs = [tuple(e["loc"]) for e in errors]
         problems = [
-            Problem(
-                filename,
-                _readable_path(data, err["loc"]),
-                _line_of(root, err["loc"]),
-                _message(err),
+            Problem(filename, _readable_path(data, err["loc"]), _line_of(root, err["loc"]), _message(err))
+            for err in errors
+            # pydantic also says a list is "too short" when its items failed: only the items matter
+            if not (
+                err["type"] == "too_short"
+                and any(o[: len(err["loc"])] == tuple(err["loc"]) and o != tuple(err["loc"]) for o in locs)
             )
-            for err in exc.errors(include_url=False)
         ]
         raise DefinitionError(problems) from exc
 

@@ -38,9 +38,7 @@ def choose_pathway(procedure: Procedure, slug: str | None) -> Pathway:
         return procedure.pathway(slug)
     except KeyError:
         known = ", ".join(p.slug for p in procedure.pathways)
-        raise TimelineError(
-            f"{procedure.slug} has no pathway {slug!r}. Its pathways: {known}."
-        ) from None
+        raise TimelineError(f"{procedure.slug} has no pathway {slug!r}. Its pathways: {known}.") from None
 
 
 def choose_first_stage(pathway: Pathway, slug: str | None, *, urgent: bool) -> int:
@@ -86,8 +84,15 @@ def pathway_timeline(
         )
         if not dues:
             rows.append(
-                TimelineRow(stage.slug, stage.name, clock, "No timescale", None,
-                            "the procedure sets no timescale for this stage", stage.source)
+                TimelineRow(
+                    stage.slug,
+                    stage.name,
+                    clock,
+                    "No timescale",
+                    None,
+                    "the procedure sets no timescale for this stage",
+                    stage.source,
+                )
             )
         for d in dues:
             rows.append(TimelineRow(stage.slug, stage.name, clock, d.what, d.due, d.rule, d.source))

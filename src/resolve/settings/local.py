@@ -2,10 +2,10 @@
 
 import os
 
-from .base import *  # noqa: F403
+from .base import *
 
 DEBUG = os.environ.get("RESOLVE_DEBUG", "1") == "1"
 # A local, non-secret key: this settings module is never used in production.
-SECRET_KEY = os.environ.get("SECRET_KEY", "local-development-only-not-secret")  # noqa: S105
+SECRET_KEY = os.environ.get("SECRET_KEY", "local-development-only-not-secret")
 ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

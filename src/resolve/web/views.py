@@ -12,6 +12,10 @@ from resolve.partnerships.models import Person
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    person = Person.objects.filter(user=request.user, is_active=True).select_related("partnership").first()
+    person = (
+        Person.objects.filter(user__pk=request.user.pk, is_active=True).select_related("partnership").first()
+        if request.user.pk is not None
+        else None
+    )
     work = work_for(person=person) if person else None
     return render(request, "web/home.html", {"person": person, "work": work})
