@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 from django.db import models
@@ -22,7 +22,7 @@ from resolve.disagreements.models import (
     StageRun,
     WrittenOutcome,
 )
-from resolve.partnerships.services import partnership_adopt_procedure
+from resolve.partnerships.services import calendar_day_set, partnership_adopt_procedure
 from resolve.procedures.services import procedure_version_store
 from tests.conftest import Cast
 from tests.factories import ChildFactory
@@ -81,7 +81,7 @@ def raise_one(
 
 def deadlines(d: Disagreement) -> dict[str, str]:
     run = d.stage_runs.get(ended_at__isnull=True)
-    return {x.timescale: local(x.due) if x.due else "no date" for x in run.deadlines.all()}
+    return {x.timescale: local(x.due) if x.due else "no date" for x in run.current_deadlines()}
 
 
 def confirm_outcome(d: Disagreement, cast: Cast, proposer: tuple[str, int], *others: tuple[str, int]) -> None:
@@ -437,7 +437,7 @@ def test_the_independent_reviewers_decision_is_final_and_resolves_it(
 def test_cumbria_child_protection_formal_process_is_due_in_24_hours(cumbria_formal: tuple[Cast, Disagreement]) -> None:
     _, d = cumbria_formal
     run = d.stage_runs.get()
-    due = {x.timescale: x.due for x in run.deadlines.all()}
+    due = {x.timescale: x.due for x in run.current_deadlines()}
     assert due["decision-child-protection"] - run.started_at == (
         datetime(2026, 1, 2, tzinfo=LONDON) - datetime(2026, 1, 1, tzinfo=LONDON)
     )
@@ -467,3 +467,26 @@ def test_storing_the_same_definition_twice_keeps_one_version(enfield: Cast) -> N
     assert version is not None
     again = procedure_version_store(procedure=version.procedure, source_text=version.source_text, origin="again")
     assert again == version
+
+
+# --- the calendar changes later ---------------------------------------------------------------------
+
+
+def test_a_new_closure_day_moves_no_deadline_until_recalculated(enfield: Cast, time_machine) -> None:
+    time_machine.move_to(at("2026-12-21T10:00"), tick=False)
+    d = raise_one(enfield)
+    calendar_day_set(
+        partnership=enfield.partnership, day=date(2026, 12, 21), kind="closure", reason="Staff training day", by=None
+    )
+    assert deadlines(d) == {"line-managers-informed": "2026-12-21 17:00"}
+    assert services.deadlines_recalculate(partnership=enfield.partnership, by=None, reason="Training day added") == 1
+    assert deadlines(d) == {"line-managers-informed": "2026-12-22 17:00"}
+    replaced = d.stage_runs.get().deadlines.exclude(replaced_at=None).get()
+    assert local(replaced.due) == "2026-12-21 17:00"
+    assert Event.objects.filter(disagreement=d, verb=Verb.DEADLINES_RECALCULATED).count() == 1
+
+
+def test_recalculating_an_unchanged_calendar_changes_nothing(enfield: Cast) -> None:
+    raise_one(enfield)
+    with nothing_changes():
+        assert services.deadlines_recalculate(partnership=enfield.partnership, by=None, reason="Check") == 0

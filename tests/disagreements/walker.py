@@ -57,10 +57,10 @@ class Walker:
 
     def dated(self) -> dict[str, str]:
         run = self.current()
-        return {x.timescale: local(x.due) for x in run.deadlines.all() if x.due is not None}
+        return {x.timescale: local(x.due) for x in run.current_deadlines() if x.due is not None}
 
     def undated(self) -> list[str]:
-        return [x.rule for x in self.current().deadlines.all() if x.due is None]
+        return [x.rule for x in self.current().current_deadlines() if x.due is None]
 
     def raise_(self, when: str, *, pathway: str, **kwargs: object) -> StageRun:
         self.clock.move_to(at(when), tick=False)  # type: ignore[attr-defined]

@@ -29,6 +29,8 @@ class Verb(models.TextChoices):
     REVIEWER_APPOINTED = "reviewer_appointed", "Independent reviewer named"
     REVIEWER_DECIDED = "reviewer_decided", "Independent reviewer's decision recorded"
     NOTICE_DUE = "notice_due", "Notification due"
+    CALENDAR_CHANGED = "calendar_changed", "Working-day calendar changed"
+    DEADLINES_RECALCULATED = "deadlines_recalculated", "Deadlines recalculated"
 
 
 class Event(models.Model):

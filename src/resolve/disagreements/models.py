@@ -128,6 +128,10 @@ class StageRun(UUIDModel):
     def __str__(self) -> str:
         return self.name
 
+    def current_deadlines(self) -> models.QuerySet[StageDeadline]:
+        """Its deadlines as they stand: without those an explicit recalculation replaced."""
+        return self.deadlines.filter(replaced_at__isnull=True)
+
 
 class StageDeadline(models.Model):
     """A due time, stored with the rule that produced it; never recomputed silently on read."""
@@ -139,6 +143,11 @@ class StageDeadline(models.Model):
     rule = models.TextField()
     source = models.TextField()
     computed_at = models.DateTimeField()
+    replaced_at = models.DateTimeField(
+        null=True, blank=True, help_text="when an explicit recalculation replaced this due time"
+    )
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["due", "id"]

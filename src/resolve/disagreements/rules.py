@@ -23,7 +23,7 @@ from resolve.disagreements.models import (
 )
 from resolve.partnerships.models import Person, RoleAssignment
 from resolve.partnerships.selectors import calendar_for, managers_of
-from resolve.procedures.engine import Circumstances, stage_deadlines
+from resolve.procedures.engine import Circumstances, Due, stage_deadlines
 from resolve.procedures.schema import Notification, Pathway, Procedure, RecordRequirement, Stage
 
 
@@ -124,19 +124,7 @@ def open_stage(
         data={"stage": stage.slug, "position": position, "entry": entry},
         at=at,
     )
-    stage_starts = {r.stage: r.started_at for r in earlier}
-    stage_starts[stage.slug] = at
-    dues = stage_deadlines(
-        procedure,
-        pathway,
-        stage,
-        calendar=calendar_for(disagreement.partnership),
-        stage_start=at,
-        disagreement_start=disagreement.raised_at,
-        stage_starts=stage_starts,
-        circumstances=circumstances_of(disagreement),
-        entry_stage=not earlier,
-    )
+    dues = run_deadlines(run, earlier=earlier)
     for due in dues:
         StageDeadline.objects.create(
             stage_run=run,
@@ -157,6 +145,26 @@ def open_stage(
         )
     raise_notices(disagreement=disagreement, run=run, when="entry", by=by, at=at)
     return run
+
+
+def run_deadlines(run: StageRun, *, earlier: list[StageRun]) -> list[Due]:
+    """The deadlines of a stage run from today's calendar: at its start, or on an explicit recalculation."""
+    disagreement = run.disagreement
+    procedure = procedure_of(disagreement)
+    pathway = procedure.pathway(disagreement.pathway)
+    stage_starts = {r.stage: r.started_at for r in earlier}
+    stage_starts[run.stage] = run.started_at
+    return stage_deadlines(
+        procedure,
+        pathway,
+        pathway.stage(run.stage),
+        calendar=calendar_for(disagreement.partnership),
+        stage_start=run.started_at,
+        disagreement_start=disagreement.raised_at,
+        stage_starts=stage_starts,
+        circumstances=circumstances_of(disagreement),
+        entry_stage=not earlier,
+    )
 
 
 def raise_notices(*, disagreement: Disagreement, run: StageRun, when: str, by: Person, at: datetime) -> None:

@@ -61,7 +61,9 @@ def work_for(*, person: Person, now: datetime | None = None) -> WorkList:
         r.disagreement_id: r for r in StageRun.objects.filter(disagreement__in=disagreements, ended_at__isnull=True)
     }
     deadlines: dict[object, list[StageDeadline]] = {}
-    for d in StageDeadline.objects.filter(stage_run__in=runs.values(), due__isnull=False).order_by("due"):
+    for d in StageDeadline.objects.filter(
+        stage_run__in=runs.values(), due__isnull=False, replaced_at__isnull=True
+    ).order_by("due"):
         deadlines.setdefault(d.stage_run_id, []).append(d)
     open_items, overdue, due = [], [], []
     for disagreement in disagreements:

@@ -25,6 +25,7 @@ from resolve.disagreements.models import (
     Disagreement,
     Participant,
     RecordEntry,
+    StageDeadline,
     StageRun,
     WrittenOutcome,
 )
@@ -893,3 +894,54 @@ def reviewer_decision_record(*, disagreement: Disagreement, by: Person, decision
             verb=Verb.RESOLVED,
         )
     return entry
+
+
+@transaction.atomic
+def deadlines_recalculate(*, partnership: Partnership, by: Person | None, reason: str) -> int:
+    """Recompute the current deadlines of every open disagreement from today's calendar.
+
+    Only this changes a stored due time. A due time that comes out different is replaced by a
+    new row (the old one kept, marked replaced) and an event; returns how many changed.
+    """
+    reason = _required_text(reason, "reason", "why the deadlines are being recalculated")
+    now = timezone.now()
+    changed = 0
+    runs = StageRun.objects.filter(
+        disagreement__partnership=partnership, disagreement__status=Disagreement.Status.OPEN, ended_at__isnull=True
+    ).select_related("disagreement__procedure_version", "disagreement__partnership")
+    for run in runs:
+        Disagreement.objects.select_for_update().get(pk=run.disagreement_id)
+        earlier = list(run.disagreement.stage_runs.filter(position__lt=run.position))
+        stored = {d.timescale: d for d in run.current_deadlines()}
+        for due in rules.run_deadlines(run, earlier=earlier):
+            old = stored.get(due.timescale)
+            if old is not None and old.due == due.due:
+                continue
+            if old is not None:
+                old.replaced_at = now
+                old.save(update_fields=["replaced_at"])
+            StageDeadline.objects.create(
+                stage_run=run,
+                timescale=due.timescale,
+                what=due.what,
+                due=due.due,
+                rule=due.rule,
+                source=due.source,
+                computed_at=now,
+            )
+            event_record(
+                verb=Verb.DEADLINES_RECALCULATED,
+                partnership=partnership,
+                actor=by,
+                disagreement=run.disagreement,
+                data={
+                    "stage": run.stage,
+                    "timescale": due.timescale,
+                    "was": old.due.isoformat() if old and old.due else None,
+                    "now": due.due.isoformat() if due.due else None,
+                    "reason": reason,
+                },
+                at=now,
+            )
+            changed += 1
+    return changed

@@ -6,24 +6,33 @@ import json
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from resolve.partnerships.models import Partnership
+from resolve.partnerships.services import partnership_adopt_procedure
 from resolve.procedures.cli_support import procedure_from_argument
 from resolve.procedures.loader import bundled, bundled_path, bundled_slugs, check_file
+from resolve.procedures.models import ProcedureVersion
 from resolve.procedures.schema import Procedure
+from resolve.procedures.services import procedure_version_from_bundle, procedure_version_from_file
 
 
 class Command(BaseCommand):
     help = "List, show or check procedure definitions."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        sub = parser.add_subparsers(dest="action", required=True, metavar="{list,show,check}")
+        sub = parser.add_subparsers(dest="action", required=True, metavar="{list,show,check,adopt,versions}")
         sub.add_parser("list", help="the bundled procedures")
         show = sub.add_parser("show", help="one procedure, as text or JSON")
         show.add_argument("procedure", help="a bundled slug or a definition file")
         show.add_argument("--format", choices=["text", "json"], default="text")
         check = sub.add_parser("check", help="validate definitions; exit status 1 if anything is wrong")
         check.add_argument("files", nargs="*", help="definition files (default: every bundled one)")
+        adopt = sub.add_parser("adopt", help="a partnership adopts a bundled procedure or its own file")
+        adopt.add_argument("partnership", help="the partnership's slug")
+        adopt.add_argument("procedure", help="a bundled slug or a definition file")
+        versions = sub.add_parser("versions", help="the stored versions of a procedure")
+        versions.add_argument("slug")
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
@@ -33,6 +42,11 @@ class Command(BaseCommand):
                 self.stdout.write(f"{slug:<26} {p.name} ({p.version})")
         elif action == "show":
             self._show(procedure_from_argument(options["procedure"]), options["format"])
+        elif action == "adopt":
+            self._adopt(options["partnership"], options["procedure"])
+        elif action == "versions":
+            for v in ProcedureVersion.objects.filter(slug=options["slug"]).order_by("version"):
+                self.stdout.write(f"v{v.version}  {v.created_at:%Y-%m-%d %H:%M}  {v.origin}  sha256:{v.sha256[:12]}")
         else:
             self._check([Path(f) for f in options["files"]] or [bundled_path(s) for s in bundled_slugs()])
 
@@ -59,6 +73,20 @@ class Command(BaseCommand):
                     self.stdout.write(f"     record: {r.title}")
                 for notice in stage.notifications:
                     self.stdout.write(f"     tell {notice.to}: {notice.what}")
+
+    def _adopt(self, partnership_slug: str, value: str) -> None:
+        try:
+            partnership = Partnership.objects.get(slug=partnership_slug)
+        except Partnership.DoesNotExist:
+            raise CommandError(f"There is no partnership {partnership_slug!r}.") from None
+        procedure_from_argument(value)  # a clear message for an unknown slug or a bad file
+        is_file = value.endswith((".yaml", ".yml")) or Path(value).is_file()
+        version = procedure_version_from_file(value) if is_file else procedure_version_from_bundle(value)
+        partnership_adopt_procedure(partnership=partnership, version=version, by=None)
+        self.stdout.write(
+            f"{partnership.name} now uses {version.name}, version {version.version}. "
+            f"Disagreements already open stay on the version they started on."
+        )
 
     def _check(self, files: list[Path]) -> None:
         failed = 0

@@ -9,6 +9,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from resolve.calendar import LONDON, NATIONS, WorkingCalendar
+from resolve.partnerships.models import Partnership
+from resolve.partnerships.selectors import calendar_for
 from resolve.procedures.cli_support import procedure_from_argument
 from resolve.procedures.engine import Circumstances
 from resolve.procedures.timeline import TimelineError, TimelineRow, pathway_timeline
@@ -43,6 +45,7 @@ class Command(BaseCommand):
         parser.add_argument("--child-protection", action="store_true")
         parser.add_argument("--flag", action="append", default=[], help="a procedure flag (repeatable)")
         parser.add_argument("--nation", choices=sorted(NATIONS), help="bank holidays (default: the procedure's)")
+        parser.add_argument("--partnership", help="use this partnership's calendar: its nation and closure days")
         parser.add_argument("--format", choices=["table", "json"], default="table")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -52,7 +55,7 @@ class Command(BaseCommand):
         if unknown:
             known = ", ".join(f.slug for f in procedure.flags) or "none"
             raise CommandError(f"{procedure.slug} has no flag {', '.join(unknown)}; its flags: {known}.")
-        calendar = WorkingCalendar(nation=options["nation"] or procedure.nation)
+        calendar = self._calendar(options["partnership"], options["nation"] or procedure.nation)
         circumstances = Circumstances(
             significant_harm=options["significant_harm"],
             urgent=options["urgent"],
@@ -74,6 +77,16 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps([self._json(r) for r in rows], indent=2))
         else:
             self._table(rows)
+
+    @staticmethod
+    def _calendar(partnership_slug: str | None, nation: str) -> WorkingCalendar:
+        if not partnership_slug:
+            return WorkingCalendar(nation=nation)
+        try:
+            partnership = Partnership.objects.get(slug=partnership_slug)
+        except Partnership.DoesNotExist:
+            raise CommandError(f"There is no partnership {partnership_slug!r}.") from None
+        return calendar_for(partnership)
 
     @staticmethod
     def _json(row: TimelineRow) -> dict[str, Any]:
