@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 import pytest
 
+pytest.register_assert_rewrite("tests.disagreements.walker")
+
 from resolve.partnerships.models import Agency, Partnership, Person, RoleAssignment
 from tests.factories import AgencyFactory, PartnershipFactory, PersonFactory
 

@@ -45,8 +45,9 @@ def test_stage_2_started_on_christmas_eve_afternoon(walker: Walker) -> None:
         Step(
             "stage-2", "2026-12-24T15:00", {"referral": "2026-12-29 17:00", "professionals-meeting": "2026-12-31 17:00"}
         ),
-        Step("stage-3", "2026-12-31T09:00", {"resolution": "2026-12-31 17:00"}),
-        resolve_at="2026-12-31T12:00",
+        # 5 working days from stage 1 (23rd): 24, 29, 30, 31 December and 4 January
+        Step("stage-3", "2026-12-31T09:00", {"resolution": "2027-01-04 17:00"}),
+        resolve_at="2027-01-04T12:00",
         pathway="escalation",
     )
 

@@ -62,6 +62,13 @@ def test_the_business_unit_sees_disagreements_that_reached_level_4(enfield: Cast
     d = raise_one(enfield)
     business_unit = enfield.role("business-unit")
     assert d not in disagreement_list_for(person=business_unit)
+    services.discussion_record(
+        disagreement=d,
+        by=enfield.at("school", 2),
+        held_at=at("2026-11-20T09:00"),
+        method="telephone",
+        summary="Line managers talked.",
+    )
     services.disagreement_escalate(disagreement=d, by=enfield.at("school", 2), reason="No agreement.")
     services.discussion_record(
         disagreement=d,

@@ -62,7 +62,11 @@ def raise_one(
 ) -> Disagreement:
     procedure = cast.partnership.procedure.procedure  # type: ignore[union-attr]
     pathway = kwargs.get("pathway") or procedure.pathways[0].slug
-    category = next((c.slug for c in procedure.categories if not c.refuse_with and c.pathway in (None, pathway)), "")
+    usable = [c.slug for c in procedure.categories if not c.refuse_with]
+    category = next(
+        (c.slug for c in procedure.categories if not c.refuse_with and c.pathway in (None, pathway)),
+        usable[0] if usable else "",
+    )
     defaults: dict[str, object] = {
         "category": category,
         "expected": "An assessment.",
@@ -210,6 +214,14 @@ def test_escalating_moves_to_the_next_stage_with_new_deadlines(enfield: Cast, ti
     time_machine.move_to(at("2026-12-21T10:00"), tick=False)
     d = raise_one(enfield)
     time_machine.move_to(at("2026-12-21T15:00"), tick=False)
+    services.discussion_record(
+        disagreement=d,
+        by=enfield.at("school", 2),
+        held_at=at("2026-12-21T14:00"),
+        method="telephone",
+        with_people=[enfield.at("csc", 2)],
+        summary="No agreement.",
+    )
     services.disagreement_escalate(disagreement=d, by=enfield.at("school", 2), reason="Line managers disagree.")
     first, second = d.stage_runs.order_by("position")
     assert (first.outcome, first.outcome_reason) == (StageRun.Outcome.ESCALATED, "Line managers disagree.")

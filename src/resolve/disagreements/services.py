@@ -153,7 +153,8 @@ def disagreement_raise(
     A significant-harm disagreement is due the same working day. An urgent one may start at any
     later stage the procedure allows urgent cases to start at, with the reason recorded.
     """
-    partnership = by.partnership
+    # Read afresh: the partnership may have adopted a new procedure version since ``by`` was loaded.
+    partnership = Partnership.objects.select_related("procedure").get(pk=by.partnership_id)
     _require_member(partnership, by, "The person raising it")
     if by.agency is None:
         raise ResolveError("Only someone in one of the partnership's agencies can raise a disagreement.")

@@ -5,28 +5,83 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('disagreements', '0001_initial'),
-        ('partnerships', '0001_initial'),
+        ("disagreements", "0001_initial"),
+        ("partnerships", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Event',
+            name="Event",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(db_index=True)),
-                ('verb', models.CharField(choices=[('procedure_adopted', 'Procedure adopted'), ('raised', 'Disagreement raised'), ('stage_started', 'Stage started'), ('deadline_set', 'Deadline set'), ('participant_added', 'Person added'), ('discussion_recorded', 'Discussion recorded'), ('record_added', 'Record added'), ('record_corrected', 'Record corrected'), ('outcome_proposed', 'Written outcome proposed'), ('outcome_confirmed', 'Written outcome confirmed'), ('action_added', 'Action agreed'), ('action_completed', 'Action completed'), ('escalated', 'Escalated'), ('resolved', 'Resolved'), ('withdrawn', 'Withdrawn'), ('feedback_given', 'Feedback given to the person who raised it'), ('reviewer_appointed', 'Independent reviewer named'), ('reviewer_decided', "Independent reviewer's decision recorded"), ('notice_due', 'Notification due'), ('calendar_changed', 'Working-day calendar changed'), ('deadlines_recalculated', 'Deadlines recalculated')], max_length=40)),
-                ('data', models.JSONField(blank=True, default=dict, help_text='identifiers and facts; no free text about the child')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='partnerships.person')),
-                ('disagreement', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='events', to='disagreements.disagreement')),
-                ('partnership', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='partnerships.partnership')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("at", models.DateTimeField(db_index=True)),
+                (
+                    "verb",
+                    models.CharField(
+                        choices=[
+                            ("procedure_adopted", "Procedure adopted"),
+                            ("raised", "Disagreement raised"),
+                            ("stage_started", "Stage started"),
+                            ("deadline_set", "Deadline set"),
+                            ("participant_added", "Person added"),
+                            ("discussion_recorded", "Discussion recorded"),
+                            ("record_added", "Record added"),
+                            ("record_corrected", "Record corrected"),
+                            ("outcome_proposed", "Written outcome proposed"),
+                            ("outcome_confirmed", "Written outcome confirmed"),
+                            ("action_added", "Action agreed"),
+                            ("action_completed", "Action completed"),
+                            ("escalated", "Escalated"),
+                            ("resolved", "Resolved"),
+                            ("withdrawn", "Withdrawn"),
+                            ("feedback_given", "Feedback given to the person who raised it"),
+                            ("reviewer_appointed", "Independent reviewer named"),
+                            ("reviewer_decided", "Independent reviewer's decision recorded"),
+                            ("notice_due", "Notification due"),
+                            ("calendar_changed", "Working-day calendar changed"),
+                            ("deadlines_recalculated", "Deadlines recalculated"),
+                        ],
+                        max_length=40,
+                    ),
+                ),
+                (
+                    "data",
+                    models.JSONField(
+                        blank=True, default=dict, help_text="identifiers and facts; no free text about the child"
+                    ),
+                ),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="partnerships.person",
+                    ),
+                ),
+                (
+                    "disagreement",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="events",
+                        to="disagreements.disagreement",
+                    ),
+                ),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="partnerships.partnership"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
     ]

@@ -4,29 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='ProcedureVersion',
+            name="ProcedureVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=80)),
-                ('version', models.PositiveIntegerField()),
-                ('name', models.CharField(max_length=300)),
-                ('definition', models.JSONField(help_text='the validated definition')),
-                ('source_text', models.TextField(help_text='the YAML it was read from')),
-                ('sha256', models.CharField(max_length=64)),
-                ('origin', models.CharField(help_text='bundled:<slug> or the file it came from', max_length=300)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("slug", models.SlugField(max_length=80)),
+                ("version", models.PositiveIntegerField()),
+                ("name", models.CharField(max_length=300)),
+                ("definition", models.JSONField(help_text="the validated definition")),
+                ("source_text", models.TextField(help_text="the YAML it was read from")),
+                ("sha256", models.CharField(max_length=64)),
+                ("origin", models.CharField(help_text="bundled:<slug> or the file it came from", max_length=300)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['slug', '-version'],
-                'constraints': [models.UniqueConstraint(fields=('slug', 'version'), name='procedure_version_unique')],
+                "ordering": ["slug", "-version"],
+                "constraints": [models.UniqueConstraint(fields=("slug", "version"), name="procedure_version_unique")],
             },
         ),
     ]
