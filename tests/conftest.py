@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 
 import pytest
 
-pytest.register_assert_rewrite("tests.disagreements.walker")
-
 from resolve.partnerships.models import Agency, Partnership, Person, RoleAssignment
 from tests.factories import AgencyFactory, PartnershipFactory, PersonFactory
+
+# The walker's assertions are the scenario tests' checks: show their values when they fail.
+pytest.register_assert_rewrite("tests.disagreements.walker")
 
 # key: (agency name, seniority-matrix column)
 AGENCIES = {
