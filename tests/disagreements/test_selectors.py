@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
-from resolve.core.errors import NotFound
+from resolve.core.errors import NotFound, ResolveError
 from resolve.disagreements import services
 from resolve.disagreements.selectors import counterparts_for, disagreement_get, disagreement_list_for, work_for
 from tests.conftest import Cast
@@ -106,3 +106,15 @@ def test_no_one_at_the_level_falls_back_to_the_next_level_up(enfield: Cast) -> N
     (counterpart,) = counterparts_for(disagreement=d, person=enfield.at("school", 1))
     assert counterpart.level == 3
     assert counterpart.people == [enfield.at("csc", 3)]
+
+
+def test_counterparts_named_when_raising_see_it_with_their_managers(enfield: Cast) -> None:
+    d = raise_one(enfield, counterparts=[enfield.at("csc", 1)])
+    assert d in disagreement_list_for(person=enfield.at("csc", 1))
+    assert d in disagreement_list_for(person=enfield.at("csc", 4))
+    assert d not in disagreement_list_for(person=enfield.at("police", 1))
+
+
+def test_a_counterpart_must_be_in_an_agency_in_dispute(enfield: Cast) -> None:
+    with pytest.raises(ResolveError, match="not an active member of an agency you disagree with"):
+        raise_one(enfield, counterparts=[enfield.at("police", 1)])

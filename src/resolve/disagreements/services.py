@@ -147,8 +147,12 @@ def disagreement_raise(
     child_protection: bool = False,
     flags: Sequence[str] = (),
     conference_kind: str = "",
+    counterparts: Sequence[Person] = (),
 ) -> Disagreement:
     """Raise a disagreement about ``child`` with ``other_agencies`` under the partnership's procedure.
+
+    ``counterparts`` are the people in the other agencies the raiser has been dealing with; they
+    (and their line managers) can then see the disagreement.
 
     A significant-harm disagreement is due the same working day. An urgent one may start at any
     later stage the procedure allows urgent cases to start at, with the reason recorded.
@@ -166,6 +170,11 @@ def disagreement_raise(
     procedure = version.procedure
 
     others = _check_other_agencies(by, other_agencies)
+    for person in counterparts:
+        if person.agency_id not in {a.pk for a in others} or not person.is_active:
+            raise ResolveError(
+                f"{person.name} is not an active member of an agency you disagree with.", field="counterparts"
+            )
     chosen_category, chosen = _choose_category_and_pathway(procedure, category, pathway)
     position = _choose_start(chosen, start_stage, urgent=urgent)
     if position > 0:
@@ -217,6 +226,10 @@ def disagreement_raise(
     rules.participant_ensure(
         disagreement=disagreement, person=by, capacity=Participant.Capacity.RAISER, run=None, by=by, at=now
     )
+    for person in counterparts:
+        rules.participant_ensure(
+            disagreement=disagreement, person=person, capacity=Participant.Capacity.COUNTERPART, run=None, by=by, at=now
+        )
     entry = StageRun.Entry.URGENT if position > 0 else StageRun.Entry.RAISED
     rules.open_stage(disagreement=disagreement, position=position, entry=entry, by=by, at=now)
     return disagreement
