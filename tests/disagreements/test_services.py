@@ -131,8 +131,8 @@ def test_significant_harm_is_due_the_same_working_day_even_where_the_seed_sets_n
     cast = cast_for("peterborough")
     time_machine.move_to(at("2026-12-21T11:00"), tick=False)
     d = raise_one(cast, significant_harm=True)
-    assert deadlines(d) == {"significant-harm": "2026-12-21 17:00"}
-    assert "Resolve's rule" in d.stage_runs.get().deadlines.get().source
+    assert deadlines(d) == {"significant-harm": "2026-12-21 17:00", "swiftly": "no date"}
+    assert "Resolve's rule" in d.stage_runs.get().deadlines.get(timescale="significant-harm").source
 
 
 @pytest.mark.parametrize(
