@@ -32,3 +32,12 @@ def event_record(
         data=data or {},
         at=at or timezone.now(),
     )
+
+
+def disagreement_event(
+    disagreement: Disagreement, verb: Verb, *, by: Person | None, at: datetime | None = None, **data: Any
+) -> Event:
+    """Append one event about a disagreement: the usual case of ``event_record``."""
+    return event_record(
+        verb=verb, partnership=disagreement.partnership, actor=by, disagreement=disagreement, data=data, at=at
+    )

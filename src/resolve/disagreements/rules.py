@@ -12,7 +12,7 @@ from datetime import datetime
 from uuid import UUID
 
 from resolve.audit.models import Verb
-from resolve.audit.services import event_record
+from resolve.audit.services import disagreement_event
 from resolve.disagreements.models import (
     Disagreement,
     Notice,
@@ -116,35 +116,35 @@ def open_stage(
         started_at=at,
         started_by=by,
     )
-    event_record(
-        verb=Verb.STAGE_STARTED,
-        partnership=disagreement.partnership,
-        actor=by,
-        disagreement=disagreement,
-        data={"stage": stage.slug, "position": position, "entry": entry},
-        at=at,
-    )
+    disagreement_event(disagreement, Verb.STAGE_STARTED, by=by, at=at, stage=stage.slug, position=position, entry=entry)
     dues = run_deadlines(run, earlier=earlier)
     for due in dues:
-        StageDeadline.objects.create(
-            stage_run=run,
-            timescale=due.timescale,
-            what=due.what,
-            due=due.due,
-            rule=due.rule,
-            source=due.source,
-            computed_at=at,
-        )
-        event_record(
-            verb=Verb.DEADLINE_SET,
-            partnership=disagreement.partnership,
-            actor=by,
-            disagreement=disagreement,
-            data={"stage": stage.slug, "timescale": due.timescale, "due": due.due.isoformat() if due.due else None},
-            at=at,
-        )
+        store_deadline(run, due, by=by, at=at, verb=Verb.DEADLINE_SET)
     raise_notices(disagreement=disagreement, run=run, when="entry", by=by, at=at)
     return run
+
+
+def store_deadline(run: StageRun, due: Due, *, by: Person | None, at: datetime, verb: Verb, **data: object) -> None:
+    """Store one due time with the rule that produced it, and say so in the timeline."""
+    StageDeadline.objects.create(
+        stage_run=run,
+        timescale=due.timescale,
+        what=due.what,
+        due=due.due,
+        rule=due.rule,
+        source=due.source,
+        computed_at=at,
+    )
+    disagreement_event(
+        run.disagreement,
+        verb,
+        by=by,
+        at=at,
+        stage=run.stage,
+        timescale=due.timescale,
+        due=due.due.isoformat() if due.due else None,
+        **data,
+    )
 
 
 def run_deadlines(run: StageRun, *, earlier: list[StageRun]) -> list[Due]:
@@ -196,14 +196,7 @@ def raise_notices(*, disagreement: Disagreement, run: StageRun, when: str, by: P
             created_at=at,
         )
         notice.recipients.set(recipients_for(disagreement, n.to))
-        event_record(
-            verb=Verb.NOTICE_DUE,
-            partnership=disagreement.partnership,
-            actor=by,
-            disagreement=disagreement,
-            data={"notice": notice.pk, "to": n.to, "stage": run.stage},
-            at=at,
-        )
+        disagreement_event(disagreement, Verb.NOTICE_DUE, by=by, at=at, notice=notice.pk, to=n.to, stage=run.stage)
 
 
 def recipients_for(disagreement: Disagreement, to: str) -> list[Person]:
@@ -243,11 +236,4 @@ def participant_ensure(
         defaults={"stage_run": run, "added_at": at},
     )
     if created:
-        event_record(
-            verb=Verb.PARTICIPANT_ADDED,
-            partnership=disagreement.partnership,
-            actor=by,
-            disagreement=disagreement,
-            data={"person": str(person.pk), "capacity": capacity},
-            at=at,
-        )
+        disagreement_event(disagreement, Verb.PARTICIPANT_ADDED, by=by, at=at, person=str(person.pk), capacity=capacity)

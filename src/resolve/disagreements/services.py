@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from resolve.audit.models import Verb
-from resolve.audit.services import event_record
+from resolve.audit.services import disagreement_event, event_record
 from resolve.core.errors import Refused, ResolveError
 from resolve.disagreements import rules
 from resolve.disagreements.models import (
@@ -25,7 +25,6 @@ from resolve.disagreements.models import (
     Disagreement,
     Participant,
     RecordEntry,
-    StageDeadline,
     StageRun,
     WrittenOutcome,
 )
@@ -458,13 +457,8 @@ def record_correct(*, record: RecordEntry, by: Person, fields: Mapping[str, str]
         data=data,
         corrects=record,
     )
-    event_record(
-        verb=Verb.RECORD_CORRECTED,
-        partnership=disagreement.partnership,
-        actor=by,
-        disagreement=disagreement,
-        data={"record": str(correction.pk), "corrects": str(record.pk)},
-        at=now,
+    disagreement_event(
+        disagreement, Verb.RECORD_CORRECTED, by=by, at=now, record=str(correction.pk), corrects=str(record.pk)
     )
     return correction
 
@@ -508,14 +502,7 @@ def _record(
                 disagreement=disagreement, person=person, capacity=Participant.Capacity.ATTENDEE, run=run, by=by, at=now
             )
     verb = Verb.DISCUSSION_RECORDED if kind == RecordEntry.Kind.DISCUSSION_NOTE else Verb.RECORD_ADDED
-    event_record(
-        verb=verb,
-        partnership=disagreement.partnership,
-        actor=by,
-        disagreement=disagreement,
-        data={"record": str(entry.pk), "kind": kind, "stage": run.stage},
-        at=now,
-    )
+    disagreement_event(disagreement, verb, by=by, at=now, record=str(entry.pk), kind=kind, stage=run.stage)
     return entry
 
 
@@ -536,14 +523,7 @@ def outcome_propose(*, disagreement: Disagreement, by: Person, text: str) -> Wri
         disagreement=disagreement, stage_run=run, text=text, proposed_by=by, proposed_at=now
     )
     Confirmation.objects.create(outcome=outcome, agency=agency, person=by, confirmed_at=now)
-    event_record(
-        verb=Verb.OUTCOME_PROPOSED,
-        partnership=disagreement.partnership,
-        actor=by,
-        disagreement=disagreement,
-        data={"outcome": str(outcome.pk), "stage": run.stage},
-        at=now,
-    )
+    disagreement_event(disagreement, Verb.OUTCOME_PROPOSED, by=by, at=now, outcome=str(outcome.pk), stage=run.stage)
     return outcome
 
 
@@ -560,13 +540,8 @@ def outcome_confirm(*, outcome: WrittenOutcome, by: Person) -> WrittenOutcome:
         raise Refused(f"{agency.name} has already confirmed this outcome.")
     now = timezone.now()
     Confirmation.objects.create(outcome=outcome, agency=agency, person=by, confirmed_at=now)
-    event_record(
-        verb=Verb.OUTCOME_CONFIRMED,
-        partnership=disagreement.partnership,
-        actor=by,
-        disagreement=disagreement,
-        data={"outcome": str(outcome.pk), "agency": str(agency.pk)},
-        at=now,
+    disagreement_event(
+        disagreement, Verb.OUTCOME_CONFIRMED, by=by, at=now, outcome=str(outcome.pk), agency=str(agency.pk)
     )
     return outcome
 
@@ -609,13 +584,8 @@ def action_add(
         created_by=by,
         created_at=now,
     )
-    event_record(
-        verb=Verb.ACTION_ADDED,
-        partnership=disagreement.partnership,
-        actor=by,
-        disagreement=disagreement,
-        data={"action": str(action.pk), "owner": str(owner.pk) if owner else None},
-        at=now,
+    disagreement_event(
+        disagreement, Verb.ACTION_ADDED, by=by, at=now, action=str(action.pk), owner=str(owner.pk) if owner else None
     )
     return action
 
@@ -632,14 +602,7 @@ def action_complete(*, action: Action, by: Person, note: str = "") -> Action:
     action.completed_by = by
     action.completion_note = note.strip()
     action.save(update_fields=["completed_at", "completed_by", "completion_note"])
-    event_record(
-        verb=Verb.ACTION_COMPLETED,
-        partnership=disagreement.partnership,
-        actor=by,
-        disagreement=disagreement,
-        data={"action": str(action.pk)},
-        at=now,
-    )
+    disagreement_event(disagreement, Verb.ACTION_COMPLETED, by=by, at=now, action=str(action.pk))
     return action
 
 
@@ -668,13 +631,13 @@ def disagreement_escalate(*, disagreement: Disagreement, by: Person, reason: str
         raise Refused(problem)
     now = timezone.now()
     _close_run(run, StageRun.Outcome.ESCALATED, reason, now)
-    event_record(
-        verb=Verb.ESCALATED,
-        partnership=disagreement.partnership,
-        actor=by,
-        disagreement=disagreement,
-        data={"from_stage": run.stage, "to_stage": pathway.stages[run.position + 1].slug},
+    disagreement_event(
+        disagreement,
+        Verb.ESCALATED,
+        by=by,
         at=now,
+        from_stage=run.stage,
+        to_stage=pathway.stages[run.position + 1].slug,
     )
     rules.raise_notices(disagreement=disagreement, run=run, when="close", by=by, at=now)
     return rules.open_stage(
@@ -759,14 +722,7 @@ def _close(
     disagreement.closed_by = by
     disagreement.closing_reason = reason
     disagreement.save(update_fields=["status", "closed_at", "closed_by", "closing_reason"])
-    event_record(
-        verb=verb,
-        partnership=disagreement.partnership,
-        actor=by,
-        disagreement=disagreement,
-        data={"stage": run.stage},
-        at=now,
-    )
+    disagreement_event(disagreement, verb, by=by, at=now, stage=run.stage)
     rules.raise_notices(disagreement=disagreement, run=run, when="close", by=by, at=now)
     return disagreement
 
@@ -789,14 +745,7 @@ def feedback_give(*, disagreement: Disagreement, by: Person, text: str) -> Recor
         occurred_at=now,
         data={"text": text, "to": str(disagreement.raised_by_id)},
     )
-    event_record(
-        verb=Verb.FEEDBACK_GIVEN,
-        partnership=disagreement.partnership,
-        actor=by,
-        disagreement=disagreement,
-        data={"record": str(entry.pk)},
-        at=now,
-    )
+    disagreement_event(disagreement, Verb.FEEDBACK_GIVEN, by=by, at=now, record=str(entry.pk))
     notice = disagreement.notices.create(
         stage_run=run,
         to="raiser",
@@ -850,14 +799,7 @@ def reviewer_appoint(*, disagreement: Disagreement, by: Person, reviewer: Person
     rules.participant_ensure(
         disagreement=disagreement, person=reviewer, capacity=Participant.Capacity.REVIEWER, run=run, by=by, at=now
     )
-    event_record(
-        verb=Verb.REVIEWER_APPOINTED,
-        partnership=disagreement.partnership,
-        actor=by,
-        disagreement=disagreement,
-        data={"reviewer": str(reviewer.pk), "stage": run.stage},
-        at=now,
-    )
+    disagreement_event(disagreement, Verb.REVIEWER_APPOINTED, by=by, at=now, reviewer=str(reviewer.pk), stage=run.stage)
     return disagreement
 
 
@@ -889,14 +831,7 @@ def reviewer_decision_record(*, disagreement: Disagreement, by: Person, decision
     rules.participant_ensure(
         disagreement=disagreement, person=by, capacity=Participant.Capacity.REVIEWER, run=run, by=by, at=now
     )
-    event_record(
-        verb=Verb.REVIEWER_DECIDED,
-        partnership=disagreement.partnership,
-        actor=by,
-        disagreement=disagreement,
-        data={"record": str(entry.pk), "stage": run.stage},
-        at=now,
-    )
+    disagreement_event(disagreement, Verb.REVIEWER_DECIDED, by=by, at=now, record=str(entry.pk), stage=run.stage)
     if rules.stage_of(run).decision_final and not rules.missing_records(run, "resolve"):
         _close(
             disagreement,
@@ -934,28 +869,14 @@ def deadlines_recalculate(*, partnership: Partnership, by: Person | None, reason
             if old is not None:
                 old.replaced_at = now
                 old.save(update_fields=["replaced_at"])
-            StageDeadline.objects.create(
-                stage_run=run,
-                timescale=due.timescale,
-                what=due.what,
-                due=due.due,
-                rule=due.rule,
-                source=due.source,
-                computed_at=now,
-            )
-            event_record(
-                verb=Verb.DEADLINES_RECALCULATED,
-                partnership=partnership,
-                actor=by,
-                disagreement=run.disagreement,
-                data={
-                    "stage": run.stage,
-                    "timescale": due.timescale,
-                    "was": old.due.isoformat() if old and old.due else None,
-                    "now": due.due.isoformat() if due.due else None,
-                    "reason": reason,
-                },
+            rules.store_deadline(
+                run,
+                due,
+                by=by,
                 at=now,
+                verb=Verb.DEADLINES_RECALCULATED,
+                was=old.due.isoformat() if old and old.due else None,
+                reason=reason,
             )
             changed += 1
     return changed
