@@ -83,9 +83,7 @@ def exit_status(returncode: int) -> int:
     return returncode if returncode >= 0 else 128 - returncode
 
 
-def run(
-    args: Sequence[str | Path], env: dict[str, str] | None = None, *, quiet: bool = False
-) -> int:
+def run(args: Sequence[str | Path], env: dict[str, str] | None = None, *, quiet: bool = False) -> int:
     """Run a command in the project root; print it first (``$ ...``) unless quiet."""
     words = [str(a) for a in args]
     if not quiet:
