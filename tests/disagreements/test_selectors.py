@@ -118,3 +118,14 @@ def test_counterparts_named_when_raising_see_it_with_their_managers(enfield: Cas
 def test_a_counterpart_must_be_in_an_agency_in_dispute(enfield: Cast) -> None:
     with pytest.raises(ResolveError, match="not an active member of an agency you disagree with"):
         raise_one(enfield, counterparts=[enfield.at("police", 1)])
+
+
+def test_partnership_roles_handling_a_stage_see_it_once_it_gets_there(cast_for: Callable[[str], Cast]) -> None:
+    nel = cast_for("north-east-lincolnshire")
+    iso = nel.role("independent-scrutiny-officer")
+    d = raise_one(nel, pathway="serious-case")
+    assert d not in disagreement_list_for(person=iso)
+    services.disagreement_escalate(disagreement=d, by=nel.at("school", 3), reason="Unresolved.")
+    assert d not in disagreement_list_for(person=iso)
+    services.disagreement_escalate(disagreement=d, by=nel.at("school", 3), reason="Still unresolved.")
+    assert d in disagreement_list_for(person=iso)

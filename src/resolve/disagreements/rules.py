@@ -1,8 +1,8 @@
 """What the procedure requires of a disagreement at a stage, read from its definition.
 
 Used by the services (which refuse a transition whose requirements are unmet) and by selectors
-(which show what is still needed). Nothing here writes except ``open_stage`` and ``raise_notices``,
-which the services call inside their own transactions.
+(which show what is still needed). The functions that write (``open_stage``, ``raise_notices``,
+``participant_ensure``, ``store_deadline``) are called only by services, inside their transactions.
 """
 
 from __future__ import annotations
@@ -117,6 +117,18 @@ def open_stage(
         started_by=by,
     )
     disagreement_event(disagreement, Verb.STAGE_STARTED, by=by, at=at, stage=stage.slug, position=position, entry=entry)
+    # The people holding a partnership role that handles this stage (a chair, a reviewer...) take part from now.
+    for holder in RoleAssignment.objects.filter(
+        partnership=disagreement.partnership, role__in=stage.handlers.roles, person__is_active=True
+    ).select_related("person"):
+        participant_ensure(
+            disagreement=disagreement,
+            person=holder.person,
+            capacity=Participant.Capacity.HANDLER,
+            run=run,
+            by=by,
+            at=at,
+        )
     dues = run_deadlines(run, earlier=earlier)
     for due in dues:
         store_deadline(run, due, by=by, at=at, verb=Verb.DEADLINE_SET)
