@@ -26,6 +26,14 @@ class Partnership(UUIDModel):
         related_name="+",
         help_text="the procedure version new disagreements start on",
     )
+    mfa_required = models.BooleanField(
+        default=False, help_text="everyone in this partnership must sign in with a second factor (TOTP)"
+    )
+    retention_days = models.PositiveIntegerField(
+        default=6 * 365,
+        help_text="how long after it closes a disagreement's personal data is kept; "
+        "then `resolve retention apply` removes it and keeps the anonymous figures",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
