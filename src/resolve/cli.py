@@ -12,7 +12,11 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "resolve.settings.local")
     from django.core.management import execute_from_command_line  # noqa: PLC0415
 
-    execute_from_command_line(["resolve", *(sys.argv[1:] if argv is None else argv)])
+    from resolve.audit.context import origin  # noqa: PLC0415 - imported once settings are chosen
+
+    args = sys.argv[1:] if argv is None else argv
+    with origin(f"command: {args[0] if args else 'resolve'}"):
+        execute_from_command_line(["resolve", *args])
 
 
 if __name__ == "__main__":

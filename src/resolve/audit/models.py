@@ -31,9 +31,19 @@ class Verb(models.TextChoices):
     NOTICE_DUE = "notice_due", "Notification due"
     CALENDAR_CHANGED = "calendar_changed", "Working-day calendar changed"
     DEADLINES_RECALCULATED = "deadlines_recalculated", "Deadlines recalculated"
+    VIEWED = "viewed", "Child's record read"
+    ACCESS_REFUSED = "access_refused", "Access to a record refused"
+    EXPORTED = "exported", "Audit trail exported"
+    RETENTION_APPLIED = "retention_applied", "Personal data removed at the end of the retention period"
 
 
 class Event(models.Model):
+    """One entry of the audit trail, chained to the one before it by hash.
+
+    ``hash`` is SHA-256 over this entry's contents and ``prev_hash``, so editing or deleting any
+    entry in the database breaks the chain from there on (``resolve audit verify`` finds it).
+    """
+
     at = models.DateTimeField(db_index=True)
     verb = models.CharField(max_length=40, choices=Verb.choices)
     partnership = models.ForeignKey("partnerships.Partnership", on_delete=models.PROTECT, related_name="+")
@@ -42,6 +52,9 @@ class Event(models.Model):
         "disagreements.Disagreement", on_delete=models.PROTECT, null=True, blank=True, related_name="events"
     )
     data = models.JSONField(default=dict, blank=True, help_text="identifiers and facts; no free text about the child")
+    remote_addr = models.CharField(max_length=64, blank=True, help_text="where the change or read came from")
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
 
     objects = AppendOnlyQuerySet.as_manager()
 
@@ -50,3 +63,17 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_verb_display()}"
+
+
+class ChainHead(models.Model):
+    """The newest entry's hash and the number of entries: one row, locked by every writer.
+
+    Locking it serialises appends so that two transactions can never chain from the same entry,
+    and comparing it with the table detects entries removed from the end.
+    """
+
+    hash = models.CharField(max_length=64)
+    count = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.count} entries, head {self.hash[:12]}"

@@ -5,9 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from django.db import transaction
 from django.utils import timezone
 
-from resolve.audit.models import Event, Verb
+from resolve.audit.chain import GENESIS, entry_hash
+from resolve.audit.context import current_origin
+from resolve.audit.models import ChainHead, Event, Verb
 
 if TYPE_CHECKING:
     from resolve.disagreements.models import Disagreement
@@ -23,15 +26,37 @@ def event_record(
     data: dict[str, Any] | None = None,
     at: datetime | None = None,
 ) -> Event:
-    """Append one event. Called inside the transaction of the change it records."""
-    return Event.objects.create(
-        verb=verb,
-        partnership=partnership,
-        actor=actor,
-        disagreement=disagreement,
-        data=data or {},
-        at=at or timezone.now(),
-    )
+    """Append one event, chained to the one before. Called inside the transaction of the change it records."""
+    with transaction.atomic():
+        head, _ = ChainHead.objects.select_for_update().get_or_create(pk=1, defaults={"hash": GENESIS})
+        moment = at or timezone.now()
+        data = data or {}
+        remote_addr = current_origin()
+        digest = entry_hash(
+            prev_hash=head.hash,
+            at=moment.isoformat(),
+            verb=verb,
+            partnership_id=partnership.pk,
+            actor_id=actor.pk if actor else None,
+            disagreement_id=disagreement.pk if disagreement else None,
+            data=data,
+            remote_addr=remote_addr,
+        )
+        event = Event.objects.create(
+            verb=verb,
+            partnership=partnership,
+            actor=actor,
+            disagreement=disagreement,
+            data=data,
+            at=moment,
+            remote_addr=remote_addr,
+            prev_hash=head.hash,
+            hash=digest,
+        )
+        head.hash = digest
+        head.count += 1
+        head.save(update_fields=["hash", "count"])
+    return event
 
 
 def disagreement_event(

@@ -4,20 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('partnerships', '0001_initial'),
+        ("partnerships", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='partnership',
-            name='mfa_required',
-            field=models.BooleanField(default=False, help_text='everyone in this partnership must sign in with a second factor (TOTP)'),
+            model_name="partnership",
+            name="mfa_required",
+            field=models.BooleanField(
+                default=False, help_text="everyone in this partnership must sign in with a second factor (TOTP)"
+            ),
         ),
         migrations.AddField(
-            model_name='partnership',
-            name='retention_days',
-            field=models.PositiveIntegerField(default=2190, help_text="how long after it closes a disagreement's personal data is kept; then `resolve retention apply` removes it and keeps the anonymous figures"),
+            model_name="partnership",
+            name="retention_days",
+            field=models.PositiveIntegerField(
+                default=2190,
+                help_text="how long after it closes a disagreement's personal data is kept; then `resolve retention apply` removes it and keeps the anonymous figures",
+            ),
         ),
     ]

@@ -1,0 +1,44 @@
+"""Reading the audit trail for a subject access request or a review of one disagreement."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from resolve.audit.models import Event
+from resolve.disagreements.models import Disagreement
+from resolve.partnerships.models import Person
+
+
+def trail_for_disagreement(disagreement: Disagreement) -> QuerySet[Event]:
+    return Event.objects.filter(disagreement=disagreement).order_by("id")
+
+
+def trail_for_person(person: Person) -> list[Event]:
+    """Entries the person made, and entries that name them (added to a case, named reviewer, ...)."""
+    pk = str(person.pk)
+    named = Event.objects.filter(Q(actor=person) | Q(data__icontains=pk)).order_by("id")
+    return [e for e in named if e.actor_id == person.pk or pk in _identifiers(e.data)]
+
+
+def _identifiers(data: Any) -> set[str]:
+    if isinstance(data, dict):
+        return set().union(*(_identifiers(v) for v in data.values())) if data else set()
+    if isinstance(data, list):
+        return set().union(*(_identifiers(v) for v in data)) if data else set()
+    return {str(data)}
+
+
+def as_row(event: Event) -> dict[str, Any]:
+    return {
+        "entry": event.pk,
+        "at": event.at.isoformat(),
+        "what": event.verb,
+        "description": event.get_verb_display(),
+        "by": str(event.actor_id) if event.actor_id else None,
+        "disagreement": str(event.disagreement_id) if event.disagreement_id else None,
+        "from": event.remote_addr,
+        "details": event.data,
+        "hash": event.hash,
+    }
