@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
+from resolve.audit.models import Event, Verb
 from resolve.core.errors import NotFound, ResolveError
 from resolve.disagreements import services
 from resolve.disagreements.selectors import counterparts_for, disagreement_get, disagreement_list_for, work_for
@@ -129,3 +130,20 @@ def test_partnership_roles_handling_a_stage_see_it_once_it_gets_there(cast_for: 
     assert d not in disagreement_list_for(person=iso)
     services.disagreement_escalate(disagreement=d, by=nel.at("school", 3), reason="Still unresolved.")
     assert d in disagreement_list_for(person=iso)
+
+
+def test_every_read_of_a_childs_record_is_logged(enfield: Cast) -> None:
+    d = raise_one(enfield)
+    reader = enfield.at("school", 3)
+    disagreement_get(person=reader, pk=d.pk)
+    read = Event.objects.get(verb=Verb.VIEWED)
+    assert (read.actor, read.disagreement, read.data["child"]) == (reader, d, str(d.child_id))
+
+
+def test_a_refused_read_is_logged_and_looks_like_a_missing_record(enfield: Cast) -> None:
+    d = raise_one(enfield)
+    outsider = enfield.at("police", 1)
+    with pytest.raises(NotFound):
+        disagreement_get(person=outsider, pk=d.pk)
+    refused = Event.objects.get(verb=Verb.ACCESS_REFUSED)
+    assert (refused.actor, refused.disagreement, refused.data["requested"]) == (outsider, None, str(d.pk))

@@ -6,10 +6,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from resolve.access.policy import disagreements_visible_to
+from resolve.audit.models import Verb
+from resolve.audit.services import disagreement_event, event_record
 from resolve.core.errors import NotFound
 from resolve.disagreements import rules
 from resolve.disagreements.models import Disagreement, StageDeadline, StageRun
@@ -18,15 +21,24 @@ from resolve.partnerships.selectors import Counterpart, calendar_for, counterpar
 
 
 def disagreement_get(*, person: Person, pk: UUID | str) -> Disagreement:
-    """One disagreement the person may see; one they may not see is reported as not found."""
+    """One disagreement the person may see, and the read is logged; one they may not see is "not found".
+
+    A refused read is logged too (with the identifier asked for), and the person is told the same
+    as for a record that does not exist, so that refusals reveal nothing.
+    """
     try:
-        return (
+        disagreement = (
             disagreements_visible_to(person)
-            .select_related("procedure_version", "child", "raising_agency", "raised_by")
+            .select_related("procedure_version", "child", "raising_agency", "raised_by", "partnership")
             .get(pk=pk)
         )
-    except (Disagreement.DoesNotExist, ValueError):
+    except (Disagreement.DoesNotExist, ValueError, ValidationError):
+        event_record(
+            verb=Verb.ACCESS_REFUSED, partnership=person.partnership, actor=person, data={"requested": str(pk)[:64]}
+        )
         raise NotFound("There is no such disagreement, or you do not have access to it.") from None
+    disagreement_event(disagreement, Verb.VIEWED, by=person, child=str(disagreement.child_id))
+    return disagreement
 
 
 def disagreement_list_for(*, person: Person, status: str | None = Disagreement.Status.OPEN) -> QuerySet[Disagreement]:
