@@ -71,6 +71,9 @@ class Disagreement(UUIDModel):
         "partnerships.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     closing_reason = models.TextField(blank=True)
+    erased_at = models.DateTimeField(
+        null=True, blank=True, help_text="when its personal data was removed at the end of the retention period"
+    )
     reviewer = models.ForeignKey(
         "partnerships.Person",
         on_delete=models.PROTECT,
