@@ -51,7 +51,7 @@ def test_people_in_uninvolved_agencies_cannot_tell_it_exists(enfield: Cast) -> N
 
 
 def test_the_counterpart_added_to_a_disagreement_sees_it(enfield: Cast) -> None:
-    d = raise_one(enfield)
+    d = raise_one(enfield, counterparts=[])
     counterpart = enfield.at("csc", 1)
     assert d not in disagreement_list_for(person=counterpart)
     services.participant_add(disagreement=d, by=enfield.at("school", 1), person=counterpart, capacity="counterpart")

@@ -11,7 +11,7 @@ from django.db import models
 
 from resolve.audit.models import Event, Verb
 from resolve.calendar import LONDON
-from resolve.core.errors import Refused, ResolveError
+from resolve.core.errors import NotFound, Refused, ResolveError
 from resolve.disagreements import services
 from resolve.disagreements.models import (
     Action,
@@ -74,6 +74,8 @@ def raise_one(
         "what_needed": "A home visit.",
     }
     child = kwargs.pop("child", None) or ChildFactory(partnership=cast.partnership)
+    # the raiser names the practitioner they have been dealing with in each other agency
+    defaults["counterparts"] = [cast.at(a, 1) for a in against if a != by[0]]
     defaults.update(kwargs)
     return services.disagreement_raise(
         by=cast.at(*by),
@@ -294,11 +296,21 @@ def test_resolving_needs_every_agency_in_dispute_to_confirm(enfield: Cast) -> No
     assert d.stage_runs.get().outcome == StageRun.Outcome.RESOLVED
 
 
-def test_an_agency_not_in_dispute_cannot_confirm(enfield: Cast) -> None:
+def test_an_agency_not_in_dispute_cannot_confirm_or_even_tell_it_exists(enfield: Cast) -> None:
     d = raise_one(enfield)
     outcome = services.outcome_propose(disagreement=d, by=enfield.at("school", 2), text="Visit on Monday.")
-    with nothing_changes(), pytest.raises(Refused, match="Only someone in one of the agencies in dispute"):
+    with nothing_changes(), pytest.raises(NotFound, match="no such disagreement"):
         services.outcome_confirm(outcome=outcome, by=enfield.at("health", 2))
+
+
+def test_a_partnership_role_that_can_see_it_cannot_confirm_for_an_agency(enfield: Cast) -> None:
+    d = raise_one(enfield)
+    services.participant_add(
+        disagreement=d, by=enfield.at("school", 2), person=enfield.role("business-unit"), capacity="attendee"
+    )
+    outcome = services.outcome_propose(disagreement=d, by=enfield.at("school", 2), text="Visit on Monday.")
+    with nothing_changes(), pytest.raises(Refused, match="Only someone in one of the agencies in dispute"):
+        services.outcome_confirm(outcome=outcome, by=enfield.role("business-unit"))
 
 
 def test_an_agency_confirms_once(enfield: Cast) -> None:
@@ -321,7 +333,7 @@ def test_a_newer_proposal_replaces_the_one_being_confirmed(enfield: Cast) -> Non
 
 def test_only_the_raising_agency_can_withdraw(enfield: Cast) -> None:
     d = raise_one(enfield)
-    with nothing_changes(), pytest.raises(Refused, match="Only Oakfield Primary School, which raised it"):
+    with nothing_changes(), pytest.raises(Refused, match="Only the agency that raised this disagreement"):
         services.disagreement_withdraw(disagreement=d, by=enfield.at("csc", 2), reason="Not needed.")
     services.disagreement_withdraw(disagreement=d, by=enfield.at("school", 1), reason="Resolved informally.")
     d.refresh_from_db()
@@ -422,7 +434,7 @@ def test_a_reviewer_from_an_agency_in_dispute_is_refused(cumbria_formal: tuple[C
 def test_only_the_chair_names_the_reviewer(cumbria_formal: tuple[Cast, Disagreement]) -> None:
     cast, d = cumbria_formal
     with nothing_changes(), pytest.raises(Refused, match="Only the partnership's chair"):
-        services.reviewer_appoint(disagreement=d, by=cast.at("police", 5), reviewer=cast.at("police", 4))
+        services.reviewer_appoint(disagreement=d, by=cast.at("school", 5), reviewer=cast.at("police", 4))
 
 
 def test_the_independent_reviewers_decision_is_final_and_resolves_it(

@@ -72,6 +72,7 @@ class Walker:
             by=self.cast.at(self.raiser, 1),
             child=ChildFactory(partnership=self.cast.partnership),
             other_agencies=[self.cast.agencies[self.other]],
+            counterparts=[self.cast.at(self.other, 1)],
             category=category,
             pathway=pathway,
             expected="The other agency acts on the concerns.",

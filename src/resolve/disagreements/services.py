@@ -14,6 +14,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from resolve.access.policy import Action as Can
+from resolve.access.policy import require
 from resolve.audit.models import Verb
 from resolve.audit.services import disagreement_event, event_record
 from resolve.core.errors import Refused, ResolveError
@@ -28,7 +30,7 @@ from resolve.disagreements.models import (
     StageRun,
     WrittenOutcome,
 )
-from resolve.partnerships.models import Agency, Partnership, Person, RoleAssignment
+from resolve.partnerships.models import Agency, Partnership, Person
 from resolve.procedures.schema import Category, Pathway, Procedure
 
 DISCUSSION_METHODS = ("telephone", "meeting", "video call", "e-mail")
@@ -331,6 +333,7 @@ def _plan_effect(pathway: Pathway, conference_kind: str) -> str:
 @transaction.atomic
 def participant_add(*, disagreement: Disagreement, by: Person, person: Person, capacity: str) -> None:
     disagreement = _lock(disagreement)
+    require(by, Can.RECORD, disagreement)
     _require_open(disagreement, "changed")
     _require_member(disagreement.partnership, person)
     if capacity not in (Participant.Capacity.HANDLER, Participant.Capacity.COUNTERPART, Participant.Capacity.ATTENDEE):
@@ -435,7 +438,7 @@ def record_add(
 def record_correct(*, record: RecordEntry, by: Person, fields: Mapping[str, str], reason: str) -> RecordEntry:
     """Correct a record: a new entry pointing at the one it corrects; the original stays as it was."""
     disagreement = _lock(record.disagreement)
-    _require_member(disagreement.partnership, by)
+    require(by, Can.RECORD, disagreement)
     reason = _required_text(reason, "reason", "why the record is being corrected")
     data = dict(record.data)
     for name, value in fields.items():
@@ -473,8 +476,8 @@ def _record(
     people: Mapping[str, Sequence[Person]],
 ) -> RecordEntry:
     disagreement = _lock(disagreement)
+    require(by, Can.RECORD, disagreement)
     _require_open(disagreement, "added to")
-    _require_member(disagreement.partnership, by)
     occurred_at = _past(occurred_at, "occurred_at", "When it happened")
     data: dict[str, Any] = {}
     for name in RECORD_FIELDS.get(kind, ()):
@@ -514,8 +517,9 @@ def _record(
 def outcome_propose(*, disagreement: Disagreement, by: Person, text: str) -> WrittenOutcome:
     """Propose the written outcome of the current stage; proposing it confirms it for your agency."""
     disagreement = _lock(disagreement)
+    require(by, Can.PROPOSE_OUTCOME, disagreement)
     _require_open(disagreement, "given an outcome")
-    agency = _party_agency(disagreement, by, "propose its outcome")
+    agency = _party_agency(by)
     text = _required_text(text, "text", "the agreed outcome and how any outstanding issues will be pursued")
     run = _current_run(disagreement)
     now = timezone.now()
@@ -531,8 +535,9 @@ def outcome_propose(*, disagreement: Disagreement, by: Person, text: str) -> Wri
 def outcome_confirm(*, outcome: WrittenOutcome, by: Person) -> WrittenOutcome:
     """Confirm a proposed written outcome for your agency."""
     disagreement = _lock(outcome.disagreement)
+    require(by, Can.CONFIRM_OUTCOME, disagreement)
     _require_open(disagreement, "given an outcome")
-    agency = _party_agency(disagreement, by, "confirm its outcome")
+    agency = _party_agency(by)
     run = _current_run(disagreement)
     if outcome.stage_run_id != run.pk or rules.latest_outcome(run) != outcome:
         raise Refused("This is not the current proposed outcome: a newer one was proposed, or the stage has moved on.")
@@ -546,10 +551,9 @@ def outcome_confirm(*, outcome: WrittenOutcome, by: Person) -> WrittenOutcome:
     return outcome
 
 
-def _party_agency(disagreement: Disagreement, by: Person, doing: str) -> Agency:
-    _require_member(disagreement.partnership, by)
-    if by.agency is None or by.agency_id not in rules.party_agency_ids(disagreement):
-        raise Refused(f"Only someone in one of the agencies in dispute can {doing}.")
+def _party_agency(by: Person) -> Agency:
+    """The agency of someone the access policy has allowed to propose or confirm an outcome."""
+    assert by.agency is not None  # the policy allows only people in an agency in dispute
     return by.agency
 
 
@@ -567,8 +571,8 @@ def action_add(
     due_on: date | None = None,
 ) -> Action:
     disagreement = _lock(disagreement)
+    require(by, Can.RECORD, disagreement)
     _require_open(disagreement, "given new actions")
-    _require_member(disagreement.partnership, by)
     if owner is not None:
         _require_member(disagreement.partnership, owner, "The action's owner")
     if due_on is not None and due_on < timezone.localdate():
@@ -593,7 +597,7 @@ def action_add(
 @transaction.atomic
 def action_complete(*, action: Action, by: Person, note: str = "") -> Action:
     disagreement = _lock(action.disagreement)
-    _require_member(disagreement.partnership, by)
+    require(by, Can.RECORD, disagreement)
     action = Action.objects.select_for_update().get(pk=action.pk)
     if action.completed_at is not None:
         raise Refused("This action is already complete.")
@@ -614,8 +618,8 @@ def action_complete(*, action: Action, by: Person, note: str = "") -> Action:
 def disagreement_escalate(*, disagreement: Disagreement, by: Person, reason: str) -> StageRun:
     """Close the current stage as escalated and start the next one, with the reason recorded."""
     disagreement = _lock(disagreement)
+    require(by, Can.ESCALATE, disagreement)
     _require_open(disagreement, "escalated")
-    _require_member(disagreement.partnership, by)
     reason = _required_text(reason, "reason", "why the disagreement is being escalated")
     run = _current_run(disagreement)
     pathway = rules.pathway_of(disagreement)
@@ -649,8 +653,8 @@ def disagreement_escalate(*, disagreement: Disagreement, by: Person, reason: str
 def disagreement_resolve(*, disagreement: Disagreement, by: Person) -> Disagreement:
     """Close the disagreement as resolved on the current stage's written outcome, confirmed by every party."""
     disagreement = _lock(disagreement)
+    require(by, Can.RESOLVE, disagreement)
     _require_open(disagreement, "resolved")
-    _require_member(disagreement.partnership, by)
     run = _current_run(disagreement)
     stage = rules.stage_of(run)
     if stage.independent_reviewer:
@@ -688,10 +692,8 @@ def disagreement_resolve(*, disagreement: Disagreement, by: Person) -> Disagreem
 def disagreement_withdraw(*, disagreement: Disagreement, by: Person, reason: str) -> Disagreement:
     """Withdraw the disagreement: for the raising agency only, with the reason recorded."""
     disagreement = _lock(disagreement)
+    require(by, Can.WITHDRAW, disagreement)
     _require_open(disagreement, "withdrawn")
-    _require_member(disagreement.partnership, by)
-    if by.agency_id != disagreement.raising_agency_id:
-        raise Refused(f"Only {disagreement.raising_agency.name}, which raised it, can withdraw this disagreement.")
     reason = _required_text(reason, "reason", "why the disagreement is being withdrawn")
     run = _current_run(disagreement)
     return _close(
@@ -731,7 +733,7 @@ def _close(
 def feedback_give(*, disagreement: Disagreement, by: Person, text: str) -> RecordEntry:
     """Tell the person who raised the disagreement what action has been taken."""
     disagreement = _lock(disagreement)
-    _require_member(disagreement.partnership, by)
+    require(by, Can.GIVE_FEEDBACK, disagreement)
     text = _required_text(text, "text", "the feedback: what action has been taken in response")
     run = disagreement.stage_runs.order_by("-position").first()
     assert run is not None  # every disagreement starts with a stage run
@@ -776,22 +778,14 @@ def _require_independent(disagreement: Disagreement, person: Person) -> None:
         )
 
 
-def _role_kinds(disagreement: Disagreement, person: Person) -> set[str]:
-    procedure = rules.procedure_of(disagreement)
-    held = set(RoleAssignment.objects.filter(person=person).values_list("role", flat=True))
-    return {r.kind for r in procedure.roles if r.slug in held}
-
-
 @transaction.atomic
 def reviewer_appoint(*, disagreement: Disagreement, by: Person, reviewer: Person) -> Disagreement:
     """The partnership's chair names the reviewer, who must come from none of the agencies in dispute."""
     disagreement = _lock(disagreement)
+    require(by, Can.APPOINT_REVIEWER, disagreement)
     _require_open(disagreement, "given a reviewer")
-    _require_member(disagreement.partnership, by)
     _require_member(disagreement.partnership, reviewer, "The reviewer")
     run = _require_reviewer_stage(disagreement)
-    if not _role_kinds(disagreement, by) & {"chair", "reviewer_appointer"}:
-        raise Refused("Only the partnership's chair can name the independent reviewer.")
     _require_independent(disagreement, reviewer)
     now = timezone.now()
     disagreement.reviewer = reviewer
@@ -807,14 +801,13 @@ def reviewer_appoint(*, disagreement: Disagreement, by: Person, reviewer: Person
 def reviewer_decision_record(*, disagreement: Disagreement, by: Person, decision: str, reasons: str) -> RecordEntry:
     """Record the independent reviewer's decision. Where the procedure makes it final, it resolves the case."""
     disagreement = _lock(disagreement)
+    require(by, Can.VIEW, disagreement)
     _require_open(disagreement, "decided")
-    _require_member(disagreement.partnership, by)
     run = _require_reviewer_stage(disagreement)
     _require_independent(disagreement, by)
     if disagreement.reviewer_id is not None and disagreement.reviewer_id != by.pk:
         raise Refused("Only the reviewer the chair named can record the decision.")
-    if disagreement.reviewer_id is None and "independent_reviewer" not in _role_kinds(disagreement, by):
-        raise Refused("The chair has not named a reviewer yet, and this person holds no independent reviewer role.")
+    require(by, Can.DECIDE, disagreement)
     now = timezone.now()
     entry = RecordEntry.objects.create(
         disagreement=disagreement,
