@@ -35,6 +35,7 @@ class Verb(models.TextChoices):
     ACCESS_REFUSED = "access_refused", "Access to a record refused"
     EXPORTED = "exported", "Audit trail exported"
     RETENTION_APPLIED = "retention_applied", "Personal data removed at the end of the retention period"
+    REFERENCE_CHANGED = "reference_changed", "Reference data changed by an administrator"
 
 
 class Event(models.Model):

@@ -6,9 +6,52 @@ but does not read children's records, and every read of those goes through the a
 
 from __future__ import annotations
 
-from django.contrib import admin
+from typing import Any
 
+from django.contrib import admin
+from django.db import models
+from django.http import HttpRequest
+
+from resolve.audit.models import Verb
+from resolve.audit.services import event_record
 from resolve.partnerships.models import Agency, CalendarDay, Partnership, Person, RoleAssignment
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    """Every addition, change and deletion made here is also an entry in the audit trail."""
+
+    def _audit(self, request: HttpRequest, obj: models.Model, action: str, detail: Any = "") -> None:
+        partnership = obj if isinstance(obj, Partnership) else getattr(obj, "partnership", None)
+        if partnership is None:
+            return
+        actor = Person.objects.filter(user__pk=request.user.pk).first() if request.user.pk is not None else None
+        event_record(
+            verb=Verb.REFERENCE_CHANGED,
+            partnership=partnership,
+            actor=actor,
+            data={
+                "model": obj._meta.label,
+                "object": str(obj.pk),
+                "action": action,
+                "user": request.user.pk,
+                "fields": [f for change in detail or [] for f in change.get("changed", {}).get("fields", [])]
+                if isinstance(detail, list)
+                else [],
+            },
+        )
+
+    def log_addition(self, request: HttpRequest, obj: Any, message: Any) -> Any:
+        self._audit(request, obj, "added")
+        return super().log_addition(request, obj, message)
+
+    def log_change(self, request: HttpRequest, obj: Any, message: Any) -> Any:
+        self._audit(request, obj, "changed", message)
+        return super().log_change(request, obj, message)
+
+    def log_deletions(self, request: HttpRequest, queryset: Any) -> Any:
+        for obj in queryset:
+            self._audit(request, obj, "deleted")
+        return super().log_deletions(request, queryset)
 
 
 class CalendarDayInline(admin.TabularInline):
@@ -17,21 +60,21 @@ class CalendarDayInline(admin.TabularInline):
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(admin.ModelAdmin):
+class PartnershipAdmin(AuditedAdmin):
     list_display = ("name", "slug", "nation", "procedure", "mfa_required", "retention_days")
     readonly_fields = ("procedure",)  # adopted with `resolve procedures adopt`, which keeps versions
     inlines = [CalendarDayInline]
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(AuditedAdmin):
     list_display = ("name", "partnership", "matrix_agency", "email")
     list_filter = ("partnership",)
     search_fields = ("name",)
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(AuditedAdmin):
     list_display = ("name", "job_title", "agency", "level", "line_manager", "is_active")
     list_filter = ("partnership", "agency", "level", "is_active")
     search_fields = ("name", "email", "job_title")
@@ -40,6 +83,6 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(RoleAssignment)
-class RoleAssignmentAdmin(admin.ModelAdmin):
+class RoleAssignmentAdmin(AuditedAdmin):
     list_display = ("person", "role", "partnership")
     list_filter = ("partnership", "role")
