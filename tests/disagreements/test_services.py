@@ -255,6 +255,24 @@ def test_escalating_past_the_last_stage_is_refused(cast_for: Callable[[str], Cas
         services.disagreement_escalate(disagreement=d, by=cast.at("school", 5), reason="Again.")
 
 
+def test_a_second_escalation_from_the_same_stage_is_refused_not_skipped_ahead(enfield: Cast) -> None:
+    d = raise_one(enfield)
+    services.discussion_record(
+        disagreement=d,
+        by=enfield.at("school", 2),
+        held_at=at("2026-11-20T10:00"),
+        method="telephone",
+        summary="No agreement.",
+    )
+    services.disagreement_escalate(
+        disagreement=d, by=enfield.at("school", 2), reason="No agreement.", from_stage="stage-1"
+    )
+    with nothing_changes(), pytest.raises(Refused, match="already escalated this disagreement: it is now at Stage 2"):
+        services.disagreement_escalate(
+            disagreement=d, by=enfield.at("csc", 2), reason="No agreement.", from_stage="stage-1"
+        )
+
+
 def test_escalating_a_resolved_disagreement_is_refused(enfield: Cast) -> None:
     d = raise_one(enfield)
     confirm_outcome(d, enfield, ("school", 2), ("csc", 2))

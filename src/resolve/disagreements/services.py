@@ -615,13 +615,21 @@ def action_complete(*, action: Action, by: Person, note: str = "") -> Action:
 
 
 @transaction.atomic
-def disagreement_escalate(*, disagreement: Disagreement, by: Person, reason: str) -> StageRun:
-    """Close the current stage as escalated and start the next one, with the reason recorded."""
+def disagreement_escalate(
+    *, disagreement: Disagreement, by: Person, reason: str, from_stage: str | None = None
+) -> StageRun:
+    """Close the current stage as escalated and start the next one, with the reason recorded.
+
+    ``from_stage`` is the stage the person saw when they chose to escalate: if someone else
+    escalated it meanwhile, this one is refused rather than skipping a stage.
+    """
     disagreement = _lock(disagreement)
     require(by, Can.ESCALATE, disagreement)
     _require_open(disagreement, "escalated")
     reason = _required_text(reason, "reason", "why the disagreement is being escalated")
     run = _current_run(disagreement)
+    if from_stage is not None and from_stage != run.stage:
+        raise Refused(f"Someone has already escalated this disagreement: it is now at {run.name}.")
     pathway = rules.pathway_of(disagreement)
     stage = pathway.stage(run.stage)
     if run.position + 1 >= len(pathway.stages):
