@@ -1,0 +1,52 @@
+"""Everything that changes a disagreement. Each function is one transaction.
+
+Each service checks who is asking (the access policy), its input and the disagreement's state
+before it writes anything, and raises ``ResolveError`` (bad input), ``Refused`` (not allowed now)
+or ``NotFound`` (not visible to this person) with a message saying what to fix, so a refused call
+changes nothing. Every transition locks the disagreement's row first.
+"""
+
+from resolve.disagreements.services.outcomes import action_add, action_complete, outcome_confirm, outcome_propose
+from resolve.disagreements.services.raising import child_register, disagreement_raise
+from resolve.disagreements.services.records import (
+    CONFERENCE_VIEWS,
+    DISCUSSION_METHODS,
+    RECORD_FIELDS,
+    discussion_record,
+    meeting_record,
+    participant_add,
+    record_add,
+    record_correct,
+)
+from resolve.disagreements.services.reviewer import reviewer_appoint, reviewer_decision_record
+from resolve.disagreements.services.transitions import (
+    deadlines_recalculate,
+    disagreement_escalate,
+    disagreement_resolve,
+    disagreement_withdraw,
+    feedback_give,
+)
+
+__all__ = [
+    "CONFERENCE_VIEWS",
+    "DISCUSSION_METHODS",
+    "RECORD_FIELDS",
+    "action_add",
+    "action_complete",
+    "child_register",
+    "deadlines_recalculate",
+    "disagreement_escalate",
+    "disagreement_raise",
+    "disagreement_resolve",
+    "disagreement_withdraw",
+    "discussion_record",
+    "feedback_give",
+    "meeting_record",
+    "outcome_confirm",
+    "outcome_propose",
+    "participant_add",
+    "record_add",
+    "record_correct",
+    "reviewer_appoint",
+    "reviewer_decision_record",
+]

@@ -1,0 +1,127 @@
+"""Written outcomes confirmed by every agency in dispute, and the actions agreed."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from resolve.access.policy import Action as Can
+from resolve.access.policy import require
+from resolve.audit.models import Verb
+from resolve.audit.services import disagreement_event
+from resolve.core.errors import Refused, ResolveError
+from resolve.disagreements import rules
+from resolve.disagreements.models import (
+    Action,
+    Confirmation,
+    Disagreement,
+    WrittenOutcome,
+)
+from resolve.disagreements.services.guards import (
+    current_run,
+    lock,
+    require_member,
+    require_open,
+    required_text,
+)
+from resolve.partnerships.models import Agency, Person
+
+# Written outcomes
+
+
+@transaction.atomic
+def outcome_propose(*, disagreement: Disagreement, by: Person, text: str) -> WrittenOutcome:
+    """Propose the written outcome of the current stage; proposing it confirms it for your agency."""
+    disagreement = lock(disagreement)
+    require(by, Can.PROPOSE_OUTCOME, disagreement)
+    require_open(disagreement, "given an outcome")
+    agency = _party_agency(by)
+    text = required_text(text, "text", "the agreed outcome and how any outstanding issues will be pursued")
+    run = current_run(disagreement)
+    now = timezone.now()
+    outcome = WrittenOutcome.objects.create(
+        disagreement=disagreement, stage_run=run, text=text, proposed_by=by, proposed_at=now
+    )
+    Confirmation.objects.create(outcome=outcome, agency=agency, person=by, confirmed_at=now)
+    disagreement_event(disagreement, Verb.OUTCOME_PROPOSED, by=by, at=now, outcome=str(outcome.pk), stage=run.stage)
+    return outcome
+
+
+@transaction.atomic
+def outcome_confirm(*, outcome: WrittenOutcome, by: Person) -> WrittenOutcome:
+    """Confirm a proposed written outcome for your agency."""
+    disagreement = lock(outcome.disagreement)
+    require(by, Can.CONFIRM_OUTCOME, disagreement)
+    require_open(disagreement, "given an outcome")
+    agency = _party_agency(by)
+    run = current_run(disagreement)
+    if outcome.stage_run_id != run.pk or rules.latest_outcome(run) != outcome:
+        raise Refused("This is not the current proposed outcome: a newer one was proposed, or the stage has moved on.")
+    if outcome.confirmations.filter(agency=agency).exists():
+        raise Refused(f"{agency.name} has already confirmed this outcome.")
+    now = timezone.now()
+    Confirmation.objects.create(outcome=outcome, agency=agency, person=by, confirmed_at=now)
+    disagreement_event(
+        disagreement, Verb.OUTCOME_CONFIRMED, by=by, at=now, outcome=str(outcome.pk), agency=str(agency.pk)
+    )
+    return outcome
+
+
+def _party_agency(by: Person) -> Agency:
+    """The agency of someone the access policy has allowed to propose or confirm an outcome."""
+    assert by.agency is not None  # the policy allows only people in an agency in dispute
+    return by.agency
+
+
+# Actions
+
+
+@transaction.atomic
+def action_add(
+    *,
+    disagreement: Disagreement,
+    by: Person,
+    description: str,
+    owner: Person | None = None,
+    due_on: date | None = None,
+) -> Action:
+    disagreement = lock(disagreement)
+    require(by, Can.RECORD, disagreement)
+    require_open(disagreement, "given new actions")
+    if owner is not None:
+        require_member(disagreement.partnership, owner, "The action's owner")
+    if due_on is not None and due_on < timezone.localdate():
+        raise ResolveError("An action's due date cannot be in the past.", field="due_on")
+    run = current_run(disagreement)
+    now = timezone.now()
+    action = Action.objects.create(
+        disagreement=disagreement,
+        stage_run=run,
+        description=required_text(description, "description", "what the action is"),
+        owner=owner,
+        due_on=due_on,
+        created_by=by,
+        created_at=now,
+    )
+    disagreement_event(
+        disagreement, Verb.ACTION_ADDED, by=by, at=now, action=str(action.pk), owner=str(owner.pk) if owner else None
+    )
+    return action
+
+
+@transaction.atomic
+def action_complete(*, action: Action, by: Person, note: str = "") -> Action:
+    disagreement = lock(action.disagreement)
+    require(by, Can.RECORD, disagreement)
+    action = Action.objects.select_for_update().get(pk=action.pk)
+    if action.completed_at is not None:
+        raise Refused("This action is already complete.")
+    now = timezone.now()
+    action.completed_at = now
+    action.completed_by = by
+    action.completion_note = note.strip()
+    action.save(update_fields=["completed_at", "completed_by", "completion_note"])
+    disagreement_event(disagreement, Verb.ACTION_COMPLETED, by=by, at=now, action=str(action.pk))
+    return action

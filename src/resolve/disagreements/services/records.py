@@ -1,0 +1,229 @@
+"""The records kept at a stage: discussions, meetings, summaries, requests, corrections, people."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from resolve.access.policy import Action as Can
+from resolve.access.policy import require
+from resolve.audit.models import Verb
+from resolve.audit.services import disagreement_event
+from resolve.core.errors import ResolveError
+from resolve.disagreements import rules
+from resolve.disagreements.models import (
+    Disagreement,
+    Participant,
+    RecordEntry,
+)
+from resolve.disagreements.services.guards import (
+    current_run,
+    lock,
+    past,
+    require_member,
+    require_open,
+    required_text,
+)
+from resolve.partnerships.models import Person
+
+DISCUSSION_METHODS = ("telephone", "meeting", "video call", "e-mail")
+
+#: What each kind of record must say, beyond who wrote it and when it happened.
+RECORD_FIELDS: Mapping[str, tuple[str, ...]] = {
+    RecordEntry.Kind.DISCUSSION_NOTE: ("method", "summary"),
+    RecordEntry.Kind.MEETING_RECORD: (
+        "areas_of_discussion",
+        "disagreement",
+        "agreements",
+        "actions",
+    ),
+    RecordEntry.Kind.EXECUTIVE_SUMMARY: ("summary",),
+    RecordEntry.Kind.CONFERENCE_RECORD: ("view", "decision"),
+    RecordEntry.Kind.WRITTEN_REQUEST: ("sent_to", "summary"),
+    RecordEntry.Kind.FORM: ("form", "summary"),
+}
+CONFERENCE_VIEWS = ("unanimous", "majority", "equally_divided")
+# People and records
+
+
+@transaction.atomic
+def participant_add(*, disagreement: Disagreement, by: Person, person: Person, capacity: str) -> None:
+    disagreement = lock(disagreement)
+    require(by, Can.RECORD, disagreement)
+    require_open(disagreement, "changed")
+    require_member(disagreement.partnership, person)
+    if capacity not in (Participant.Capacity.HANDLER, Participant.Capacity.COUNTERPART, Participant.Capacity.ATTENDEE):
+        raise ResolveError("Add a person as a handler, a counterpart or an attendee.", field="capacity")
+    run = current_run(disagreement)
+    rules.participant_ensure(
+        disagreement=disagreement, person=person, capacity=capacity, run=run, by=by, at=timezone.now()
+    )
+    rules.raise_notices(disagreement=disagreement, run=run, when="entry", by=by, at=timezone.now())
+
+
+@transaction.atomic
+def discussion_record(
+    *,
+    disagreement: Disagreement,
+    by: Person,
+    held_at: datetime,
+    method: str,
+    summary: str,
+    with_people: Sequence[Person] = (),
+    others_present: str = "",
+) -> RecordEntry:
+    """Record a discussion held for the current stage: when, who took part, and how."""
+    if method not in DISCUSSION_METHODS:
+        raise ResolveError(f"Say how the discussion was held: {', '.join(DISCUSSION_METHODS)}.", field="method")
+    return _record(
+        disagreement=disagreement,
+        by=by,
+        kind=RecordEntry.Kind.DISCUSSION_NOTE,
+        occurred_at=held_at,
+        fields={"method": method, "summary": summary, "others_present": others_present},
+        people={"with_people": list(with_people)},
+    )
+
+
+@transaction.atomic
+def meeting_record(
+    *,
+    disagreement: Disagreement,
+    by: Person,
+    held_at: datetime,
+    chair: Person,
+    attendees: Sequence[Person],
+    areas_of_discussion: str,
+    disagreement_text: str,
+    agreements: str,
+    actions: str,
+    others_present: str = "",
+) -> RecordEntry:
+    """Record a multi-agency meeting: its chair, who attended, and what was discussed, disputed and agreed."""
+    if not attendees:
+        raise ResolveError("List who attended the meeting.", field="attendees")
+    return _record(
+        disagreement=disagreement,
+        by=by,
+        kind=RecordEntry.Kind.MEETING_RECORD,
+        occurred_at=held_at,
+        fields={
+            "areas_of_discussion": areas_of_discussion,
+            "disagreement": disagreement_text,
+            "agreements": agreements,
+            "actions": actions,
+            "others_present": others_present,
+        },
+        people={"chair": [chair], "attendees": list(attendees)},
+    )
+
+
+@transaction.atomic
+def record_add(
+    *,
+    disagreement: Disagreement,
+    by: Person,
+    kind: str,
+    occurred_at: datetime,
+    fields: Mapping[str, str],
+) -> RecordEntry:
+    """Add an executive summary, conference record, written request or pro-forma to the current stage."""
+    if kind not in (
+        RecordEntry.Kind.EXECUTIVE_SUMMARY,
+        RecordEntry.Kind.CONFERENCE_RECORD,
+        RecordEntry.Kind.WRITTEN_REQUEST,
+        RecordEntry.Kind.FORM,
+    ):
+        raise ResolveError(
+            "Use this for an executive summary, conference record, written request or pro-forma; "
+            "discussions, meetings, outcomes and reviewers' decisions have their own forms.",
+            field="kind",
+        )
+    if kind == RecordEntry.Kind.CONFERENCE_RECORD:
+        view = fields.get("view", "")
+        if view not in CONFERENCE_VIEWS:
+            raise ResolveError(f"Say the conference's view: {', '.join(CONFERENCE_VIEWS)}.", field="view")
+        if view == "majority" and not (fields.get("minority_view") or "").strip():
+            raise ResolveError(
+                "Record the concerns and reasons of those who hold the minority view.", field="minority_view"
+            )
+    return _record(disagreement=disagreement, by=by, kind=kind, occurred_at=occurred_at, fields=fields, people={})
+
+
+@transaction.atomic
+def record_correct(*, record: RecordEntry, by: Person, fields: Mapping[str, str], reason: str) -> RecordEntry:
+    """Correct a record: a new entry pointing at the one it corrects; the original stays as it was."""
+    disagreement = lock(record.disagreement)
+    require(by, Can.RECORD, disagreement)
+    reason = required_text(reason, "reason", "why the record is being corrected")
+    data = dict(record.data)
+    for name, value in fields.items():
+        if name not in data:
+            raise ResolveError(f"A {record.get_kind_display().lower()} has no field {name!r}.", field=name)
+        data[name] = value.strip() if isinstance(value, str) else value
+    for name in RECORD_FIELDS.get(record.kind, ()):
+        if not str(data.get(name, "")).strip():
+            raise ResolveError(f"A correction cannot blank {name.replace('_', ' ')}.", field=name)
+    data["correction_reason"] = reason
+    now = timezone.now()
+    correction = RecordEntry.objects.create(
+        disagreement=disagreement,
+        stage_run=record.stage_run,
+        kind=record.kind,
+        author=by,
+        created_at=now,
+        occurred_at=record.occurred_at,
+        data=data,
+        corrects=record,
+    )
+    disagreement_event(
+        disagreement, Verb.RECORD_CORRECTED, by=by, at=now, record=str(correction.pk), corrects=str(record.pk)
+    )
+    return correction
+
+
+def _record(
+    *,
+    disagreement: Disagreement,
+    by: Person,
+    kind: str,
+    occurred_at: datetime,
+    fields: Mapping[str, str],
+    people: Mapping[str, Sequence[Person]],
+) -> RecordEntry:
+    disagreement = lock(disagreement)
+    require(by, Can.RECORD, disagreement)
+    require_open(disagreement, "added to")
+    occurred_at = past(occurred_at, "occurred_at", "When it happened")
+    data: dict[str, Any] = {}
+    for name in RECORD_FIELDS.get(kind, ()):
+        data[name] = required_text(fields.get(name, ""), name, name.replace("_", " "))
+    for name, value in fields.items():
+        data.setdefault(name, value.strip() if isinstance(value, str) else value)
+    for name, persons in people.items():
+        for person in persons:
+            require_member(disagreement.partnership, person, f"{person.name} ({name.replace('_', ' ')})")
+        data[name] = [{"id": str(p.pk), "name": p.name, "job_title": p.job_title} for p in persons]
+    run = current_run(disagreement)
+    now = timezone.now()
+    entry = RecordEntry.objects.create(
+        disagreement=disagreement,
+        stage_run=run,
+        kind=kind,
+        author=by,
+        created_at=now,
+        occurred_at=occurred_at,
+        data=data,
+    )
+    for persons in people.values():
+        for person in persons:
+            rules.participant_ensure(
+                disagreement=disagreement, person=person, capacity=Participant.Capacity.ATTENDEE, run=run, by=by, at=now
+            )
+    verb = Verb.DISCUSSION_RECORDED if kind == RecordEntry.Kind.DISCUSSION_NOTE else Verb.RECORD_ADDED
+    disagreement_event(disagreement, verb, by=by, at=now, record=str(entry.pk), kind=kind, stage=run.stage)
+    return entry

@@ -1,0 +1,105 @@
+"""The independent reviewer: named by the chair, from none of the agencies in dispute."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from resolve.access.policy import Action as Can
+from resolve.access.policy import require
+from resolve.audit.models import Verb
+from resolve.audit.services import disagreement_event
+from resolve.core.errors import Refused
+from resolve.disagreements import rules
+from resolve.disagreements.models import (
+    Disagreement,
+    Participant,
+    RecordEntry,
+    StageRun,
+)
+from resolve.disagreements.services.guards import (
+    current_run,
+    lock,
+    require_member,
+    require_open,
+    required_text,
+)
+from resolve.disagreements.services.transitions import close
+from resolve.partnerships.models import Person
+
+# The independent reviewer
+
+
+def _require_reviewer_stage(disagreement: Disagreement) -> StageRun:
+    run = current_run(disagreement)
+    if not rules.stage_of(run).independent_reviewer:
+        raise Refused(f"{run.name} is not decided by an independent reviewer.")
+    return run
+
+
+def _require_independent(disagreement: Disagreement, person: Person) -> None:
+    if person.agency_id is not None and person.agency_id in rules.party_agency_ids(disagreement):
+        raise Refused(
+            f"{person.name} belongs to {person.agency.name if person.agency else ''}, an agency in this dispute. "
+            f"The reviewer must come from none of the agencies in dispute."
+        )
+
+
+@transaction.atomic
+def reviewer_appoint(*, disagreement: Disagreement, by: Person, reviewer: Person) -> Disagreement:
+    """The partnership's chair names the reviewer, who must come from none of the agencies in dispute."""
+    disagreement = lock(disagreement)
+    require(by, Can.APPOINT_REVIEWER, disagreement)
+    require_open(disagreement, "given a reviewer")
+    require_member(disagreement.partnership, reviewer, "The reviewer")
+    run = _require_reviewer_stage(disagreement)
+    _require_independent(disagreement, reviewer)
+    now = timezone.now()
+    disagreement.reviewer = reviewer
+    disagreement.save(update_fields=["reviewer"])
+    rules.participant_ensure(
+        disagreement=disagreement, person=reviewer, capacity=Participant.Capacity.REVIEWER, run=run, by=by, at=now
+    )
+    disagreement_event(disagreement, Verb.REVIEWER_APPOINTED, by=by, at=now, reviewer=str(reviewer.pk), stage=run.stage)
+    return disagreement
+
+
+@transaction.atomic
+def reviewer_decision_record(*, disagreement: Disagreement, by: Person, decision: str, reasons: str) -> RecordEntry:
+    """Record the independent reviewer's decision. Where the procedure makes it final, it resolves the case."""
+    disagreement = lock(disagreement)
+    require(by, Can.VIEW, disagreement)
+    require_open(disagreement, "decided")
+    run = _require_reviewer_stage(disagreement)
+    _require_independent(disagreement, by)
+    if disagreement.reviewer_id is not None and disagreement.reviewer_id != by.pk:
+        raise Refused("Only the reviewer the chair named can record the decision.")
+    require(by, Can.DECIDE, disagreement)
+    now = timezone.now()
+    entry = RecordEntry.objects.create(
+        disagreement=disagreement,
+        stage_run=run,
+        kind=RecordEntry.Kind.REVIEWER_DECISION,
+        author=by,
+        created_at=now,
+        occurred_at=now,
+        data={
+            "decision": required_text(decision, "decision", "the decision"),
+            "reasons": required_text(reasons, "reasons", "the reasons for the decision"),
+        },
+    )
+    rules.participant_ensure(
+        disagreement=disagreement, person=by, capacity=Participant.Capacity.REVIEWER, run=run, by=by, at=now
+    )
+    disagreement_event(disagreement, Verb.REVIEWER_DECIDED, by=by, at=now, record=str(entry.pk), stage=run.stage)
+    if rules.stage_of(run).decision_final and not rules.missing_records(run, "resolve"):
+        close(
+            disagreement,
+            run,
+            by=by,
+            status=Disagreement.Status.RESOLVED,
+            outcome=StageRun.Outcome.RESOLVED,
+            reason="The independent reviewer's decision is final.",
+            verb=Verb.RESOLVED,
+        )
+    return entry

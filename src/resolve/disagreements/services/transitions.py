@@ -1,0 +1,220 @@
+"""Escalating, resolving, withdrawing, feedback, and the explicit recalculation of deadlines."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from resolve.access.policy import Action as Can
+from resolve.access.policy import require
+from resolve.audit.models import Verb
+from resolve.audit.services import disagreement_event
+from resolve.core.errors import Refused
+from resolve.disagreements import rules
+from resolve.disagreements.models import (
+    Disagreement,
+    RecordEntry,
+    StageRun,
+)
+from resolve.disagreements.services.guards import (
+    current_run,
+    describe_missing,
+    lock,
+    require_open,
+    required_text,
+)
+from resolve.partnerships.models import Agency, Partnership, Person
+
+# Transitions
+
+
+@transaction.atomic
+def disagreement_escalate(
+    *, disagreement: Disagreement, by: Person, reason: str, from_stage: str | None = None
+) -> StageRun:
+    """Close the current stage as escalated and start the next one, with the reason recorded.
+
+    ``from_stage`` is the stage the person saw when they chose to escalate: if someone else
+    escalated it meanwhile, this one is refused rather than skipping a stage.
+    """
+    disagreement = lock(disagreement)
+    require(by, Can.ESCALATE, disagreement)
+    require_open(disagreement, "escalated")
+    reason = required_text(reason, "reason", "why the disagreement is being escalated")
+    run = current_run(disagreement)
+    if from_stage is not None and from_stage != run.stage:
+        raise Refused(f"Someone has already escalated this disagreement: it is now at {run.name}.")
+    pathway = rules.pathway_of(disagreement)
+    stage = pathway.stage(run.stage)
+    if run.position + 1 >= len(pathway.stages):
+        final = " Its decision is final." if stage.decision_final else ""
+        raise Refused(
+            f"{stage.name} is the last stage of {pathway.name}; there is nowhere further to escalate it.{final} "
+            f"Record the outcome and resolve it."
+        )
+    problem = describe_missing(run, "escalate")
+    if problem:
+        raise Refused(problem)
+    now = timezone.now()
+    close_run(run, StageRun.Outcome.ESCALATED, reason, now)
+    disagreement_event(
+        disagreement,
+        Verb.ESCALATED,
+        by=by,
+        at=now,
+        from_stage=run.stage,
+        to_stage=pathway.stages[run.position + 1].slug,
+    )
+    rules.raise_notices(disagreement=disagreement, run=run, when="close", by=by, at=now)
+    return rules.open_stage(
+        disagreement=disagreement, position=run.position + 1, entry=StageRun.Entry.ESCALATED, by=by, at=now
+    )
+
+
+@transaction.atomic
+def disagreement_resolve(*, disagreement: Disagreement, by: Person) -> Disagreement:
+    """Close the disagreement as resolved on the current stage's written outcome, confirmed by every party."""
+    disagreement = lock(disagreement)
+    require(by, Can.RESOLVE, disagreement)
+    require_open(disagreement, "resolved")
+    run = current_run(disagreement)
+    stage = rules.stage_of(run)
+    if stage.independent_reviewer:
+        if not run.records.filter(kind=RecordEntry.Kind.REVIEWER_DECISION).exists():
+            raise Refused(f"{stage.name} is decided by the independent reviewer: record their decision first.")
+    else:
+        outcome = rules.latest_outcome(run)
+        if outcome is None:
+            raise Refused(
+                f"{run.name} has no written outcome yet: propose one, and every agency in dispute "
+                "must confirm it before the disagreement can be resolved."
+            )
+        parties = rules.party_agency_ids(disagreement)
+        if not rules.outcome_confirmed(outcome, parties):
+            confirmed = set(outcome.confirmations.values_list("agency_id", flat=True))
+            waiting = ", ".join(a.name for a in Agency.objects.filter(pk__in=parties - confirmed).order_by("name"))
+            raise Refused(
+                f"The written outcome has not been confirmed by every agency in dispute; still to confirm: {waiting}."
+            )
+    problem = describe_missing(run, "resolve")
+    if problem:
+        raise Refused(problem)
+    return close(
+        disagreement,
+        run,
+        by=by,
+        status=Disagreement.Status.RESOLVED,
+        outcome=StageRun.Outcome.RESOLVED,
+        reason="",
+        verb=Verb.RESOLVED,
+    )
+
+
+@transaction.atomic
+def disagreement_withdraw(*, disagreement: Disagreement, by: Person, reason: str) -> Disagreement:
+    """Withdraw the disagreement: for the raising agency only, with the reason recorded."""
+    disagreement = lock(disagreement)
+    require(by, Can.WITHDRAW, disagreement)
+    require_open(disagreement, "withdrawn")
+    reason = required_text(reason, "reason", "why the disagreement is being withdrawn")
+    run = current_run(disagreement)
+    return close(
+        disagreement,
+        run,
+        by=by,
+        status=Disagreement.Status.WITHDRAWN,
+        outcome=StageRun.Outcome.WITHDRAWN,
+        reason=reason,
+        verb=Verb.WITHDRAWN,
+    )
+
+
+def close_run(run: StageRun, outcome: str, reason: str, at: datetime) -> None:
+    run.ended_at = at
+    run.outcome = outcome
+    run.outcome_reason = reason
+    run.save(update_fields=["ended_at", "outcome", "outcome_reason"])
+
+
+def close(
+    disagreement: Disagreement, run: StageRun, *, by: Person, status: str, outcome: str, reason: str, verb: Verb
+) -> Disagreement:
+    now = timezone.now()
+    close_run(run, outcome, reason, now)
+    disagreement.status = status
+    disagreement.closed_at = now
+    disagreement.closed_by = by
+    disagreement.closing_reason = reason
+    disagreement.save(update_fields=["status", "closed_at", "closed_by", "closing_reason"])
+    disagreement_event(disagreement, verb, by=by, at=now, stage=run.stage)
+    rules.raise_notices(disagreement=disagreement, run=run, when="close", by=by, at=now)
+    return disagreement
+
+
+@transaction.atomic
+def feedback_give(*, disagreement: Disagreement, by: Person, text: str) -> RecordEntry:
+    """Tell the person who raised the disagreement what action has been taken."""
+    disagreement = lock(disagreement)
+    require(by, Can.GIVE_FEEDBACK, disagreement)
+    text = required_text(text, "text", "the feedback: what action has been taken in response")
+    run = disagreement.stage_runs.order_by("-position").first()
+    assert run is not None  # every disagreement starts with a stage run
+    now = timezone.now()
+    entry = RecordEntry.objects.create(
+        disagreement=disagreement,
+        stage_run=run,
+        kind=RecordEntry.Kind.FEEDBACK,
+        author=by,
+        created_at=now,
+        occurred_at=now,
+        data={"text": text, "to": str(disagreement.raised_by_id)},
+    )
+    disagreement_event(disagreement, Verb.FEEDBACK_GIVEN, by=by, at=now, record=str(entry.pk))
+    notice = disagreement.notices.create(
+        stage_run=run,
+        to="raiser",
+        what="Feedback on the disagreement you raised",
+        source="feedback",
+        created_at=now,
+    )
+    notice.recipients.set([disagreement.raised_by])
+    return entry
+
+
+@transaction.atomic
+def deadlines_recalculate(*, partnership: Partnership, by: Person | None, reason: str) -> int:
+    """Recompute the current deadlines of every open disagreement from today's calendar.
+
+    Only this changes a stored due time. A due time that comes out different is replaced by a
+    new row (the old one kept, marked replaced) and an event; returns how many changed.
+    """
+    reason = required_text(reason, "reason", "why the deadlines are being recalculated")
+    now = timezone.now()
+    changed = 0
+    runs = StageRun.objects.filter(
+        disagreement__partnership=partnership, disagreement__status=Disagreement.Status.OPEN, ended_at__isnull=True
+    ).select_related("disagreement__procedure_version", "disagreement__partnership")
+    for run in runs:
+        Disagreement.objects.select_for_update().get(pk=run.disagreement_id)
+        earlier = list(run.disagreement.stage_runs.filter(position__lt=run.position))
+        stored = {d.timescale: d for d in run.current_deadlines()}
+        for due in rules.run_deadlines(run, earlier=earlier):
+            old = stored.get(due.timescale)
+            if old is not None and old.due == due.due:
+                continue
+            if old is not None:
+                old.replaced_at = now
+                old.save(update_fields=["replaced_at"])
+            rules.store_deadline(
+                run,
+                due,
+                by=by,
+                at=now,
+                verb=Verb.DEADLINES_RECALCULATED,
+                was=old.due.isoformat() if old and old.due else None,
+                reason=reason,
+            )
+            changed += 1
+    return changed
