@@ -1,0 +1,54 @@
+"""The dashboard: a signed-in person sees their own work, with each deadline and its rule."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.urls import reverse
+
+from resolve.partnerships.models import Person
+from tests.conftest import Cast
+from tests.disagreements.test_services import raise_one
+from tests.disagreements.walker import at
+
+pytestmark = pytest.mark.django_db
+
+
+def signed_in(person: Person) -> Client:
+    user = get_user_model().objects.create_user(username=person.email, email=person.email, password="x" * 20)
+    person.user = user
+    person.save()
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_the_dashboard_lists_a_persons_open_work_with_its_deadline_rule(
+    cast_for: Callable[[str], Cast], time_machine
+) -> None:
+    cast = cast_for("enfield")
+    time_machine.move_to(at("2026-12-21T10:00"), tick=False)
+    d = raise_one(cast, significant_harm=True)
+    page = signed_in(cast.at("school", 2)).get(reverse("home")).content.decode()
+    assert d.child.reference in page
+    assert "Significant harm" in page
+    assert "same working day as the start of this stage" in page
+    assert "Due by the end of the next working day (2)" in page
+
+
+def test_the_dashboard_shows_nothing_the_person_may_not_see(cast_for: Callable[[str], Cast]) -> None:
+    cast = cast_for("enfield")
+    d = raise_one(cast)
+    page = signed_in(cast.at("police", 3)).get(reverse("home")).content.decode()
+    assert d.child.reference not in page
+    assert "You have no open disagreements." in page
+
+
+def test_an_account_not_linked_to_a_person_is_told_what_to_do() -> None:
+    user = get_user_model().objects.create_user(username="nobody@example.test", password="x" * 20)
+    client = Client()
+    client.force_login(user)
+    assert "Ask your partnership administrator" in client.get(reverse("home")).content.decode()
