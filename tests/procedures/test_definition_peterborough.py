@@ -1,0 +1,173 @@
+"""Peterborough's shipped definition says what the 2017 procedure says, and nothing it does not.
+
+No Django: the YAML file is read and validated against the procedure schema directly. Line numbers are those
+of shared/seeds/002_85dd27d4a10a8c28.txt.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from resolve.procedures.schema import Procedure
+
+DEFINITIONS = Path(__file__).resolve().parents[2] / "src" / "resolve" / "procedures" / "definitions"
+DEFINITION = DEFINITIONS / "peterborough.yaml"
+
+
+@pytest.fixture(scope="module")
+def raw() -> dict[str, Any]:
+    return yaml.safe_load(DEFINITION.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def peterborough(raw: dict[str, Any]) -> Procedure:
+    return Procedure.model_validate(raw)
+
+
+def test_identity(peterborough: Procedure) -> None:
+    assert peterborough.slug == "peterborough"
+    assert peterborough.nation == "ENG"
+    assert peterborough.version == "Revised June 2017"
+    assert peterborough.document.startswith("shared/seeds/002_85dd27d4a10a8c28.txt")
+    assert peterborough.significant_harm is None
+
+
+def test_one_pathway_of_four_stages_in_order(peterborough: Procedure) -> None:
+    assert [(p.slug, [s.slug for s in p.stages]) for p in peterborough.pathways] == [
+        ("escalation", ["practitioner", "line-manager", "senior-managers", "independent-chair"]),
+    ]
+
+
+def test_stage_handlers(peterborough: Procedure) -> None:
+    pathway = peterborough.pathway("escalation")
+    assert [pathway.stage(s).handlers.level for s in ("practitioner", "line-manager", "senior-managers")] == [1, 2, 3]
+    chair = pathway.stage("independent-chair").handlers
+    assert chair.roles == ("head-of-service-boards", "independent-chair")
+    assert "may, as necessary, be required to intervene" in pathway.stage("senior-managers").summary
+
+
+def test_no_computable_timescale_anywhere(peterborough: Procedure) -> None:
+    timescales = [t for p in peterborough.pathways for s in p.stages for t in s.timescales]
+    assert all(t.rule == "words" and not t.computable and t.n is None for t in timescales)
+    assert peterborough.significant_harm is None
+    # the only timescale is the seed's own words at L14
+    assert [(t.words, t.source) for t in timescales] == [
+        ("at the earliest possible stage, as swiftly as possible", "L14"),
+    ]
+
+
+def test_safeguarding_lead_advice_at_practitioner_level(peterborough: Procedure) -> None:
+    stage = peterborough.pathway("escalation").stage("practitioner")
+    (advice,) = stage.notifications
+    assert (advice.to, advice.source) == ("safeguarding-lead", "L36")
+
+
+def test_written_confirmation_between_the_parties(peterborough: Procedure) -> None:
+    stage = peterborough.pathway("escalation").stage("line-manager")
+    (confirmation,) = [r for r in stage.records if r.kind == "written_confirmation"]
+    assert confirmation.title == (
+        "Written confirmation between the parties about an agreed outcome of the disagreement and how any "
+        "outstanding issues will be pursued"
+    )
+    assert confirmation.source == "L54"
+
+
+def test_appendix_3_to_the_independent_chair(peterborough: Procedure) -> None:
+    stage = peterborough.pathway("escalation").stage("independent-chair")
+    (form,) = [r for r in stage.records if r.kind == "form"]
+    assert form.form is not None
+    assert form.form.startswith("Appendix 3 — Pro-forma for reporting conflicts")
+    assert any(n.to == "head-of-service-boards" for n in stage.notifications)
+
+
+def test_appendix_2_close_notification_when_escalation_was_used(peterborough: Procedure) -> None:
+    (notice,) = peterborough.notifications
+    assert (notice.to, notice.when, notice.reached_stage) == ("partnership-board", "close", "line-manager")
+    assert notice.form == (
+        "Appendix 2 — Pro-forma for recording inter-agency conflict and resolution on service user file"
+    )
+    assert "the reason for the escalation and the outcome" in notice.what
+    assert "L54" in notice.source
+    assert peterborough.role("partnership-board").name == "Peterborough Safeguarding Children Board (PSCB)"
+
+
+def test_police_chain_of_five_roles(peterborough: Procedure) -> None:
+    police = next(chain for chain in peterborough.line_management if chain.worker.startswith("Police"))
+    assert "Detective Constable (DC)" in police.worker
+    assert police.next == (
+        "Detective Sergeant (DS)",
+        "Detective Inspector",
+        "Detective Chief Inspector",
+        "Detective Superintendent, Public Protection",
+    )
+    assert 1 + len(police.next) == 5
+    assert police.source == "L46"
+
+
+def test_role_to_manager_map(peterborough: Procedure) -> None:
+    chains = {c.worker: c.next for c in peterborough.line_management}
+    assert chains["Social Worker"] == ("Team Manager",)
+    assert chains["Teacher"] == ("School's Designated Safeguarding Lead", "Headteacher")
+    assert chains["GP"] == ("Designated Nurse / Designated Doctor",)
+    # alternatives are kept in the text, not split into a chain
+    assert chains["Health Visitor"] == ("Team Leader / Service Manager Universal Services or Named Nurse / Doctor",)
+    assert len(peterborough.line_management) == 11
+
+
+def test_categories(peterborough: Procedure) -> None:
+    assert [(c.slug, c.pathway) for c in peterborough.categories] == [
+        ("thresholds", "escalation"),
+        ("action-or-inaction", "escalation"),
+        ("information-sharing", "escalation"),
+        ("open-case-course", "escalation"),
+    ]
+    assert not any(c.refuse_with for c in peterborough.categories)
+
+
+def test_generic_levels_and_no_invented_form_fields(peterborough: Procedure) -> None:
+    matrix = peterborough.seniority
+    assert matrix is not None
+    assert [(lv.level, lv.name) for lv in matrix.levels] == [
+        (1, "Practitioner / fieldworker"),
+        (2, "Line manager"),
+        (3, "Senior manager"),
+    ]
+    assert matrix.agencies == ()
+    assert any("role-to-manager map" in note for note in matrix.notes)
+    assert any(
+        note.startswith("NOT IN SEED: the fields of Appendix 2") and "Appendix 3" in note for note in peterborough.notes
+    )
+    # the forms are named by their titles only: no record or notification lists fields of them
+    forms = [r for p in peterborough.pathways for s in p.stages for r in s.records if r.kind == "form"]
+    assert [f.form for f in forms] == [
+        "Appendix 3 — Pro-forma for reporting conflicts which have been resolved at PSCB agency representative "
+        "level to PSCB"
+    ]
+
+
+def walk(value: Any, path: str = "") -> list[tuple[str, dict[str, Any]]]:
+    found = []
+    if isinstance(value, dict):
+        found.append((path, value))
+        for key, item in value.items():
+            found += walk(item, f"{path}.{key}")
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            found += walk(item, f"{path}[{i}]")
+    return found
+
+
+def test_every_element_carries_a_line_reference(raw: dict[str, Any]) -> None:
+    checked = 0
+    for path, mapping in walk(raw):
+        # the procedure itself and a seniority level have no source field in the schema
+        if path == "" or path.startswith(".seniority.levels["):
+            continue
+        assert mapping.get("source"), f"peterborough{path} has no source"
+        assert str(mapping["source"]).startswith("L"), f"peterborough{path}: {mapping['source']!r}"
+        checked += 1
+    assert checked > 25
