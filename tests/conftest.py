@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
+from django.core.cache import cache
 
 from resolve.partnerships.models import Agency, Partnership, Person, RoleAssignment
 from tests.factories import AgencyFactory, PartnershipFactory, PersonFactory
@@ -72,3 +73,9 @@ def build_cast(procedure_slug: str) -> Cast:
 @pytest.fixture
 def cast_for(db: None) -> Callable[[str], Cast]:
     return build_cast
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Sign-in lockout counts and used two-factor codes live in the cache: no test inherits another's."""
+    cache.clear()

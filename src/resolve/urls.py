@@ -1,12 +1,23 @@
+from allauth.account.decorators import secure_admin_login
+from allauth.account.views import LogoutView
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
+from django.views.generic import RedirectView
 
+from resolve.accounts import views as accounts
 from resolve.web import views
+
+# The admin signs in through the same page as everyone else: lockout and two-factor apply there too.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", views.home, name="home"),
-    path("sign-in/", auth_views.LoginView.as_view(), name="login"),
-    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("sign-in/", accounts.SignInView.as_view(), name="login"),
+    path("sign-out/", LogoutView.as_view(), name="logout"),
+    path("sign-out-everywhere/", accounts.sign_out_everywhere, name="sign_out_everywhere"),
+    # django-allauth's pages (two-factor set-up, passwords, sessions, single sign-on callbacks);
+    # its own sign-in address leads to Resolve's.
+    path("account/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
+    path("account/", include("allauth.urls")),
 ]

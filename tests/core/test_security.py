@@ -46,6 +46,7 @@ def test_production_refuses_to_start_without_a_proper_secret_key(tmp_path: Path,
 def test_production_pages_carry_hsts_and_the_other_security_headers(tmp_path: Path) -> None:
     result = run_production(
         "import django, json; django.setup(); from django.test import Client; "
+        "from django.core.management import call_command; call_command('migrate', verbosity=0); "
         "r = Client().get('/sign-in/', secure=True, HTTP_HOST='resolve.example.org'); "
         "print(json.dumps(dict(r.headers)))",
         tmp_path,

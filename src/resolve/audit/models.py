@@ -36,6 +36,12 @@ class Verb(models.TextChoices):
     EXPORTED = "exported", "Audit trail exported"
     RETENTION_APPLIED = "retention_applied", "Personal data removed at the end of the retention period"
     REFERENCE_CHANGED = "reference_changed", "Reference data changed by an administrator"
+    SIGNED_IN = "signed_in", "Signed in"
+    SIGNED_OUT = "signed_out", "Signed out"
+    SIGN_IN_FAILED = "sign_in_failed", "Wrong password given for the account"
+    SIGN_IN_LOCKED = "sign_in_locked", "Signing in to the account paused after repeated failures"
+    SESSIONS_ENDED = "sessions_ended", "Signed out everywhere"
+    TWO_FACTOR_CHANGED = "two_factor_changed", "Two-factor authentication changed"
 
 
 class Event(models.Model):

@@ -5,6 +5,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from resolve.accounts.oidc import allauth_apps
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("RESOLVE_DATA_DIR", Path.cwd() / "var"))
 
@@ -15,7 +17,16 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",
     "csp",
+    # Before django-allauth, so that Resolve's templates for its pages win.
+    "resolve.accounts",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.usersessions",
     "resolve.core",
     "resolve.procedures",
     "resolve.partnerships",
@@ -31,6 +42,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "resolve.accounts.middleware.RequireTwoFactorMiddleware",
     "resolve.audit.context.AuditOriginMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -93,6 +107,36 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Signing in (django-allauth). People are added by their partnership: nobody signs up. They sign in
+# with their e-mail address and a password, or through their organisation (OpenID Connect).
+AUTHENTICATION_BACKENDS = ["allauth.account.auth_backends.AuthenticationBackend"]
+ACCOUNT_ADAPTER = "resolve.accounts.adapters.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_LOGOUT_REDIRECT_URL = "login"
+ACCOUNT_PASSWORD_MIN_LENGTH = 12
+# Lockout: five wrong passwords for one account pause signing in to it for 15 minutes; ten a
+# minute from one address pause that address. The counts live in the cache (CACHES).
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/15m/key"}
+# Two-factor authentication: an authenticator app (TOTP) with recovery codes. A partnership can
+# require it of everyone (Partnership.mfa_required): RequireTwoFactorMiddleware sends them to set it up.
+MFA_ADAPTER = "resolve.accounts.adapters.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Resolve"
+# Single sign-on: OpenID Connect providers from the environment (resolve/accounts/oidc.py).
+SOCIALACCOUNT_ADAPTER = "resolve.accounts.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": allauth_apps(os.environ.get("RESOLVE_OIDC_PROVIDERS", "")),
+    }
+}
+USERSESSIONS_TRACK_ACTIVITY = True
+
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
@@ -101,8 +145,11 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 
+# Sessions end after 30 minutes without a request, and when the browser closes.
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = 60 * 60 * 8
+SESSION_COOKIE_AGE = 30 * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -1,0 +1,1 @@
+"""Signing in and out: local accounts, two-factor authentication and single sign-on (django-allauth)."""

@@ -1,0 +1,113 @@
+"""django-allauth adapters: accounts are made by a partnership, never by signing up."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.models import Authenticator
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.models import SocialLogin
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.shortcuts import render
+
+from resolve.accounts.selectors import person_for_single_sign_on, two_factor_required
+from resolve.audit.models import Verb
+from resolve.audit.services import event_record
+from resolve.partnerships.models import Person
+
+log = logging.getLogger(__name__)
+
+
+def _person_signing_in_as(credentials: dict[str, Any]) -> Person | None:
+    email = str(credentials.get("email") or credentials.get("username") or "").strip()
+    if not email:
+        return None
+    return (
+        Person.objects.filter(user__email__iexact=email, user__isnull=False, is_active=True)
+        .select_related("partnership")
+        .first()
+    )
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    """No one signs up: a partnership's administrator adds its people. Failed sign-ins are audited."""
+
+    def is_open_for_signup(self, request: HttpRequest) -> bool:
+        return False
+
+    def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
+        try:
+            super().pre_authenticate(request, **credentials)
+        except ValidationError:
+            person = _person_signing_in_as(credentials)
+            if person is not None:
+                event_record(
+                    verb=Verb.SIGN_IN_LOCKED,
+                    partnership=person.partnership,
+                    actor=None,
+                    data={"account_of": str(person.pk)},
+                )
+            raise
+
+    def authentication_failed(self, request: HttpRequest, **credentials: Any) -> None:
+        person = _person_signing_in_as(credentials)
+        if person is not None:
+            event_record(
+                verb=Verb.SIGN_IN_FAILED,
+                partnership=person.partnership,
+                actor=None,
+                data={"account_of": str(person.pk)},
+            )
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    """Single sign-on reaches a person the partnership already holds, matched by e-mail address."""
+
+    def is_open_for_signup(self, request: HttpRequest, sociallogin: SocialLogin) -> bool:
+        return False
+
+    def pre_social_login(self, request: HttpRequest, sociallogin: SocialLogin) -> None:
+        provider = sociallogin.account.get_provider()
+        options = provider.app.settings if provider.app else {}
+        person = person_for_single_sign_on(
+            sociallogin.email_addresses,
+            trust_email=bool(options.get("trust_email")),
+            email_domains=options.get("email_domains", []),
+            partnerships=options.get("partnerships", []),
+        )
+        if person is None or (sociallogin.is_existing and sociallogin.user.pk != getattr(person.user, "pk", None)):
+            # No personal data in the log: the provider's id says where to look.
+            log.warning("Single sign-on through %s matched no one in Resolve", provider.app.provider_id)
+            raise ImmediateHttpResponse(render(request, "accounts/sign_in_refused.html", status=403))
+        if sociallogin.is_existing:
+            return
+        with transaction.atomic():
+            user = person.user or _account_for(person)
+            sociallogin.connect(request, user)
+
+
+def _account_for(person: Person) -> Any:
+    """An account for a person who has only ever signed in through their organisation: no password."""
+    users = get_user_model().objects
+    user = users.filter(email__iexact=person.email, person__isnull=True).first()
+    if user is None:
+        user = users.create_user(username=person.email.lower(), email=person.email.lower(), password=None)
+    person.user = user
+    person.save(update_fields=["user"])
+    return user
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """Where the partnership requires two-factor authentication, no one can turn it off."""
+
+    def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
+        if authenticator.type == Authenticator.Type.TOTP and two_factor_required(authenticator.user):
+            return False
+        return super().can_delete_authenticator(authenticator)

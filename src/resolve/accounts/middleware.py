@@ -1,0 +1,45 @@
+"""Where a partnership requires two-factor authentication, nobody works until they have set it up."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import is_mfa_enabled
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+from resolve.accounts.receivers import SINGLE_SIGN_ON_SESSION_KEY
+from resolve.accounts.selectors import two_factor_required
+
+# Pages a person may use before setting up two-factor authentication: their own account's pages.
+OPEN_VIEWS = {"login", "logout", "sign_out_everywhere"}
+
+
+class RequireTwoFactorMiddleware:
+    """Send a person signed in with a password to set up an authenticator app, if their partnership says so.
+
+    The account pages (django-allauth's views: setting up the app, changing the password, signing
+    out) stay open. A session signed in through the person's organisation (single sign-on) is left
+    to that organisation's own two-factor policy.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view_func: Callable[..., Any], args: Any, kwargs: Any
+    ) -> HttpResponse | None:
+        user = request.user
+        if not user.is_authenticated or request.session.get(SINGLE_SIGN_ON_SESSION_KEY):
+            return None
+        match = request.resolver_match
+        if (match and match.url_name in OPEN_VIEWS) or view_func.__module__.startswith("allauth."):
+            return None
+        if two_factor_required(user) and not is_mfa_enabled(user, [Authenticator.Type.TOTP]):
+            return redirect("mfa_activate_totp")
+        return None

@@ -1,0 +1,68 @@
+"""Who an account belongs to, and what signing in asks of them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any, Protocol
+
+from django.db.models import Q
+
+from resolve.partnerships.models import Person
+
+
+class OfferedEmail(Protocol):
+    email: str
+    verified: bool
+
+
+def person_of(user: Any) -> Person | None:
+    """The active person an account belongs to, or None (an administrator with no person, say)."""
+    if user is None or getattr(user, "pk", None) is None:
+        return None
+    return Person.objects.filter(user__pk=user.pk, is_active=True).select_related("partnership").first()
+
+
+def two_factor_required(user: Any) -> bool:
+    """Whether the account's partnership requires two-factor authentication of everyone in it."""
+    if getattr(user, "pk", None) is None:
+        return False
+    return Person.objects.filter(user__pk=user.pk, is_active=True, partnership__mfa_required=True).exists()
+
+
+def _usable(addresses: Iterable[OfferedEmail], *, trust_email: bool, email_domains: Sequence[str]) -> list[str]:
+    usable = []
+    for address in addresses:
+        email = (address.email or "").strip().lower()
+        if not email or not (address.verified or trust_email):
+            continue
+        if email_domains and email.rpartition("@")[2] not in email_domains:
+            continue
+        usable.append(email)
+    return usable
+
+
+def person_for_single_sign_on(
+    addresses: Iterable[OfferedEmail],
+    *,
+    trust_email: bool = False,
+    email_domains: Sequence[str] = (),
+    partnerships: Sequence[str] = (),
+) -> Person | None:
+    """The one active person whose e-mail address a provider vouched for, or None.
+
+    Only verified addresses count (or every address of a provider configured with ``trust_email``),
+    only in the provider's ``email_domains`` and ``partnerships`` when it names them. When an address
+    matches more than one person (the same professional in two partnerships), nobody is chosen: the
+    provider must be limited to one partnership.
+    """
+    emails = _usable(addresses, trust_email=trust_email, email_domains=email_domains)
+    if not emails:
+        return None
+    match = Q()
+    for email in emails:
+        match |= Q(email__iexact=email)
+    people = Person.objects.filter(match, is_active=True).select_related("partnership", "user")
+    if partnerships:
+        people = people.filter(partnership__slug__in=partnerships)
+    found = list(people[:2])
+    return found[0] if len(found) == 1 else None

@@ -1,0 +1,107 @@
+"""Two-factor authentication with an authenticator app (TOTP), which a partnership can require."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY, format_hotp_value, hotp_value
+from django.test import Client
+from django.urls import reverse
+
+from resolve.audit.models import Event, Verb
+from resolve.partnerships.models import Person
+from tests.accounts.conftest import PASSWORD, sign_in, signed_in
+
+pytestmark = pytest.mark.django_db
+
+
+def code_for(secret: str, *, step: int = 0) -> str:
+    """What the person's authenticator app shows now (or ``step`` periods from now)."""
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30 + step))
+
+
+def require_two_factor(person: Person) -> None:
+    person.partnership.mfa_required = True
+    person.partnership.save()
+
+
+def set_up_app(client: Client) -> str:
+    """Set up the authenticator app the way a person does: confirm the password, scan, type the code."""
+    page = client.get(reverse("mfa_activate_totp"))
+    assert page.status_code == 302
+    assert page["Location"].startswith(reverse("account_reauthenticate"))  # changing security asks again
+    confirmed = client.post(page["Location"], {"password": PASSWORD})
+    assert confirmed["Location"] == reverse("mfa_activate_totp")
+    page = client.get(reverse("mfa_activate_totp"))
+    assert page.status_code == 200
+    secret = client.session[SECRET_SESSION_KEY]
+    assert secret in page.content.decode()  # shown for typing into the app, beside the QR code
+    response = client.post(reverse("mfa_activate_totp"), {"code": code_for(secret)})
+    assert response.status_code == 302
+    return secret
+
+
+def test_where_the_partnership_requires_it_nobody_works_until_they_set_up_the_app(practitioner: Person) -> None:
+    require_two_factor(practitioner)
+    client = Client()
+    sign_in(client, practitioner.email)
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_activate_totp")
+    assert client.get(reverse("admin:index")).status_code == 302  # nor anywhere else
+
+    set_up_app(client)
+    assert signed_in(client)
+    assert Authenticator.objects.filter(user=practitioner.user, type=Authenticator.Type.TOTP).exists()
+    event = Event.objects.get(verb=Verb.TWO_FACTOR_CHANGED, data__type="totp")
+    assert event.actor == practitioner
+    assert event.data == {"change": "added", "type": "totp"}
+
+
+def test_a_partnership_that_does_not_require_it_leaves_it_to_each_person(practitioner: Person) -> None:
+    client = Client()
+    sign_in(client, practitioner.email)
+    assert signed_in(client)
+
+
+def test_signing_in_asks_for_the_code_and_refuses_a_wrong_one(practitioner: Person, time_machine) -> None:
+    time_machine.move_to("2026-11-23T09:00:00+00:00", tick=False)
+    client = Client()
+    sign_in(client, practitioner.email)
+    secret = set_up_app(client)
+    client.post(reverse("logout"))
+
+    time_machine.move_to("2026-11-23T09:05:00+00:00", tick=False)
+    client = Client()
+    response = sign_in(client, practitioner.email)
+    assert response["Location"] == reverse("mfa_authenticate")
+    assert not signed_in(client)
+
+    wrong = client.post(reverse("mfa_authenticate"), {"code": "000000" if code_for(secret) != "000000" else "111111"})
+    assert "Incorrect code." in wrong.content.decode()
+    assert not signed_in(client)
+
+    right = client.post(reverse("mfa_authenticate"), {"code": code_for(secret)})
+    assert right.status_code == 302
+    assert signed_in(client)
+
+
+def test_where_it_is_required_a_person_cannot_turn_it_off(practitioner: Person) -> None:
+    require_two_factor(practitioner)
+    client = Client()
+    sign_in(client, practitioner.email)
+    set_up_app(client)
+    response = client.post(reverse("mfa_deactivate_totp"))
+    assert "You cannot deactivate two-factor authentication." in response.content.decode()
+    assert Authenticator.objects.filter(user=practitioner.user, type=Authenticator.Type.TOTP).exists()
+
+
+def test_where_it_is_optional_a_person_can_turn_it_off(practitioner: Person) -> None:
+    client = Client()
+    sign_in(client, practitioner.email)
+    set_up_app(client)
+    client.post(reverse("mfa_deactivate_totp"))
+    assert not Authenticator.objects.filter(user=practitioner.user, type=Authenticator.Type.TOTP).exists()
+    assert Event.objects.filter(verb=Verb.TWO_FACTOR_CHANGED, data__change="removed").exists()
