@@ -69,3 +69,30 @@ def test_every_page_sends_csp_frame_referrer_and_sniffing_headers() -> None:
     assert response.headers["Referrer-Policy"] == "same-origin"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
+def test_production_shares_lockout_counts_between_worker_processes(tmp_path: Path) -> None:
+    data = {"RESOLVE_DATA_DIR": str(tmp_path)}
+    first = run_production(
+        "import django; django.setup(); from django.core.cache import cache; cache.set('failures', 4, 60)",
+        tmp_path,
+        **data,
+    )
+    assert first.returncode == 0, first.stderr
+    second = run_production(
+        "import django; django.setup(); from django.core.cache import cache; print(cache.get('failures'))",
+        tmp_path,
+        **data,
+    )
+    assert second.returncode == 0, second.stderr
+    assert second.stdout.strip().splitlines()[-1] == "4"
+
+
+def test_production_uses_redis_for_the_cache_when_redis_url_is_set(tmp_path: Path) -> None:
+    result = run_production(
+        "import django; django.setup(); from django.conf import settings; print(settings.CACHES['default']['BACKEND'])",
+        tmp_path,
+        REDIS_URL="redis://localhost:6379/3",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "django.core.cache.backends.redis.RedisCache"

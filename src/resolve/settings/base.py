@@ -4,8 +4,9 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
-from resolve.accounts.oidc import allauth_apps
+from resolve.accounts.oidc import ConfigurationError, allauth_apps
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("RESOLVE_DATA_DIR", Path.cwd() / "var"))
@@ -129,12 +130,11 @@ MFA_TOTP_ISSUER = "Resolve"
 SOCIALACCOUNT_ADAPTER = "resolve.accounts.adapters.SocialAccountAdapter"
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_STORE_TOKENS = False
-SOCIALACCOUNT_PROVIDERS = {
-    "openid_connect": {
-        "OAUTH_PKCE_ENABLED": True,
-        "APPS": allauth_apps(os.environ.get("RESOLVE_OIDC_PROVIDERS", "")),
-    }
-}
+try:
+    _oidc_apps = allauth_apps(os.environ.get("RESOLVE_OIDC_PROVIDERS", ""))
+except ConfigurationError as exc:
+    raise ImproperlyConfigured(str(exc)) from exc
+SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"OAUTH_PKCE_ENABLED": True, "APPS": _oidc_apps}}
 USERSESSIONS_TRACK_ACTIVITY = True
 
 LANGUAGE_CODE = "en-gb"

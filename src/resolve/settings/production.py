@@ -20,3 +20,13 @@ SECURE_HSTS_PRELOAD = True
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+
+# Sign-in lockout counts and used two-factor codes must be seen by every worker process: Redis when
+# REDIS_URL names one (needed when Resolve runs on more than one machine), otherwise files in the
+# data directory, which every process on this machine shares.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    _files = "django.core.cache.backends.filebased.FileBasedCache"
+    CACHES = {"default": {"BACKEND": _files, "LOCATION": str(DATA_DIR / "cache")}}
