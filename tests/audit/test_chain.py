@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Callable
 from io import StringIO
 
 import pytest
@@ -13,22 +12,10 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from resolve.audit.chain import verify
-from resolve.audit.context import origin
 from resolve.audit.models import Event, Verb
-from resolve.disagreements import services
 from tests.conftest import Cast
-from tests.disagreements.test_services import raise_one
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def trail(cast_for: Callable[[str], Cast]) -> Cast:
-    cast = cast_for("enfield")
-    with origin("192.0.2.10"):
-        d = raise_one(cast, counterparts=[cast.at("csc", 1)])
-        services.action_add(disagreement=d, by=cast.at("csc", 1), description="Book the visit.")
-    return cast
 
 
 def verify_command() -> tuple[int, str]:

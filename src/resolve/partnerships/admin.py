@@ -12,6 +12,7 @@ from django.contrib import admin
 from django.db import models
 from django.http import HttpRequest
 
+from resolve.audit.admin import export_person_trail
 from resolve.audit.models import Verb
 from resolve.audit.services import event_record
 from resolve.partnerships.models import Agency, CalendarDay, Partnership, Person, RoleAssignment
@@ -80,6 +81,7 @@ class PersonAdmin(AuditedAdmin):
     search_fields = ("name", "email", "job_title")
     autocomplete_fields = ("line_manager", "agency")
     raw_id_fields = ("user",)
+    actions = [export_person_trail]
 
 
 @admin.register(RoleAssignment)
