@@ -6,20 +6,17 @@ of shared/seeds/004_9b3c276dd4cd4e8f.txt.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from resolve.procedures.schema import Procedure, Stage, Timescale
-
-DEFINITION = Path(__file__).resolve().parents[2] / "src" / "resolve" / "procedures" / "definitions" / "cumbria.yaml"
+from tests.procedures.definitions import raw_definition
 
 
 @pytest.fixture(scope="module")
 def raw() -> dict[str, Any]:
-    return yaml.safe_load(DEFINITION.read_text(encoding="utf-8"))
+    return raw_definition("cumbria")
 
 
 @pytest.fixture(scope="module")
@@ -208,29 +205,3 @@ def test_out_of_scope_and_notes(cumbria: Procedure) -> None:
     notes = " ".join(cumbria.notes)
     assert "paramount" in notes
     assert "'tow'" in notes or "tow Executive leads" in notes
-
-
-def walk(value: Any, path: str = "") -> list[tuple[str, dict[str, Any]]]:
-    found = []
-    if isinstance(value, dict):
-        found.append((path, value))
-        for key, item in value.items():
-            found += walk(item, f"{path}.{key}")
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            found += walk(item, f"{path}[{i}]")
-    return found
-
-
-def test_every_element_carries_a_line_reference(raw: dict[str, Any]) -> None:
-    sourced = {"categories", "roles", "flags", "notifications", "pathways", "stages", "handlers", "timescales"}
-    sourced |= {"records"}
-    missing = [
-        path
-        for path, mapping in walk(raw)
-        if path and path.rsplit(".", 1)[-1].split("[")[0] in sourced and "source" not in mapping
-    ]
-    assert missing == []
-    for path, mapping in walk(raw):
-        if "source" in mapping:
-            assert str(mapping["source"]).startswith("L"), path

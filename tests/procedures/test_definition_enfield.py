@@ -6,20 +6,17 @@ of shared/seeds/001_c4333947cb7e0dcc.txt.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from resolve.procedures.schema import Procedure, Timescale
-
-DEFINITION = Path(__file__).resolve().parents[2] / "src" / "resolve" / "procedures" / "definitions" / "enfield.yaml"
+from tests.procedures.definitions import raw_definition
 
 
 @pytest.fixture(scope="module")
 def raw() -> dict[str, Any]:
-    return yaml.safe_load(DEFINITION.read_text(encoding="utf-8"))
+    return raw_definition("enfield")
 
 
 @pytest.fixture(scope="module")
@@ -253,31 +250,3 @@ def test_contacts(enfield: Procedure) -> None:
         "999",
     }
     assert details["020 8379 1000"].when == "between 5pm and 9am weekdays or anytime at the weekend"
-
-
-def walk(value: Any, path: str = "") -> list[tuple[str, dict[str, Any]]]:
-    found = []
-    if isinstance(value, dict):
-        found.append((path, value))
-        for key, item in value.items():
-            found += walk(item, f"{path}.{key}")
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            found += walk(item, f"{path}[{i}]")
-    return found
-
-
-# The schema gives no source field to the procedure itself, nor to seniority levels and agencies (their cells
-# are cited in YAML comments beside them; the matrix as a whole has its source).
-NO_SOURCE_FIELD = (".seniority.levels[", ".seniority.agencies[")
-
-
-def test_every_element_carries_a_line_reference(raw: dict[str, Any]) -> None:
-    checked = 0
-    for path, mapping in walk(raw):
-        if path == "" or path.startswith(NO_SOURCE_FIELD):
-            continue
-        assert mapping.get("source"), f"enfield{path} has no source"
-        assert str(mapping["source"]).startswith(("L", "Appendix B")), f"enfield{path}: {mapping['source']!r}"
-        checked += 1
-    assert checked > 50

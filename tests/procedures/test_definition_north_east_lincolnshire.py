@@ -8,22 +8,12 @@ Resolution and Escalation Procedure, revised June 2024).
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from resolve.procedures.schema import Procedure, Stage
-
-DEFINITION = (
-    Path(__file__).resolve().parents[2]
-    / "src"
-    / "resolve"
-    / "procedures"
-    / "definitions"
-    / "north-east-lincolnshire.yaml"
-)
+from tests.procedures.definitions import raw_definition
 
 PATHWAYS = {
     "individual-cases": [
@@ -63,7 +53,7 @@ PATHWAYS = {
 
 @pytest.fixture(scope="module")
 def raw() -> dict[str, Any]:
-    return yaml.safe_load(DEFINITION.read_text(encoding="utf-8"))
+    return raw_definition("north-east-lincolnshire")
 
 
 @pytest.fixture(scope="module")

@@ -6,23 +6,19 @@ of shared/seeds/003_7e5a23bf1e0c6812.txt.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from resolve.procedures.schema import Procedure, Stage, Timescale
+from tests.procedures.definitions import raw_definition
 
-DEFINITION = (
-    Path(__file__).resolve().parents[2] / "src" / "resolve" / "procedures" / "definitions" / "pan-lancashire.yaml"
-)
 STAGES_1_TO_3 = ("stage-1", "stage-2", "stage-3")
 
 
 @pytest.fixture(scope="module")
 def raw() -> dict[str, Any]:
-    return yaml.safe_load(DEFINITION.read_text(encoding="utf-8"))
+    return raw_definition("pan-lancashire")
 
 
 @pytest.fixture(scope="module")
@@ -183,29 +179,3 @@ def test_notes_carry_the_checklist_and_the_framing(pan: Procedure) -> None:
     ):
         assert question in notes
     assert "'resolving professional differences' rather than 'escalation'" in notes
-
-
-def walk(value: Any, path: str = "") -> list[tuple[str, dict[str, Any]]]:
-    found = []
-    if isinstance(value, dict):
-        found.append((path, value))
-        for key, item in value.items():
-            found += walk(item, f"{path}.{key}")
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            found += walk(item, f"{path}[{i}]")
-    return found
-
-
-def test_every_element_carries_a_line_reference(raw: dict[str, Any]) -> None:
-    sourced = {"categories", "roles", "flags", "notifications", "pathways", "stages", "handlers", "timescales"}
-    sourced |= {"records"}
-    missing = [
-        path
-        for path, mapping in walk(raw)
-        if path and path.rsplit(".", 1)[-1].split("[")[0] in sourced and "source" not in mapping
-    ]
-    assert missing == []
-    for path, mapping in walk(raw):
-        if "source" in mapping:
-            assert str(mapping["source"]).startswith("L"), path

@@ -6,21 +6,17 @@ of shared/seeds/002_85dd27d4a10a8c28.txt.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from resolve.procedures.schema import Procedure
-
-DEFINITIONS = Path(__file__).resolve().parents[2] / "src" / "resolve" / "procedures" / "definitions"
-DEFINITION = DEFINITIONS / "peterborough.yaml"
+from tests.procedures.definitions import raw_definition
 
 
 @pytest.fixture(scope="module")
 def raw() -> dict[str, Any]:
-    return yaml.safe_load(DEFINITION.read_text(encoding="utf-8"))
+    return raw_definition("peterborough")
 
 
 @pytest.fixture(scope="module")
@@ -147,27 +143,3 @@ def test_generic_levels_and_no_invented_form_fields(peterborough: Procedure) -> 
         "Appendix 3 — Pro-forma for reporting conflicts which have been resolved at PSCB agency representative "
         "level to PSCB"
     ]
-
-
-def walk(value: Any, path: str = "") -> list[tuple[str, dict[str, Any]]]:
-    found = []
-    if isinstance(value, dict):
-        found.append((path, value))
-        for key, item in value.items():
-            found += walk(item, f"{path}.{key}")
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            found += walk(item, f"{path}[{i}]")
-    return found
-
-
-def test_every_element_carries_a_line_reference(raw: dict[str, Any]) -> None:
-    checked = 0
-    for path, mapping in walk(raw):
-        # the procedure itself and a seniority level have no source field in the schema
-        if path == "" or path.startswith(".seniority.levels["):
-            continue
-        assert mapping.get("source"), f"peterborough{path} has no source"
-        assert str(mapping["source"]).startswith("L"), f"peterborough{path}: {mapping['source']!r}"
-        checked += 1
-    assert checked > 25

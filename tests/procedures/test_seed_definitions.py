@@ -2,27 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Any
+import re
 
 import pytest
 
 from resolve.procedures.loader import bundled
 from resolve.procedures.schema import Procedure
+from tests.procedures.definitions import SEEDS, raw_definition, walk
 
-SEEDS = ["north-east-lincolnshire", "enfield", "peterborough", "pan-lancashire", "cumbria"]
+# The schema gives no source field to the procedure itself, nor to seniority levels and agencies (their cells
+# are cited in YAML comments beside them; the matrix as a whole has its source).
+NO_SOURCE_FIELD = (".seniority.levels[", ".seniority.agencies[")
+LINE_REFERENCE = re.compile(r"\bL\d+|^Appendix B")
 
 
-def walk(value: Any, path: str = "") -> list[tuple[str, dict[str, Any]]]:
-    """Every mapping in the definition with its path."""
-    found = []
-    if isinstance(value, dict):
-        found.append((path, value))
-        for key, item in value.items():
-            found += walk(item, f"{path}.{key}")
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            found += walk(item, f"{path}[{i}]")
-    return found
+@pytest.mark.parametrize("slug", SEEDS)
+def test_every_element_of_the_file_names_its_line_in_the_seed(slug: str) -> None:
+    checked = 0
+    for path, mapping in walk(raw_definition(slug)):
+        if path == "" or path.startswith(NO_SOURCE_FIELD):
+            continue
+        assert mapping.get("source"), f"{slug}{path} has no source"
+        assert LINE_REFERENCE.search(str(mapping["source"])), f"{slug}{path}: {mapping['source']!r}"
+        checked += 1
+    assert checked > 20
 
 
 @pytest.mark.parametrize("slug", SEEDS)

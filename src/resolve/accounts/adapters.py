@@ -18,8 +18,8 @@ from django.http import HttpRequest
 from django.shortcuts import render
 
 from resolve.accounts.selectors import person_for_single_sign_on, two_factor_required
+from resolve.accounts.services import account_event
 from resolve.audit.models import Verb
-from resolve.audit.services import event_record
 from resolve.partnerships.models import Person
 
 log = logging.getLogger(__name__)
@@ -48,23 +48,13 @@ class AccountAdapter(DefaultAccountAdapter):
         except ValidationError:
             person = _person_signing_in_as(credentials)
             if person is not None:
-                event_record(
-                    verb=Verb.SIGN_IN_LOCKED,
-                    partnership=person.partnership,
-                    actor=None,
-                    data={"account_of": str(person.pk)},
-                )
+                account_event(Verb.SIGN_IN_LOCKED, person, by_them=False)
             raise
 
     def authentication_failed(self, request: HttpRequest, **credentials: Any) -> None:
         person = _person_signing_in_as(credentials)
         if person is not None:
-            event_record(
-                verb=Verb.SIGN_IN_FAILED,
-                partnership=person.partnership,
-                actor=None,
-                data={"account_of": str(person.pk)},
-            )
+            account_event(Verb.SIGN_IN_FAILED, person, by_them=False)
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):

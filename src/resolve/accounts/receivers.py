@@ -15,8 +15,8 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 
 from resolve.accounts.selectors import person_of
+from resolve.accounts.services import account_event
 from resolve.audit.models import Verb
-from resolve.audit.services import event_record
 
 # The session remembers which provider signed it in: two-factor enrolment is the provider's business then.
 SINGLE_SIGN_ON_SESSION_KEY = "resolve_signed_in_through"
@@ -29,30 +29,20 @@ def signed_in(sender: Any, request: HttpRequest, user: Any, sociallogin: Any = N
         request.session[SINGLE_SIGN_ON_SESSION_KEY] = provider
     person = person_of(user)
     if person is not None:
-        event_record(
-            verb=Verb.SIGNED_IN,
-            partnership=person.partnership,
-            actor=person,
-            data={"through": provider or "password"},
-        )
+        account_event(Verb.SIGNED_IN, person, through=provider or "password")
 
 
 @receiver(user_logged_out, dispatch_uid="resolve-signed-out")
 def signed_out(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
     person = person_of(user)
     if person is not None:
-        event_record(verb=Verb.SIGNED_OUT, partnership=person.partnership, actor=person)
+        account_event(Verb.SIGNED_OUT, person)
 
 
 def _two_factor_changed(user: Any, authenticator: Authenticator, change: str) -> None:
     person = person_of(user)
     if person is not None:
-        event_record(
-            verb=Verb.TWO_FACTOR_CHANGED,
-            partnership=person.partnership,
-            actor=person,
-            data={"change": change, "type": str(authenticator.type)},
-        )
+        account_event(Verb.TWO_FACTOR_CHANGED, person, change=change, type=str(authenticator.type))
 
 
 # Model signals rather than allauth's authenticator_added (sent after the commit): the audit entry is

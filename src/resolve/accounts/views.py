@@ -14,8 +14,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from resolve.accounts.selectors import person_of
+from resolve.accounts.services import account_event
 from resolve.audit.models import Verb
-from resolve.audit.services import event_record
 
 
 class SignInView(LoginView):
@@ -37,9 +37,7 @@ def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
     person = person_of(request.user)
     sessions = list(UserSession.objects.filter(user_id=request.user.pk))
     if person is not None:
-        event_record(
-            verb=Verb.SESSIONS_ENDED, partnership=person.partnership, actor=person, data={"sessions": len(sessions)}
-        )
+        account_event(Verb.SESSIONS_ENDED, person, sessions=len(sessions))
     end_sessions(request, sessions)
     if request.user.is_authenticated:  # the current session was not tracked: end it too
         logout(request)
