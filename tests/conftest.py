@@ -6,7 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.test import Client
 
 from resolve.partnerships.models import Agency, Partnership, Person, RoleAssignment
 from tests.factories import AgencyFactory, PartnershipFactory, PersonFactory
@@ -79,3 +81,11 @@ def cast_for(db: None) -> Callable[[str], Cast]:
 def _fresh_cache() -> None:
     """Sign-in lockout counts and used two-factor codes live in the cache: no test inherits another's."""
     cache.clear()
+
+
+@pytest.fixture
+def administrator(db: None) -> Client:
+    """A signed-in superuser: the partnership's administrator in the admin."""
+    client = Client()
+    client.force_login(get_user_model().objects.create_superuser("admin", "admin@example.test", "x" * 20))
+    return client

@@ -7,7 +7,6 @@ import json
 from io import StringIO
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
@@ -16,13 +15,6 @@ from resolve.audit.models import Event, Verb
 from tests.conftest import Cast
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def administrator() -> Client:
-    client = Client()
-    client.force_login(get_user_model().objects.create_superuser("admin", "admin@example.test", "x" * 20))
-    return client
 
 
 def test_the_trail_for_a_disagreement_downloads_as_json_and_the_export_is_logged(

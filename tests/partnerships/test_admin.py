@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from django.contrib import admin
-from django.contrib.auth import get_user_model
 from django.test import Client
 
 from resolve.audit.chain import verify
@@ -14,13 +13,6 @@ from resolve.partnerships.models import Agency, Person
 from tests.factories import PartnershipFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def administrator() -> Client:
-    client = Client()
-    client.force_login(get_user_model().objects.create_superuser("admin", "admin@example.test", "x" * 20))
-    return client
 
 
 def test_adding_an_agency_in_the_admin_is_audited(administrator: Client) -> None:

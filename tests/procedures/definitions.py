@@ -7,6 +7,8 @@ from typing import Any
 
 import yaml
 
+from resolve.procedures.schema import Procedure, Stage, Timescale
+
 DEFINITIONS = Path(__file__).resolve().parents[2] / "src" / "resolve" / "procedures" / "definitions"
 SEEDS = ["north-east-lincolnshire", "enfield", "peterborough", "pan-lancashire", "cumbria"]
 
@@ -26,4 +28,14 @@ def walk(value: Any, path: str = "") -> list[tuple[str, dict[str, Any]]]:
     elif isinstance(value, list):
         for i, item in enumerate(value):
             found += walk(item, f"{path}[{i}]")
+    return found
+
+
+def stage(procedure: Procedure, slug: str, pathway: str = "escalation") -> Stage:
+    """A stage of a pathway (the single-pathway procedures call theirs "escalation")."""
+    return procedure.pathway(pathway).stage(slug)
+
+
+def timescale(procedure: Procedure, stage_slug: str, slug: str, pathway: str = "escalation") -> Timescale:
+    (found,) = [t for t in stage(procedure, stage_slug, pathway).timescales if t.slug == slug]
     return found

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from resolve.procedures.schema import Procedure, Stage, Timescale
-from tests.procedures.definitions import raw_definition
+from resolve.procedures.schema import Procedure
+from tests.procedures.definitions import raw_definition, stage, timescale
 
 STAGES_1_TO_3 = ("stage-1", "stage-2", "stage-3")
 
@@ -24,15 +24,6 @@ def raw() -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def pan(raw: dict[str, Any]) -> Procedure:
     return Procedure.model_validate(raw)
-
-
-def stage(procedure: Procedure, slug: str) -> Stage:
-    return procedure.pathway("escalation").stage(slug)
-
-
-def timescale(procedure: Procedure, stage_slug: str, slug: str) -> Timescale:
-    (found,) = [t for t in stage(procedure, stage_slug).timescales if t.slug == slug]
-    return found
 
 
 def test_identity(pan: Procedure) -> None:
