@@ -13,6 +13,7 @@ from django.db import connection
 
 from resolve.audit.chain import verify
 from resolve.audit.models import Event, Verb
+from resolve.audit.services import event_record
 from tests.conftest import Cast
 
 pytestmark = pytest.mark.django_db
@@ -99,3 +100,11 @@ def test_export_for_a_person_lists_what_they_did_and_what_names_them(trail: Cast
 def test_export_of_an_unknown_identifier_says_so(trail: Cast) -> None:
     with pytest.raises(CommandError, match="No such person"):
         call_command("audit", "export", "--person", "not-an-id", stdout=StringIO())
+
+
+def test_only_the_fixed_vocabulary_of_verbs_is_written(trail: Cast) -> None:
+    before = Event.objects.count()
+    with pytest.raises(ValueError, match="not a valid Verb"):
+        event_record(verb="made_up", partnership=trail.partnership, actor=None)  # type: ignore[arg-type]
+    assert Event.objects.count() == before
+    assert Event.objects.get(verb=Verb.RAISED).description == "Disagreement raised"

@@ -52,7 +52,9 @@ class Event(models.Model):
     """
 
     at = models.DateTimeField(db_index=True)
-    verb = models.CharField(max_length=40, choices=Verb.choices)
+    # A Verb's value. No `choices` here: the vocabulary lives in Verb alone, so a new verb needs no
+    # migration; event_record accepts nothing but a Verb.
+    verb = models.CharField(max_length=40)
     partnership = models.ForeignKey("partnerships.Partnership", on_delete=models.PROTECT, related_name="+")
     actor = models.ForeignKey("partnerships.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     disagreement = models.ForeignKey(
@@ -69,7 +71,12 @@ class Event(models.Model):
         ordering = ["id"]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.get_verb_display()}"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.description}"
+
+    @property
+    def description(self) -> str:
+        """The verb in words ("Disagreement raised"); an unknown value is shown as it is."""
+        return Verb(self.verb).label if self.verb in Verb.values else self.verb
 
 
 class ChainHead(models.Model):

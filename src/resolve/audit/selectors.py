@@ -35,7 +35,7 @@ def as_row(event: Event) -> dict[str, Any]:
         "entry": event.pk,
         "at": event.at.isoformat(),
         "what": event.verb,
-        "description": event.get_verb_display(),
+        "description": event.description,
         "by": str(event.actor_id) if event.actor_id else None,
         "disagreement": str(event.disagreement_id) if event.disagreement_id else None,
         "from": event.remote_addr,

@@ -27,6 +27,7 @@ def event_record(
     at: datetime | None = None,
 ) -> Event:
     """Append one event, chained to the one before. Called inside the transaction of the change it records."""
+    verb = Verb(verb)  # the vocabulary is fixed: anything else is a programming error, refused here
     with transaction.atomic():
         head, _ = ChainHead.objects.select_for_update().get_or_create(pk=1, defaults={"hash": GENESIS})
         moment = at or timezone.now()
