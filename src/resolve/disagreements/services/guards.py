@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.utils import timezone
 
@@ -10,6 +11,7 @@ from resolve.core.errors import Refused, ResolveError
 from resolve.disagreements import rules
 from resolve.disagreements.models import (
     Disagreement,
+    RecordEntry,
     StageRun,
 )
 from resolve.partnerships.models import Partnership, Person
@@ -68,3 +70,26 @@ def describe_missing(run: StageRun, transition: str) -> str | None:
     needs = "; ".join(f"{r.title} [{r.source}]" for r in missing)
     verb = "escalated" if transition == "escalate" else "resolved"
     return f"{run.name} cannot be {verb} yet. The procedure requires: {needs}. Record it first."
+
+
+def entry_write(
+    *,
+    disagreement: Disagreement,
+    run: StageRun,
+    kind: str,
+    by: Person,
+    data: dict[str, Any],
+    now: datetime,
+    occurred_at: datetime | None = None,
+) -> RecordEntry:
+    """One record entry on the stage run, written at ``now`` about something that happened at ``occurred_at``
+    (``now`` when it happens as it is recorded: a decision, feedback)."""
+    return RecordEntry.objects.create(
+        disagreement=disagreement,
+        stage_run=run,
+        kind=kind,
+        author=by,
+        created_at=now,
+        occurred_at=occurred_at or now,
+        data=data,
+    )

@@ -22,6 +22,7 @@ from resolve.disagreements.models import (
 )
 from resolve.disagreements.services.guards import (
     current_run,
+    entry_write,
     lock,
     past,
     require_member,
@@ -210,14 +211,8 @@ def _record(
         data[name] = [{"id": str(p.pk), "name": p.name, "job_title": p.job_title} for p in persons]
     run = current_run(disagreement)
     now = timezone.now()
-    entry = RecordEntry.objects.create(
-        disagreement=disagreement,
-        stage_run=run,
-        kind=kind,
-        author=by,
-        created_at=now,
-        occurred_at=occurred_at,
-        data=data,
+    entry = entry_write(
+        disagreement=disagreement, run=run, kind=kind, by=by, now=now, occurred_at=occurred_at, data=data
     )
     for persons in people.values():
         for person in persons:

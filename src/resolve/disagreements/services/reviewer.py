@@ -19,6 +19,7 @@ from resolve.disagreements.models import (
 )
 from resolve.disagreements.services.guards import (
     current_run,
+    entry_write,
     lock,
     require_member,
     require_open,
@@ -76,13 +77,12 @@ def reviewer_decision_record(*, disagreement: Disagreement, by: Person, decision
         raise Refused("Only the reviewer the chair named can record the decision.")
     require(by, Can.DECIDE, disagreement)
     now = timezone.now()
-    entry = RecordEntry.objects.create(
+    entry = entry_write(
         disagreement=disagreement,
-        stage_run=run,
+        run=run,
         kind=RecordEntry.Kind.REVIEWER_DECISION,
-        author=by,
-        created_at=now,
-        occurred_at=now,
+        by=by,
+        now=now,
         data={
             "decision": required_text(decision, "decision", "the decision"),
             "reasons": required_text(reasons, "reasons", "the reasons for the decision"),

@@ -21,6 +21,7 @@ from resolve.disagreements.models import (
 from resolve.disagreements.services.guards import (
     current_run,
     describe_missing,
+    entry_write,
     lock,
     require_open,
     required_text,
@@ -162,13 +163,12 @@ def feedback_give(*, disagreement: Disagreement, by: Person, text: str) -> Recor
     run = disagreement.stage_runs.order_by("-position").first()
     assert run is not None  # every disagreement starts with a stage run
     now = timezone.now()
-    entry = RecordEntry.objects.create(
+    entry = entry_write(
         disagreement=disagreement,
-        stage_run=run,
+        run=run,
         kind=RecordEntry.Kind.FEEDBACK,
-        author=by,
-        created_at=now,
-        occurred_at=now,
+        by=by,
+        now=now,
         data={"text": text, "to": str(disagreement.raised_by_id)},
     )
     disagreement_event(disagreement, Verb.FEEDBACK_GIVEN, by=by, at=now, record=str(entry.pk))
