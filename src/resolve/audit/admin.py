@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 
+from resolve.accounts.selectors import person_of
 from resolve.audit.exports import FORMATS, TrailExport, trail_export
 from resolve.audit.models import Event
 from resolve.core.errors import ResolveError
@@ -27,10 +28,6 @@ def download(export: TrailExport, fmt: str) -> HttpResponse:
     response = HttpResponse(export.as_text(fmt), content_type=f"{content_type}; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="audit-trail-{export.subject}.{fmt}"'
     return response
-
-
-def administrator(request: HttpRequest) -> Person | None:
-    return Person.objects.filter(user__pk=request.user.pk).first() if request.user.pk is not None else None
 
 
 class ExportForm(forms.Form):
@@ -72,7 +69,7 @@ class EventAdmin(admin.ModelAdmin):
                     export = trail_export(
                         disagreement_id=form.cleaned_data["disagreement"],
                         person_id=form.cleaned_data["person"],
-                        by=administrator(request),
+                        by=person_of(request.user),
                     )
                     return download(export, form.cleaned_data["format"])
                 except ResolveError as exc:
@@ -87,5 +84,5 @@ def export_person_trail(modeladmin: admin.ModelAdmin, request: HttpRequest, quer
     if queryset.count() != 1:
         modeladmin.message_user(request, "Choose exactly one person to export the trail for.", messages.ERROR)
         return None
-    export = trail_export(person_id=str(queryset.get().pk), by=administrator(request))
+    export = trail_export(person_id=str(queryset.get().pk), by=person_of(request.user))
     return download(export, "csv")

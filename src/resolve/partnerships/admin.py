@@ -12,6 +12,7 @@ from django.contrib import admin
 from django.db import models
 from django.http import HttpRequest
 
+from resolve.accounts.selectors import person_of
 from resolve.audit.admin import export_person_trail
 from resolve.audit.models import Verb
 from resolve.audit.services import event_record
@@ -25,7 +26,7 @@ class AuditedAdmin(admin.ModelAdmin):
         partnership = obj if isinstance(obj, Partnership) else getattr(obj, "partnership", None)
         if partnership is None:
             return
-        actor = Person.objects.filter(user__pk=request.user.pk).first() if request.user.pk is not None else None
+        actor = person_of(request.user)
         event_record(
             verb=Verb.REFERENCE_CHANGED,
             partnership=partnership,

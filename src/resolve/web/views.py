@@ -6,16 +6,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from resolve.accounts.selectors import person_of
 from resolve.disagreements.selectors import work_for
-from resolve.partnerships.models import Person
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    person = (
-        Person.objects.filter(user__pk=request.user.pk, is_active=True).select_related("partnership").first()
-        if request.user.pk is not None
-        else None
-    )
+    person = person_of(request.user)
     work = work_for(person=person) if person else None
     return render(request, "web/home.html", {"person": person, "work": work})
