@@ -55,7 +55,14 @@ class Event(models.Model):
     # A Verb's value. No `choices` here: the vocabulary lives in Verb alone, so a new verb needs no
     # migration; event_record accepts nothing but a Verb.
     verb = models.CharField(max_length=40)
-    partnership = models.ForeignKey("partnerships.Partnership", on_delete=models.PROTECT, related_name="+")
+    partnership = models.ForeignKey(
+        "partnerships.Partnership",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="the partnership it concerns; empty for the installation itself (checkpoints, superusers' accounts)",
+    )
     actor = models.ForeignKey("partnerships.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     disagreement = models.ForeignKey(
         "disagreements.Disagreement", on_delete=models.PROTECT, null=True, blank=True, related_name="events"

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 def event_record(
     *,
     verb: Verb,
-    partnership: Partnership,
+    partnership: Partnership | None,
     actor: Person | None,
     disagreement: Disagreement | None = None,
     data: dict[str, Any] | None = None,
@@ -37,7 +37,7 @@ def event_record(
             prev_hash=head.hash,
             at=moment.isoformat(),
             verb=verb,
-            partnership_id=partnership.pk,
+            partnership_id=partnership.pk if partnership else None,
             actor_id=actor.pk if actor else None,
             disagreement_id=disagreement.pk if disagreement else None,
             data=data,

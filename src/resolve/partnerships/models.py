@@ -29,6 +29,12 @@ class Partnership(UUIDModel):
     mfa_required = models.BooleanField(
         default=False, help_text="everyone in this partnership must sign in with a second factor (TOTP)"
     )
+    administrators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="administered_partnerships",
+        help_text="staff accounts that administer this partnership; only superusers see across partnerships",
+    )
     retention_days = models.PositiveIntegerField(
         default=6 * 365,
         help_text="how long after it closes a disagreement's personal data is kept; "
