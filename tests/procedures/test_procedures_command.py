@@ -1,18 +1,15 @@
-"""`resolve procedures list|show|check`."""
+"""`resolve procedures list|show|check|versions` (`adopt` is in tests/partnerships/test_commands.py)."""
 
 from __future__ import annotations
 
 import json
-from datetime import date
 from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.core.management.base import CommandError
 
-from resolve.partnerships.models import CalendarDay
-from tests.factories import PartnershipFactory
+from resolve.procedures.services import procedure_version_from_file
 from tests.procedures.test_loader import MINIMAL
 
 SEEDS = ["north-east-lincolnshire", "enfield", "peterborough", "pan-lancashire", "cumbria"]
@@ -75,46 +72,11 @@ def test_check_a_missing_file_says_so(tmp_path: Path) -> None:
 
 
 @pytest.mark.django_db
-def test_a_partnership_adopts_its_own_file_and_versions_are_kept(tmp_path: Path) -> None:
-    partnership = PartnershipFactory(procedure_slug="enfield")
+def test_versions_lists_every_stored_version_of_a_procedure(tmp_path: Path) -> None:
     ours = tmp_path / "ours.yaml"
     ours.write_text(MINIMAL)
-    assert "now uses Our procedure, version 1" in run("adopt", partnership.slug, str(ours))
+    procedure_version_from_file(ours)
     ours.write_text(MINIMAL.replace("name: Our procedure", "name: Our procedure (revised)"))
-    assert "version 2" in run("adopt", partnership.slug, str(ours))
-    partnership.refresh_from_db()
-    assert partnership.procedure is not None
-    assert (partnership.procedure.slug, partnership.procedure.version) == ("ours", 2)
-    assert run("versions", "ours").count("ours.yaml") == 2
-
-
-@pytest.mark.django_db
-def test_adopting_a_bad_file_changes_nothing(tmp_path: Path) -> None:
-    partnership = PartnershipFactory(procedure_slug="enfield")
-    before = partnership.procedure
-    bad = tmp_path / "bad.yaml"
-    bad.write_text(MINIMAL.replace("slug: ours", "slug: Not A Slug"))
-    with pytest.raises(CommandError, match="cannot be used"):
-        run("adopt", partnership.slug, str(bad))
-    partnership.refresh_from_db()
-    assert partnership.procedure == before
-
-
-@pytest.mark.django_db
-def test_the_timeline_uses_a_partnerships_closure_days() -> None:
-    partnership = PartnershipFactory(procedure_slug="enfield")
-    CalendarDay.objects.create(partnership=partnership, date=date(2026, 12, 21), kind=CalendarDay.Kind.CLOSURE)
-    out = StringIO()
-    call_command(
-        "timeline",
-        "enfield",
-        "--partnership",
-        partnership.slug,
-        "--start",
-        "2026-12-21T10:00",
-        "--format",
-        "json",
-        stdout=out,
-    )
-    first = json.loads(out.getvalue())[0]
-    assert first["due"] == "2026-12-22T17:00:00+00:00"  # the partnership is closed on the 21st
+    procedure_version_from_file(ours)
+    listed = run("versions", "ours").splitlines()
+    assert [line.split()[0] for line in listed] == ["v1", "v2"]

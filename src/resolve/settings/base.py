@@ -29,8 +29,10 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.openid_connect",
     "allauth.usersessions",
     "resolve.core",
-    "resolve.procedures",
+    # Before resolve.procedures: its `procedures` and `timeline` commands extend (and so must
+    # replace) that app's, with `adopt` and `--partnership` (Django runs the first app's command).
     "resolve.partnerships",
+    "resolve.procedures",
     "resolve.disagreements",
     "resolve.audit",
     "resolve.access",

@@ -1,59 +1,69 @@
-"""``resolve procedures list|show|check``: look at and validate procedure definitions."""
+"""``resolve procedures list|show|check|versions``: look at and validate procedure definitions.
+
+A partnership adopting a procedure (``resolve procedures adopt``) is the partnerships app's business:
+its own ``procedures`` command extends this one with that action, so that this app knows nothing of
+partnerships.
+"""
 
 from __future__ import annotations
 
+import argparse
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
-from resolve.partnerships.models import Partnership
-from resolve.partnerships.services import partnership_adopt_procedure
 from resolve.procedures.cli_support import procedure_from_argument
 from resolve.procedures.loader import bundled, bundled_path, bundled_slugs, check_file
 from resolve.procedures.models import ProcedureVersion
 from resolve.procedures.schema import Procedure
-from resolve.procedures.services import procedure_version_from_bundle, procedure_version_from_file
+
+Action = Callable[[dict[str, Any]], None]
 
 
 class Command(BaseCommand):
     help = "List, show or check procedure definitions."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        sub = parser.add_subparsers(dest="action", required=True, metavar="{list,show,check,adopt,versions}")
+        self.add_actions(parser.add_subparsers(dest="action", required=True))
+
+    def add_actions(self, sub: argparse._SubParsersAction[CommandParser]) -> None:
+        """The subcommands; a command that extends this one adds its own after these."""
         sub.add_parser("list", help="the bundled procedures")
         show = sub.add_parser("show", help="one procedure, as text or JSON")
         show.add_argument("procedure", help="a bundled slug or a definition file")
         show.add_argument("--format", choices=["text", "json"], default="text")
         check = sub.add_parser("check", help="validate definitions; exit status 1 if anything is wrong")
         check.add_argument("files", nargs="*", help="definition files (default: every bundled one)")
-        adopt = sub.add_parser("adopt", help="a partnership adopts a bundled procedure or its own file")
-        adopt.add_argument("partnership", help="the partnership's slug")
-        adopt.add_argument("procedure", help="a bundled slug or a definition file")
         versions = sub.add_parser("versions", help="the stored versions of a procedure")
         versions.add_argument("slug")
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        action = options["action"]
-        if action == "list":
-            for slug in bundled_slugs():
-                p = bundled(slug)
-                self.stdout.write(f"{slug:<26} {p.name} ({p.version})")
-        elif action == "show":
-            self._show(procedure_from_argument(options["procedure"]), options["format"])
-        elif action == "adopt":
-            self._adopt(options["partnership"], options["procedure"])
-        elif action == "versions":
-            for v in ProcedureVersion.objects.filter(slug=options["slug"]).order_by("version"):
-                self.stdout.write(f"v{v.version}  {v.created_at:%Y-%m-%d %H:%M}  {v.origin}  sha256:{v.sha256[:12]}")
-        else:
-            self._check([Path(f) for f in options["files"]] or [bundled_path(s) for s in bundled_slugs()])
+    def actions(self) -> dict[str, Action]:
+        """What each subcommand does, by name."""
+        return {"list": self._list, "show": self._show, "check": self._check, "versions": self._versions}
 
-    def _show(self, procedure: Procedure, fmt: str) -> None:
-        if fmt == "json":
+    def handle(self, *args: Any, **options: Any) -> None:
+        self.actions()[options["action"]](options)
+
+    def _list(self, options: dict[str, Any]) -> None:
+        for slug in bundled_slugs():
+            p = bundled(slug)
+            self.stdout.write(f"{slug:<26} {p.name} ({p.version})")
+
+    def _versions(self, options: dict[str, Any]) -> None:
+        for v in ProcedureVersion.objects.filter(slug=options["slug"]).order_by("version"):
+            self.stdout.write(f"v{v.version}  {v.created_at:%Y-%m-%d %H:%M}  {v.origin}  sha256:{v.sha256[:12]}")
+
+    def _show(self, options: dict[str, Any]) -> None:
+        procedure = procedure_from_argument(options["procedure"])
+        if options["format"] == "json":
             self.stdout.write(json.dumps(procedure.model_dump(mode="json", by_alias=True), indent=2))
             return
+        self._show_text(procedure)
+
+    def _show_text(self, procedure: Procedure) -> None:
         self.stdout.write(f"{procedure.name} [{procedure.slug}]")
         self.stdout.write(f"{procedure.partnership}; {procedure.version}; bank holidays: {procedure.nation}")
         for pathway in procedure.pathways:
@@ -74,21 +84,8 @@ class Command(BaseCommand):
                 for notice in stage.notifications:
                     self.stdout.write(f"     tell {notice.to}: {notice.what}")
 
-    def _adopt(self, partnership_slug: str, value: str) -> None:
-        try:
-            partnership = Partnership.objects.get(slug=partnership_slug)
-        except Partnership.DoesNotExist:
-            raise CommandError(f"There is no partnership {partnership_slug!r}.") from None
-        procedure_from_argument(value)  # a clear message for an unknown slug or a bad file
-        is_file = value.endswith((".yaml", ".yml")) or Path(value).is_file()
-        version = procedure_version_from_file(value) if is_file else procedure_version_from_bundle(value)
-        partnership_adopt_procedure(partnership=partnership, version=version, by=None)
-        self.stdout.write(
-            f"{partnership.name} now uses {version.name}, version {version.version}. "
-            f"Disagreements already open stay on the version they started on."
-        )
-
-    def _check(self, files: list[Path]) -> None:
+    def _check(self, options: dict[str, Any]) -> None:
+        files = [Path(f) for f in options["files"]] or [bundled_path(s) for s in bundled_slugs()]
         failed = 0
         for path in files:
             problems = check_file(path)

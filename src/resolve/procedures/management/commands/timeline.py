@@ -1,4 +1,10 @@
-"""``resolve timeline``: every deadline of a pathway against the calendar, for checking a procedure."""
+"""``resolve timeline``: every deadline of a pathway against the calendar, for checking a procedure.
+
+The bank holidays are those of the nation given (``--nation``) or else the one the procedure names.
+A partnership's own calendar (``--partnership``) is the partnerships app's business: its own
+``timeline`` command extends this one with that option, so that this app knows nothing of
+partnerships.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +15,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from resolve.calendar import LONDON, NATIONS, WorkingCalendar
-from resolve.partnerships.models import Partnership
-from resolve.partnerships.selectors import calendar_for
 from resolve.procedures.cli_support import procedure_from_argument
 from resolve.procedures.engine import Circumstances
+from resolve.procedures.schema import Procedure
 from resolve.procedures.timeline import TimelineError, TimelineRow, pathway_timeline
 
 
@@ -45,7 +50,6 @@ class Command(BaseCommand):
         parser.add_argument("--child-protection", action="store_true")
         parser.add_argument("--flag", action="append", default=[], help="a procedure flag (repeatable)")
         parser.add_argument("--nation", choices=sorted(NATIONS), help="bank holidays (default: the procedure's)")
-        parser.add_argument("--partnership", help="use this partnership's calendar: its nation and closure days")
         parser.add_argument("--format", choices=["table", "json"], default="table")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -55,7 +59,7 @@ class Command(BaseCommand):
         if unknown:
             known = ", ".join(f.slug for f in procedure.flags) or "none"
             raise CommandError(f"{procedure.slug} has no flag {', '.join(unknown)}; its flags: {known}.")
-        calendar = self._calendar(options["partnership"], options["nation"] or procedure.nation)
+        calendar = self.calendar(procedure, options)
         circumstances = Circumstances(
             significant_harm=options["significant_harm"],
             urgent=options["urgent"],
@@ -78,15 +82,9 @@ class Command(BaseCommand):
         else:
             self._table(rows)
 
-    @staticmethod
-    def _calendar(partnership_slug: str | None, nation: str) -> WorkingCalendar:
-        if not partnership_slug:
-            return WorkingCalendar(nation=nation)
-        try:
-            partnership = Partnership.objects.get(slug=partnership_slug)
-        except Partnership.DoesNotExist:
-            raise CommandError(f"There is no partnership {partnership_slug!r}.") from None
-        return calendar_for(partnership)
+    def calendar(self, procedure: Procedure, options: dict[str, Any]) -> WorkingCalendar:
+        """The nation's bank holidays: the one asked for, else the one the procedure names."""
+        return WorkingCalendar(nation=options["nation"] or procedure.nation)
 
     @staticmethod
     def _json(row: TimelineRow) -> dict[str, Any]:
