@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "resolve.disagreements",
     "resolve.audit",
     "resolve.access",
+    "resolve.demo",
     "resolve.web",
 ]
 

@@ -88,7 +88,9 @@ def load_demo() -> DemoResult:
     existing = Partnership.objects.filter(slug=DEMO_SLUG).first()
     if existing is not None:
         return DemoResult(existing, created=False)
-    partnership = Partnership.objects.create(slug=DEMO_SLUG, name="Enfield Safeguarding Children's Partnership (demo)")
+    partnership = Partnership.objects.create(
+        slug=DEMO_SLUG, name="Enfield Safeguarding Children's Partnership (demo)", nation="ENG"
+    )
     partnership_adopt_procedure(partnership=partnership, version=procedure_version_from_bundle("enfield"), by=None)
     people: dict[str, Person] = {}
     for agency_name, column, staff in AGENCIES:

@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from resolve.partnerships.demo import AGENCIES, DEMO_PASSWORD, PARTNERSHIP_TEAM, load_demo, username
+from resolve.demo.loader import AGENCIES, DEMO_PASSWORD, PARTNERSHIP_TEAM, load_demo, username
 
 
 class Command(BaseCommand):
