@@ -44,7 +44,11 @@ def day(text: str) -> date:
 def test_nations_are_the_four_uk_nations() -> None:
     assert NATIONS == {"ENG": "England", "WLS": "Wales", "SCT": "Scotland", "NIR": "Northern Ireland"}
     assert ZoneInfo("Europe/London") == LONDON
-    assert WorkingCalendar() == ENG
+
+
+def test_a_calendar_without_a_nation_is_refused_rather_than_counting_englands_holidays() -> None:
+    with pytest.raises(TypeError, match="nation"):
+        WorkingCalendar()  # type: ignore[call-arg]
 
 
 # --- which days are worked -------------------------------------------------------------------

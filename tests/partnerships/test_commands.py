@@ -105,6 +105,14 @@ def test_the_timeline_uses_a_partnerships_nation() -> None:
     assert first[0] == "2027-01-07T17:00:00+00:00"
 
 
+def test_the_timeline_table_names_the_partnerships_nation_and_own_days() -> None:
+    partnership = PartnershipFactory(procedure_slug="enfield", nation="WLS")
+    CalendarDay.objects.create(partnership=partnership, date=date(2026, 12, 21), kind=CalendarDay.Kind.CLOSURE)
+    out = StringIO()
+    call_command("timeline", "enfield", "--partnership", partnership.slug, "--start", "2026-12-21T10:00", stdout=out)
+    assert out.getvalue().startswith("Working days: the bank holidays of Wales, and 1 day(s) of the partnership's own.")
+
+
 def test_the_timeline_for_an_unknown_partnership_names_it() -> None:
     with pytest.raises(CommandError, match="There is no partnership 'atlantis'"):
         timeline("enfield", "--partnership", "atlantis")

@@ -126,6 +126,13 @@ def test_the_table_format_is_readable() -> None:
     assert "Wed 30 Dec 2026 17:00 GMT" in text
 
 
+@pytest.mark.parametrize(("args", "nation"), [([], "England"), (["--nation", "NIR"], "Northern Ireland")])
+def test_the_table_names_whose_bank_holidays_it_counts(args: list[str], nation: str) -> None:
+    out = StringIO()
+    call_command("timeline", "enfield", "--start", "2026-12-21T10:00", *args, stdout=out)
+    assert out.getvalue().startswith(f"Working days: the bank holidays of {nation}.")
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -18,7 +18,8 @@ Conventions (pinned by tests/calendar):
 Every instant taken must be timezone-aware (a naive one is refused with ValueError) and every
 instant returned is an aware datetime in UTC. Bank holidays come from the installed ``holidays``
 package, always asked for by nation: without a subdivision it silently drops Easter Monday and the
-summer bank holiday in England. Nothing here touches the network or the database.
+summer bank holiday in England. There is no default nation: every caller passes one, for a
+partnership always the partnership's own. Nothing here touches the network or the database.
 """
 
 from __future__ import annotations
@@ -71,12 +72,16 @@ def _at_least_one(n: int) -> None:
 class WorkingCalendar:
     """A partnership's working-day calendar: its nation's bank holidays and its own days.
 
+    ``nation`` is required and has no default (decision 0003): a calendar made without one would
+    silently count England's bank holidays for a partnership in Scotland, Wales or Northern Ireland.
+    A partnership's calendar comes from ``partnerships.selectors.calendar_for``, with its nation.
+
     ``closures`` are the partnership's own days off; ``extra_working_days`` are days worked even
     though they fall on a weekend, a bank holiday or a closure, and win over everything. Working
     hours (``day_starts`` to ``day_ends``) are on the local clock of ``timezone``.
     """
 
-    nation: str = "ENG"
+    nation: str
     closures: frozenset[date] = field(default_factory=frozenset)
     extra_working_days: frozenset[date] = field(default_factory=frozenset)
     day_starts: time = time(9, 0)

@@ -80,7 +80,7 @@ class Command(BaseCommand):
         if options["format"] == "json":
             self.stdout.write(json.dumps([self._json(r) for r in rows], indent=2))
         else:
-            self._table(rows)
+            self._table(rows, calendar)
 
     def calendar(self, procedure: Procedure, options: dict[str, Any]) -> WorkingCalendar:
         """The nation's bank holidays: the one asked for, else the one the procedure names."""
@@ -98,7 +98,10 @@ class Command(BaseCommand):
             "source": row.source,
         }
 
-    def _table(self, rows: list[TimelineRow]) -> None:
+    def _table(self, rows: list[TimelineRow], calendar: WorkingCalendar) -> None:
+        own_days = len(calendar.closures) + len(calendar.extra_working_days)
+        extra = f", and {own_days} day(s) of the partnership's own" if own_days else ""
+        self.stdout.write(f"Working days: the bank holidays of {NATIONS[calendar.nation]}{extra}.")
         current = None
         for row in rows:
             if row.stage != current:
