@@ -12,6 +12,7 @@ Usage:
     python3 dev.py test [PYTEST_ARGS...]
         Install the locked development tools as well (requirements/dev.txt), then run, stopping
         at the first failure with its exit status: ruff check, ruff format --check, mypy,
+        lint-imports (the apps' layers, pyproject's [tool.importlinter]),
         resolve makemigrations --check --dry-run and pytest. Arguments after "test" go to
         pytest (python3 dev.py test -k calendar). With DATABASE_URL=postgres://... the tests run
         against that PostgreSQL; otherwise on SQLite.
@@ -315,6 +316,7 @@ def test(pytest_args: Sequence[str]) -> int:
         ["ruff", "check", "."],
         ["ruff", "format", "--check", "."],
         ["mypy"],
+        ["lint-imports"],
         ["resolve", "makemigrations", "--check", "--dry-run"],
         ["pytest", *pytest_args],
     ]
@@ -326,7 +328,7 @@ def test(pytest_args: Sequence[str]) -> int:
         if status != 0:
             say(f"FAILED: {shlex.join(step)} exited with status {status}; database: {database}.")
             return status
-    say(f"PASSED: ruff, ruff format, mypy, makemigrations --check and pytest on {database}.")
+    say(f"PASSED: ruff, ruff format, mypy, lint-imports, makemigrations --check and pytest on {database}.")
     return 0
 
 
