@@ -96,3 +96,19 @@ def test_duplicate_stage_slugs_are_refused() -> None:
     text = MINIMAL.replace("slug: two", "slug: one")
     (problem,) = problems_of(text)
     assert "stage slugs must be unique in a pathway; repeated: one" in problem
+
+
+def test_a_valid_definition_is_parsed_once_and_shared() -> None:
+    first = load_text(MINIMAL, filename="ours.yaml")
+    assert load_text(MINIMAL, filename="theirs.yaml") is first  # the same text: no second parse
+    changed = load_text(MINIMAL.replace("name: Our procedure", "name: Our procedure (revised)"))
+    assert changed is not first
+    assert changed.name == "Our procedure (revised)"
+
+
+def test_a_bad_definition_is_refused_every_time_with_its_own_file_name() -> None:
+    bad = MINIMAL.replace("slug: ours", "slug: Not A Slug")
+    for filename in ("first.yaml", "second.yaml"):
+        with pytest.raises(DefinitionError) as refused:
+            load_text(bad, filename=filename)
+        assert str(refused.value).startswith(f"{filename}:")

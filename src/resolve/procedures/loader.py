@@ -7,7 +7,7 @@ also adopt a definition of its own from any file.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -80,32 +80,55 @@ def load_file(path: Path | str) -> Procedure:
 
 
 def load_text(text: str, *, filename: str = "<text>") -> Procedure:
-    """Parse and validate a definition; raises DefinitionError naming every problem."""
+    """Parse and validate a definition; raises DefinitionError naming every problem.
+
+    A definition that is valid is parsed once per process: the result is cached by the text (a
+    ``Procedure`` is frozen, so every caller can share it), which spares a partnership's every
+    adoption of the same file, and the test suite's every partnership, a second YAML parse.
+    """
     try:
-        data = yaml.safe_load(text)
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        return _valid_procedure(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc)
         raise DefinitionError([Problem(filename, "", line, f"is not valid YAML: {problem}")]) from exc
-    if not isinstance(data, dict):
-        raise DefinitionError([Problem(filename, "", 1, "must be a mapping of fields (slug, name, pathways, ...)")])
-    try:
-        return Procedure.model_validate(data)
+    except _NotAMapping:
+        raise DefinitionError(
+            [Problem(filename, "", 1, "must be a mapping of fields (slug, name, pathways, ...)")]
+        ) from None
     except ValidationError as exc:
-        errors = exc.errors(include_url=False)
-        locs = [tuple(e["loc"]) for e in errors]
-        problems = [
-            Problem(filename, _readable_path(data, err["loc"]), _line_of(root, err["loc"]), _message(err))
-            for err in errors
-            # pydantic also says a list is "too short" when its items failed: only the items matter
-            if not (
-                err["type"] == "too_short"
-                and any(o[: len(err["loc"])] == tuple(err["loc"]) and o != tuple(err["loc"]) for o in locs)
-            )
-        ]
-        raise DefinitionError(problems) from exc
+        raise DefinitionError(_problems(text, filename, exc)) from exc
+
+
+class _NotAMapping(Exception):
+    """The YAML parsed, but to something other than a mapping of fields."""
+
+
+@lru_cache(maxsize=64)
+def _valid_procedure(text: str) -> Procedure:
+    """The validated procedure in ``text``; raises (and caches nothing) if it is not one."""
+    data = yaml.safe_load(text)
+    if not isinstance(data, dict):
+        raise _NotAMapping
+    return Procedure.model_validate(data)
+
+
+def _problems(text: str, filename: str, exc: ValidationError) -> list[Problem]:
+    """Every problem pydantic found, with its readable path and the line it is on in ``text``."""
+    data = yaml.safe_load(text)
+    root = yaml.compose(text, Loader=yaml.SafeLoader)  # only here: the nodes carry the line numbers
+    errors = exc.errors(include_url=False)
+    locs = [tuple(e["loc"]) for e in errors]
+    return [
+        Problem(filename, _readable_path(data, err["loc"]), _line_of(root, err["loc"]), _message(err))
+        for err in errors
+        # pydantic also says a list is "too short" when its items failed: only the items matter
+        if not (
+            err["type"] == "too_short"
+            and any(o[: len(err["loc"])] == tuple(err["loc"]) and o != tuple(err["loc"]) for o in locs)
+        )
+    ]
 
 
 def check_file(path: Path | str) -> list[Problem]:
