@@ -43,16 +43,16 @@ class Cast:
 
 
 def build_cast(procedure_slug: str) -> Cast:
-    partnership = PartnershipFactory(procedure_slug=procedure_slug)
+    partnership = PartnershipFactory.create(procedure_slug=procedure_slug)
     agencies = {
-        key: AgencyFactory(partnership=partnership, name=name, matrix_agency=column)
+        key: AgencyFactory.create(partnership=partnership, name=name, matrix_agency=column)
         for key, (name, column) in AGENCIES.items()
     }
     people: dict[tuple[str, int], Person] = {}
     for key, agency in agencies.items():
         manager = None
         for level in reversed(LEVELS):
-            manager = PersonFactory(
+            manager = PersonFactory.create(
                 partnership=partnership,
                 agency=agency,
                 level=level,
@@ -64,7 +64,7 @@ def build_cast(procedure_slug: str) -> Cast:
     cast = Cast(partnership, agencies, people)
     assert partnership.procedure is not None
     for role in partnership.procedure.procedure.roles:
-        holder = PersonFactory(
+        holder = PersonFactory.create(
             partnership=partnership, agency=None, level=None, name=f"{role.slug} holder", job_title=role.name[:200]
         )
         RoleAssignment.objects.create(partnership=partnership, person=holder, role=role.slug)

@@ -1,4 +1,9 @@
-"""Factories for the domain models, one per model; a partnership comes with its procedure adopted."""
+"""Factories for the domain models, one per model; a partnership comes with its procedure adopted.
+
+Each factory is generic over its model, so ``PartnershipFactory.create(...)`` is typed as a
+``Partnership`` (calling the factory, ``PartnershipFactory(...)``, does the same at run time, but
+mypy cannot see through factory-boy's metaclass and types it as the factory).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ from resolve.partnerships.models import Agency, Partnership, Person, RoleAssignm
 from resolve.procedures.services import procedure_version_from_bundle
 
 
-class PartnershipFactory(factory.django.DjangoModelFactory):
+class PartnershipFactory(factory.django.DjangoModelFactory[Partnership]):
     class Meta:
         model = Partnership
 
@@ -22,7 +27,7 @@ class PartnershipFactory(factory.django.DjangoModelFactory):
     procedure = factory.LazyAttribute(lambda o: procedure_version_from_bundle(o.procedure_slug))
 
 
-class AgencyFactory(factory.django.DjangoModelFactory):
+class AgencyFactory(factory.django.DjangoModelFactory[Agency]):
     class Meta:
         model = Agency
 
@@ -31,7 +36,7 @@ class AgencyFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"agency{n}@example.test")
 
 
-class PersonFactory(factory.django.DjangoModelFactory):
+class PersonFactory(factory.django.DjangoModelFactory[Person]):
     class Meta:
         model = Person
 
@@ -44,7 +49,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
     level = 1
 
 
-class RoleAssignmentFactory(factory.django.DjangoModelFactory):
+class RoleAssignmentFactory(factory.django.DjangoModelFactory[RoleAssignment]):
     class Meta:
         model = RoleAssignment
 
@@ -53,7 +58,7 @@ class RoleAssignmentFactory(factory.django.DjangoModelFactory):
     role = "business-unit"
 
 
-class ChildFactory(factory.django.DjangoModelFactory):
+class ChildFactory(factory.django.DjangoModelFactory[Child]):
     class Meta:
         model = Child
 

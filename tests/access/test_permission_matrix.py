@@ -67,7 +67,7 @@ def case(cast_for: Callable[[str], Cast]) -> tuple[Disagreement, dict[str, Perso
         "business unit": cast.role("scp-business-manager"),
         "chair": cast.role("scp-chair"),
         "independent reviewer": cast.role("scp-member"),
-        "administrator": PersonFactory(partnership=cast.partnership, agency=None, level=None, job_title="Admin"),
+        "administrator": PersonFactory.create(partnership=cast.partnership, agency=None, level=None, job_title="Admin"),
     }
     return d, people
 

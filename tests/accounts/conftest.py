@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -11,6 +12,9 @@ from django.urls import reverse
 
 from resolve.partnerships.models import Person
 from tests.conftest import Cast
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response  # the test client's response
 
 PASSWORD = "correct horse battery staple"
 
@@ -21,7 +25,7 @@ def give_account(person: Person, password: str = PASSWORD) -> Person:
     return person
 
 
-def sign_in(client: Client, email: str, password: str = PASSWORD) -> object:
+def sign_in(client: Client, email: str, password: str = PASSWORD) -> Response:
     return client.post(reverse("login"), {"login": email, "password": password})
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
+from typing import Any
 
 import pytest
 from django.db import models
@@ -52,9 +53,9 @@ def local(moment: datetime | None) -> str:
 
 @contextmanager
 def nothing_changes() -> Iterator[None]:
-    before = {m: m.objects.count() for m in TABLES}
+    before = {m: m._default_manager.count() for m in TABLES}
     yield
-    assert {m: m.objects.count() for m in TABLES} == before
+    assert {m: m._default_manager.count() for m in TABLES} == before
 
 
 def raise_one(
@@ -160,6 +161,7 @@ def test_bad_input_when_raising_names_the_field_and_changes_nothing(enfield: Cas
 def test_a_conduct_concern_is_refused_with_the_procedures_pointer(enfield: Cast) -> None:
     procedure = enfield.partnership.procedure.procedure  # type: ignore[union-attr]
     refused = next(c for c in procedure.categories if c.refuse_with)
+    assert refused.refuse_with is not None
     with nothing_changes(), pytest.raises(Refused, match=refused.refuse_with[:40]):
         raise_one(enfield, category=refused.slug)
 
@@ -404,7 +406,11 @@ def test_a_discussion_records_when_who_and_how(enfield: Cast) -> None:
 )
 def test_a_bad_discussion_record_is_refused(enfield: Cast, change: dict, message: str) -> None:
     d = raise_one(enfield)
-    args = {"held_at": datetime(2026, 11, 20, 14, 0, tzinfo=LONDON), "method": "meeting", "summary": "Talked."}
+    args: dict[str, Any] = {
+        "held_at": datetime(2026, 11, 20, 14, 0, tzinfo=LONDON),
+        "method": "meeting",
+        "summary": "Talked.",
+    }
     args.update(change)
     with nothing_changes(), pytest.raises(ResolveError, match=message):
         services.discussion_record(disagreement=d, by=enfield.at("school", 1), **args)
@@ -480,9 +486,9 @@ def test_cumbria_child_protection_formal_process_is_due_in_24_hours(cumbria_form
     _, d = cumbria_formal
     run = d.stage_runs.get()
     due = {x.timescale: x.due for x in run.current_deadlines()}
-    assert due["decision-child-protection"] - run.started_at == (
-        datetime(2026, 1, 2, tzinfo=LONDON) - datetime(2026, 1, 1, tzinfo=LONDON)
-    )
+    decision = due["decision-child-protection"]
+    assert decision is not None
+    assert decision - run.started_at == (datetime(2026, 1, 2, tzinfo=LONDON) - datetime(2026, 1, 1, tzinfo=LONDON))
 
 
 # --- procedure versions ----------------------------------------------------------------------------

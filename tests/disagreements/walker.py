@@ -70,7 +70,7 @@ class Walker:
         )
         self.disagreement = services.disagreement_raise(
             by=self.cast.at(self.raiser, 1),
-            child=ChildFactory(partnership=self.cast.partnership),
+            child=ChildFactory.create(partnership=self.cast.partnership),
             other_agencies=[self.cast.agencies[self.other]],
             counterparts=[self.cast.at(self.other, 1)],
             category=category,

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_adding_an_agency_in_the_admin_is_audited(administrator: Client) -> None:
-    partnership = PartnershipFactory()
+    partnership = PartnershipFactory.create()
     response = administrator.post(
         "/admin/partnerships/agency/add/",
         {

@@ -35,7 +35,7 @@ def timeline(*args: str) -> list[dict[str, str]]:
 
 
 def test_a_partnership_adopts_its_own_file_and_versions_are_kept(tmp_path: Path) -> None:
-    partnership = PartnershipFactory(procedure_slug="enfield")
+    partnership = PartnershipFactory.create(procedure_slug="enfield")
     ours = tmp_path / "ours.yaml"
     ours.write_text(MINIMAL)
     assert "now uses Our procedure, version 1" in run("adopt", partnership.slug, str(ours))
@@ -48,7 +48,7 @@ def test_a_partnership_adopts_its_own_file_and_versions_are_kept(tmp_path: Path)
 
 
 def test_a_partnership_adopts_a_bundled_procedure_by_its_slug() -> None:
-    partnership = PartnershipFactory(procedure_slug="enfield")
+    partnership = PartnershipFactory.create(procedure_slug="enfield")
     assert "version 1" in run("adopt", partnership.slug, "cumbria")
     partnership.refresh_from_db()
     assert partnership.procedure is not None
@@ -56,7 +56,7 @@ def test_a_partnership_adopts_a_bundled_procedure_by_its_slug() -> None:
 
 
 def test_adopting_a_bad_file_changes_nothing(tmp_path: Path) -> None:
-    partnership = PartnershipFactory(procedure_slug="enfield")
+    partnership = PartnershipFactory.create(procedure_slug="enfield")
     before = partnership.procedure
     bad = tmp_path / "bad.yaml"
     bad.write_text(MINIMAL.replace("slug: ours", "slug: Not A Slug"))
@@ -78,7 +78,7 @@ def test_the_procedures_command_still_lists_shows_and_checks() -> None:
 
 
 def test_the_timeline_uses_a_partnerships_closure_days() -> None:
-    partnership = PartnershipFactory(procedure_slug="enfield")
+    partnership = PartnershipFactory.create(procedure_slug="enfield")
     CalendarDay.objects.create(partnership=partnership, date=date(2026, 12, 21), kind=CalendarDay.Kind.CLOSURE)
     first = timeline("enfield", "--partnership", partnership.slug)[0]
     assert first["due"] == "2026-12-22T17:00:00+00:00"  # the partnership is closed on the 21st
@@ -86,7 +86,7 @@ def test_the_timeline_uses_a_partnerships_closure_days() -> None:
 
 def test_the_timeline_uses_a_partnerships_nation() -> None:
     # Pan-Lancashire stage 1 from Tue 29 Dec 2026: in Scotland 1 and 4 January are holidays.
-    partnership = PartnershipFactory(procedure_slug="pan-lancashire", nation="SCT")
+    partnership = PartnershipFactory.create(procedure_slug="pan-lancashire", nation="SCT")
     out = StringIO()
     call_command(
         "timeline",
@@ -106,7 +106,7 @@ def test_the_timeline_uses_a_partnerships_nation() -> None:
 
 
 def test_the_timeline_table_names_the_partnerships_nation_and_own_days() -> None:
-    partnership = PartnershipFactory(procedure_slug="enfield", nation="WLS")
+    partnership = PartnershipFactory.create(procedure_slug="enfield", nation="WLS")
     CalendarDay.objects.create(partnership=partnership, date=date(2026, 12, 21), kind=CalendarDay.Kind.CLOSURE)
     out = StringIO()
     call_command("timeline", "enfield", "--partnership", partnership.slug, "--start", "2026-12-21T10:00", stdout=out)
@@ -119,6 +119,6 @@ def test_the_timeline_for_an_unknown_partnership_names_it() -> None:
 
 
 def test_the_timeline_refuses_a_nation_that_would_override_the_partnerships_own() -> None:
-    partnership = PartnershipFactory(procedure_slug="enfield", nation="ENG")
+    partnership = PartnershipFactory.create(procedure_slug="enfield", nation="ENG")
     with pytest.raises(CommandError, match="Give --partnership or --nation, not both"):
         timeline("enfield", "--partnership", partnership.slug, "--nation", "SCT")

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from resolve.procedures.schema import Procedure, Stage
+from resolve.procedures.schema import Handlers, Notification, Procedure, RecordRequirement, Stage, Timescale
 from tests.procedures.definitions import raw_definition
 
 PATHWAYS = {
@@ -457,7 +457,9 @@ def test_every_element_carries_a_source(raw: dict[str, Any], nel: Procedure) -> 
     for pathway in nel.pathways:
         assert pathway.source.startswith("L")
         for s in pathway.stages:
-            for item in (s, s.handlers, *s.timescales, *s.records, *s.notifications):
+            items: list[Stage | Handlers | Timescale | RecordRequirement | Notification]
+            items = [s, s.handlers, *s.timescales, *s.records, *s.notifications]
+            for item in items:
                 assert item.source.startswith("L"), (pathway.slug, s.slug, item)
     for c in nel.contacts:
         assert c.source.startswith("L")

@@ -44,9 +44,9 @@ def test_pan_lancashire_five_days_a_stage_and_fifteen_at_most() -> None:
     by_stage: dict[str, list[str | None]] = {}
     for stage, due in dues(rows):
         by_stage.setdefault(stage, []).append(due)
-    assert sorted(by_stage["stage-1"]) == ["2026-12-29T17:00:00+00:00", "2027-01-13T17:00:00+00:00"]
-    assert sorted(by_stage["stage-2"]) == ["2027-01-06T17:00:00+00:00", "2027-01-13T17:00:00+00:00"]
-    assert sorted(by_stage["stage-3"]) == ["2027-01-13T17:00:00+00:00", "2027-01-13T17:00:00+00:00"]
+    assert sorted(by_stage["stage-1"], key=str) == ["2026-12-29T17:00:00+00:00", "2027-01-13T17:00:00+00:00"]
+    assert sorted(by_stage["stage-2"], key=str) == ["2027-01-06T17:00:00+00:00", "2027-01-13T17:00:00+00:00"]
+    assert sorted(by_stage["stage-3"], key=str) == ["2027-01-13T17:00:00+00:00", "2027-01-13T17:00:00+00:00"]
     assert by_stage["highest-management"] == [None]
     assert by_stage["formal-procedure"] == [None]
 
