@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "resolve.audit",
     "resolve.access",
     "resolve.web",
+    # A face: Django's admin for every model. After django-allauth, whose admin pages it replaces.
+    "resolve.administration",
 ]
 
 MIDDLEWARE = [

@@ -7,6 +7,7 @@ import json
 from io import StringIO
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
@@ -17,7 +18,7 @@ from tests.conftest import Cast
 pytestmark = pytest.mark.django_db
 
 
-def test_the_trail_for_a_disagreement_downloads_as_json_and_the_export_is_logged(
+def test_the_trail_for_a_disagreement_downloads_as_json_and_the_export_is_logged_naming_who_made_it(
     trail: Cast, administrator: Client
 ) -> None:
     raised = Event.objects.get(verb=Verb.RAISED)
@@ -32,7 +33,9 @@ def test_the_trail_for_a_disagreement_downloads_as_json_and_the_export_is_logged
     assert rows[0]["what"] == "raised"
     assert {r["disagreement"] for r in rows} == {str(raised.disagreement_id)}
     exported = Event.objects.get(verb=Verb.EXPORTED)
-    assert exported.data == {"disagreement": str(raised.disagreement_id), "entries": len(rows)}
+    account = get_user_model().objects.get(username="admin")
+    assert exported.data == {"disagreement": str(raised.disagreement_id), "entries": len(rows), "user": account.pk}
+    assert {r["exported_by"] for r in rows} == {f"account {account.pk}"}
     assert verify().ok
 
 
@@ -46,7 +49,9 @@ def test_a_subject_access_request_exports_a_persons_entries_from_the_people_list
     )
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    whats = [row["what"] for row in csv.DictReader(StringIO(response.content.decode()))]
+    rows = list(csv.DictReader(StringIO(response.content.decode())))
+    whats = [row["what"] for row in rows]
+    assert {row["exported_by"] for row in rows} == {f"account {get_user_model().objects.get(username='admin').pk}"}
     assert "participant_added" in whats
     assert "action_added" in whats
     assert Event.objects.filter(verb=Verb.EXPORTED, data__person=str(counterpart.pk)).exists()
