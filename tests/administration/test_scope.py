@@ -220,3 +220,17 @@ def test_a_staff_account_that_administers_nothing_sees_nothing(two: TwoPartnersh
     for page in ("partnerships_person", "partnerships_partnership", "audit_event"):
         response = two.client.get(reverse(f"admin:{page}_changelist"))
         assert response.context["cl"].result_count == 0
+
+
+def test_choosing_a_line_manager_offers_only_ones_own_partnerships_people(two: TwoPartnerships) -> None:
+    response = two.client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "partnerships", "model_name": "person", "field_name": "line_manager", "term": "school level 3"},
+    )
+    assert response.status_code == 200
+    offered = {r["id"] for r in response.json()["results"]}
+    assert str(two.a.at("school", 3).pk) in offered
+    assert str(two.b.at("school", 3).pk) not in offered
+    assert offered <= {
+        str(pk) for pk in Person.objects.filter(partnership=two.a.partnership).values_list("pk", flat=True)
+    }
