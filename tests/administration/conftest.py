@@ -6,13 +6,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Permission, User
 from django.test import Client
 
 from resolve.audit.context import origin
 from resolve.disagreements import services
 from resolve.disagreements.models import Disagreement
+from resolve.partnerships.models import Person
 from tests.accounts.conftest import give_account
 from tests.conftest import Cast
 from tests.disagreements.test_services import raise_one
@@ -41,12 +41,18 @@ class TwoPartnerships:
     b: Cast
     a_case: Disagreement
     b_case: Disagreement
-    staff: object  # the staff account administering A only
+    staff: User  # the staff account administering A only
     client: Client  # signed in as that account
 
 
-def staff_account(username: str) -> object:
-    user = get_user_model().objects.create_user(username, f"{username}@example.test", "x" * 20, is_staff=True)
+def account_of(person: Person) -> User:
+    """The account a person signs in with (they have one in these tests)."""
+    assert person.user is not None
+    return person.user
+
+
+def staff_account(username: str) -> User:
+    user = User.objects.create_user(username, f"{username}@example.test", "x" * 20, is_staff=True)
     user.user_permissions.set(Permission.objects.filter(content_type__app_label__in=ADMINISTRATOR_APPS))
     return user
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from resolve.administration.accounts import AuditedAuthenticatorAdmin, AuditedEmailAddressAdmin, AuditedUserAdmin
 from resolve.audit.models import Event, Verb
-from tests.administration.conftest import TwoPartnerships
+from tests.administration.conftest import TwoPartnerships, account_of
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -48,7 +48,7 @@ def test_the_admins_for_accounts_addresses_and_authenticators_are_resolves_audit
 def test_a_superuser_making_an_account_staff_is_audited_with_who_did_it(
     two: TwoPartnerships, administrator: Client
 ) -> None:
-    account = two.a.at("school", 1).user
+    account = account_of(two.a.at("school", 1))
     response = administrator.post(
         reverse("admin:auth_user_change", args=[account.pk]), account_form(account, is_staff="on")
     )
@@ -82,7 +82,7 @@ def test_a_superusers_own_account_changes_are_audited_for_the_installation(admin
 
 
 def test_a_partnership_administrator_cannot_make_an_account_staff_or_superuser(two: TwoPartnerships) -> None:
-    account = two.a.at("school", 1).user
+    account = account_of(two.a.at("school", 1))
     response = two.client.post(
         reverse("admin:auth_user_change", args=[account.pk]),
         account_form(account, is_staff="on", is_superuser="on"),
@@ -97,8 +97,8 @@ def test_a_partnership_administrator_sees_only_their_own_peoples_accounts(two: T
     listed = set(response.context["cl"].queryset.values_list("pk", flat=True))
     assert two.a.at("school", 1).user_id in listed
     assert two.b.at("school", 1).user_id not in listed
-    assert two.staff.pk not in listed  # type: ignore[attr-defined]  # staff accounts are the superusers' to manage
-    theirs = two.b.at("school", 1).user
+    assert two.staff.pk not in listed  # staff accounts are the superusers' to manage
+    theirs = account_of(two.b.at("school", 1))
     assert two.client.get(reverse("admin:auth_user_change", args=[theirs.pk])).status_code == 302
     two.client.post(
         reverse("admin:auth_user_change", args=[theirs.pk]), account_form(theirs, email="taken@example.test")
@@ -111,7 +111,7 @@ def test_a_partnership_administrator_sees_only_their_own_peoples_accounts(two: T
 def test_an_email_address_added_in_the_admin_is_audited_and_only_for_ones_own_peoples_accounts(
     two: TwoPartnerships,
 ) -> None:
-    ours, theirs = two.a.at("school", 1).user, two.b.at("school", 1).user
+    ours, theirs = account_of(two.a.at("school", 1)), account_of(two.b.at("school", 1))
     refused = two.client.post(
         reverse("admin:account_emailaddress_add"), {"user": theirs.pk, "email": "second@example.test"}
     )
@@ -132,7 +132,7 @@ def test_an_email_address_added_in_the_admin_is_audited_and_only_for_ones_own_pe
 
 
 def test_marking_an_address_verified_in_the_admin_is_audited(two: TwoPartnerships) -> None:
-    account = two.a.at("school", 1).user
+    account = account_of(two.a.at("school", 1))
     address = EmailAddress.objects.create(user=account, email="unverified@example.test", verified=False)
     two.client.post(
         reverse("admin:account_emailaddress_changelist"),
@@ -147,8 +147,8 @@ def test_marking_an_address_verified_in_the_admin_is_audited(two: TwoPartnership
 def test_an_authenticator_removed_in_the_admin_is_audited_and_another_partnerships_is_out_of_reach(
     two: TwoPartnerships,
 ) -> None:
-    ours = Authenticator.objects.create(user=two.a.at("school", 1).user, type=Authenticator.Type.TOTP, data={})
-    theirs = Authenticator.objects.create(user=two.b.at("school", 1).user, type=Authenticator.Type.TOTP, data={})
+    ours = Authenticator.objects.create(user=account_of(two.a.at("school", 1)), type=Authenticator.Type.TOTP, data={})
+    theirs = Authenticator.objects.create(user=account_of(two.b.at("school", 1)), type=Authenticator.Type.TOTP, data={})
     two.client.post(reverse("admin:mfa_authenticator_delete", args=[theirs.pk]), {"post": "yes"})
     assert Authenticator.objects.filter(pk=theirs.pk).exists()
     response = two.client.post(reverse("admin:mfa_authenticator_delete", args=[ours.pk]), {"post": "yes"})
@@ -158,5 +158,5 @@ def test_an_authenticator_removed_in_the_admin_is_audited_and_another_partnershi
     assert (entry.partnership, entry.data["action"], entry.data["user"]) == (
         two.a.partnership,
         "deleted",
-        two.staff.pk,  # type: ignore[attr-defined]
+        two.staff.pk,
     )

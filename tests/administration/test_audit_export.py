@@ -8,11 +8,13 @@ from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
 from resolve.audit.chain import verify
 from resolve.audit.models import Event, Verb
+from resolve.core.actors import Operator
 from tests.conftest import Cast
 
 pytestmark = pytest.mark.django_db
@@ -88,3 +90,13 @@ def test_only_staff_reach_the_export(trail: Cast) -> None:
     response = client.get(reverse("admin:audit_event_export"), follow=True)
     assert response.redirect_chain[-1][0].startswith(reverse("login") + "?next=")
     assert not Event.objects.filter(verb=Verb.EXPORTED).exists()
+
+
+def test_the_export_command_names_the_operator_who_ran_it_in_the_entry_and_the_file(trail: Cast) -> None:
+    raised = Event.objects.get(verb=Verb.RAISED)
+    out = StringIO()
+    call_command("audit", "export", "--disagreement", str(raised.disagreement_id), stdout=out)
+    operator = Operator.current().name
+    assert {row["exported_by"] for row in json.loads(out.getvalue())} == {f"operator {operator}"}
+    exported = Event.objects.get(verb=Verb.EXPORTED)
+    assert (exported.actor, exported.data["operator"]) == (None, operator)

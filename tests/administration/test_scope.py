@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.test import Client
 from django.urls import reverse
 
 from resolve.audit.models import Event, Verb
@@ -106,7 +107,7 @@ def test_only_superusers_add_partnerships_or_choose_their_administrators(two: Tw
     ours = two.a.partnership
     two.client.post(
         reverse("admin:partnerships_partnership_change", args=[ours.pk]),
-        partnership_form(ours, administrators=[someone.pk, two.staff.pk]),  # type: ignore[attr-defined]
+        partnership_form(ours, administrators=[someone.pk, two.staff.pk]),
     )
     assert list(ours.administrators.all()) == [two.staff]
     assert (
@@ -197,7 +198,7 @@ def test_ones_own_partnerships_trail_exports_naming_the_account(two: TwoPartners
     )
     assert response.status_code == 200
     exported = Event.objects.get(verb=Verb.EXPORTED)
-    assert (exported.partnership_id, exported.data["user"]) == (two.a.partnership.pk, two.staff.pk)  # type: ignore[attr-defined]
+    assert (exported.partnership_id, exported.data["user"]) == (two.a.partnership.pk, two.staff.pk)
 
 
 def test_another_partnerships_person_cannot_be_exported_from_the_people_list(two: TwoPartnerships) -> None:
@@ -209,8 +210,8 @@ def test_another_partnerships_person_cannot_be_exported_from_the_people_list(two
     assert not Event.objects.filter(verb=Verb.EXPORTED).exists()
 
 
-def test_a_superuser_sees_every_partnership(two: TwoPartnerships, administrator: object) -> None:
-    response = administrator.get(reverse("admin:partnerships_person_changelist"))  # type: ignore[attr-defined]
+def test_a_superuser_sees_every_partnership(two: TwoPartnerships, administrator: Client) -> None:
+    response = administrator.get(reverse("admin:partnerships_person_changelist"))
     shown = set(response.context["cl"].queryset.values_list("partnership", flat=True))
     assert shown == {two.a.partnership.pk, two.b.partnership.pk}
 
