@@ -149,6 +149,25 @@ def test_the_retention_command_records_the_operator_who_ran_it(enfield: Cast, ti
     assert entry.data["operator"] == Operator.current().name
 
 
+def post_calendar(client: Client, partnership: Partnership, row: dict[str, object], day: CalendarDay | None) -> int:
+    """Save the partnership's admin page with one calendar row (``day``: the row it changes, if any)."""
+    existing = {"calendar_days-0-id": day.pk, "calendar_days-0-partnership": partnership.pk} if day else {}
+    response = client.post(
+        reverse("admin:partnerships_partnership_change", args=[partnership.pk]),
+        {
+            "slug": partnership.slug,
+            "name": partnership.name,
+            "nation": partnership.nation,
+            "retention_days": partnership.retention_days,
+            "calendar_days-TOTAL_FORMS": 1,
+            "calendar_days-INITIAL_FORMS": 1 if day else 0,
+            **existing,
+            **{f"calendar_days-0-{k}": v for k, v in row.items()},
+        },
+    )
+    return response.status_code
+
+
 def test_the_admins_calendar_goes_through_the_calendar_service_and_is_audited_as_a_calendar_change(
     enfield: Cast,
 ) -> None:
@@ -157,46 +176,24 @@ def test_the_admins_calendar_goes_through_the_calendar_service_and_is_audited_as
     client = Client()
     client.force_login(staff)
     partnership = enfield.partnership
-    response = client.post(
-        reverse("admin:partnerships_partnership_change", args=[partnership.pk]),
-        {
-            "slug": partnership.slug,
-            "name": partnership.name,
-            "nation": partnership.nation,
-            "retention_days": partnership.retention_days,
-            "calendar_days-TOTAL_FORMS": 1,
-            "calendar_days-INITIAL_FORMS": 0,
-            "calendar_days-0-date": "2026-12-21",
-            "calendar_days-0-kind": "closure",
-            "calendar_days-0-reason": "Staff training day",
-        },
-    )
-    assert response.status_code == 302
-    assert CalendarDay.objects.get(partnership=partnership).date == date(2026, 12, 21)
+    closure = {"date": "2026-12-21", "kind": "closure", "reason": "Staff training day"}
+
+    assert post_calendar(client, partnership, closure, None) == 302
+    day = CalendarDay.objects.get(partnership=partnership)
+    assert day.date == date(2026, 12, 21)
     entry = Event.objects.get(verb=Verb.CALENDAR_CHANGED)
     assert (entry.data["date"], entry.data["kind"], entry.data["user"]) == ("2026-12-21", "closure", staff.pk)
-    assert not Event.objects.filter(verb=Verb.REFERENCE_CHANGED).exists()
+
+    assert post_calendar(client, partnership, {**closure, "date": "2026-12-22"}, day) == 302
+    assert list(CalendarDay.objects.filter(partnership=partnership).values_list("date", flat=True)) == [
+        date(2026, 12, 22)
+    ]
+    moved = Event.objects.filter(verb=Verb.CALENDAR_CHANGED).order_by("id")[1:]
+    assert [(e.data["date"], e.data["kind"]) for e in moved] == [("2026-12-21", "removed"), ("2026-12-22", "closure")]
 
     day = CalendarDay.objects.get(partnership=partnership)
-    response = client.post(
-        reverse("admin:partnerships_partnership_change", args=[partnership.pk]),
-        {
-            "slug": partnership.slug,
-            "name": partnership.name,
-            "nation": partnership.nation,
-            "retention_days": partnership.retention_days,
-            "calendar_days-TOTAL_FORMS": 1,
-            "calendar_days-INITIAL_FORMS": 1,
-            "calendar_days-0-id": day.pk,
-            "calendar_days-0-partnership": partnership.pk,
-            "calendar_days-0-date": "2026-12-21",
-            "calendar_days-0-kind": "closure",
-            "calendar_days-0-reason": "Staff training day",
-            "calendar_days-0-DELETE": "on",
-        },
-    )
-    assert response.status_code == 302
+    assert post_calendar(client, partnership, {**closure, "date": "2026-12-22", "DELETE": "on"}, day) == 302
     assert not CalendarDay.objects.filter(partnership=partnership).exists()
     removed = Event.objects.filter(verb=Verb.CALENDAR_CHANGED).latest("id")
-    assert removed.data["kind"] == "removed"
-    assert not Event.objects.filter(verb=Verb.REFERENCE_CHANGED).exists()
+    assert (removed.data["date"], removed.data["kind"]) == ("2026-12-22", "removed")
+    assert not Event.objects.filter(verb=Verb.REFERENCE_CHANGED).exists()  # not a generic reference change

@@ -46,13 +46,9 @@ def administrator_check(*, partnership: Partnership | None, by: Asking) -> Asker
     if isinstance(by, Operator):
         return Asker(actor=None, data={"operator": by.name})
     if isinstance(by, AbstractBaseUser) and by.pk is not None:
-        administered = partnerships_administered_by(by)
-        allowed = (
-            bool(getattr(by, "is_superuser", False) and getattr(by, "is_active", False))
-            if partnership is None
-            else administered.filter(pk=partnership.pk).exists()
-        )
-        if allowed:
+        superuser = bool(by.is_active and getattr(by, "is_superuser", False))
+        administers = partnership is not None and (partnerships_administered_by(by).filter(pk=partnership.pk).exists())
+        if superuser or administers:
             return Asker(actor=person_of(by), data={"user": by.pk})
     where = "every partnership" if partnership is None else partnership.name
     raise Refused(f"Only an administrator of {where}, or an operator at the server's command line, can do this.")
