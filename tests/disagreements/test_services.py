@@ -12,6 +12,7 @@ from django.db import models
 
 from resolve.audit.models import Event, Verb
 from resolve.calendar import LONDON
+from resolve.core.actors import Operator
 from resolve.core.errors import NotFound, Refused, ResolveError
 from resolve.disagreements import services
 from resolve.disagreements.models import (
@@ -27,6 +28,8 @@ from resolve.partnerships.services import calendar_day_set, partnership_adopt_pr
 from resolve.procedures.services import procedure_version_store
 from tests.conftest import Cast
 from tests.factories import ChildFactory
+
+OPERATOR = Operator(name="tests@localhost")  # reference-data changes are made by an administrator or operator
 
 pytestmark = pytest.mark.django_db
 
@@ -502,7 +505,7 @@ def test_a_disagreement_stays_on_the_procedure_version_it_started_on(enfield: Ca
     newer = procedure_version_store(
         procedure=changed, source_text=started_on.source_text + "\n# revised\n", origin="revised.yaml"
     )
-    partnership_adopt_procedure(partnership=enfield.partnership, version=newer, by=None)
+    partnership_adopt_procedure(partnership=enfield.partnership, version=newer, by=OPERATOR)
     assert newer.version == started_on.version + 1
     d.refresh_from_db()
     assert d.procedure_version == started_on
@@ -524,10 +527,16 @@ def test_a_new_closure_day_moves_no_deadline_until_recalculated(enfield: Cast, t
     time_machine.move_to(at("2026-12-21T10:00"), tick=False)
     d = raise_one(enfield)
     calendar_day_set(
-        partnership=enfield.partnership, day=date(2026, 12, 21), kind="closure", reason="Staff training day", by=None
+        partnership=enfield.partnership,
+        day=date(2026, 12, 21),
+        kind="closure",
+        reason="Staff training day",
+        by=OPERATOR,
     )
     assert deadlines(d) == {"line-managers-informed": "2026-12-21 17:00"}
-    assert services.deadlines_recalculate(partnership=enfield.partnership, by=None, reason="Training day added") == 1
+    assert (
+        services.deadlines_recalculate(partnership=enfield.partnership, by=OPERATOR, reason="Training day added") == 1
+    )
     assert deadlines(d) == {"line-managers-informed": "2026-12-22 17:00"}
     replaced = d.stage_runs.get().deadlines.exclude(replaced_at=None).get()
     assert local(replaced.due) == "2026-12-21 17:00"
@@ -537,4 +546,4 @@ def test_a_new_closure_day_moves_no_deadline_until_recalculated(enfield: Cast, t
 def test_recalculating_an_unchanged_calendar_changes_nothing(enfield: Cast) -> None:
     raise_one(enfield)
     with nothing_changes():
-        assert services.deadlines_recalculate(partnership=enfield.partnership, by=None, reason="Check") == 0
+        assert services.deadlines_recalculate(partnership=enfield.partnership, by=OPERATOR, reason="Check") == 0

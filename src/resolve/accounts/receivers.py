@@ -14,9 +14,9 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpRequest
 
-from resolve.accounts.selectors import person_of
 from resolve.accounts.services import account_event
 from resolve.audit.models import Verb
+from resolve.partnerships.selectors import person_of
 
 # The session remembers which provider signed it in: two-factor enrolment is the provider's business then.
 SINGLE_SIGN_ON_SESSION_KEY = "resolve_signed_in_through"

@@ -15,13 +15,6 @@ class OfferedEmail(Protocol):
     verified: bool
 
 
-def person_of(user: Any) -> Person | None:
-    """The active person an account belongs to, or None (an administrator with no person, say)."""
-    if user is None or getattr(user, "pk", None) is None:
-        return None
-    return Person.objects.filter(user__pk=user.pk, is_active=True).select_related("partnership").first()
-
-
 def two_factor_required(user: Any) -> bool:
     """Whether the account's partnership requires two-factor authentication of everyone in it."""
     if getattr(user, "pk", None) is None:

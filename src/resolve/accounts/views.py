@@ -13,9 +13,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from resolve.accounts.selectors import person_of
 from resolve.accounts.services import account_event
 from resolve.audit.models import Verb
+from resolve.partnerships.selectors import person_of
 
 
 class SignInView(LoginView):

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 
 from resolve.audit.models import Event
-from resolve.disagreements.models import Disagreement
-from resolve.partnerships.models import Person
+
+if TYPE_CHECKING:
+    from resolve.disagreements.models import Disagreement
+    from resolve.partnerships.models import Person
 
 
 def trail_for_disagreement(disagreement: Disagreement) -> QuerySet[Event]:

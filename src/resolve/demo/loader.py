@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from resolve.core.actors import Operator
 from resolve.disagreements import services
 from resolve.disagreements.models import Child, Disagreement
 from resolve.partnerships.models import Agency, Partnership, Person, RoleAssignment
@@ -91,7 +92,9 @@ def load_demo() -> DemoResult:
     partnership = Partnership.objects.create(
         slug=DEMO_SLUG, name="Enfield Safeguarding Children's Partnership (demo)", nation="ENG"
     )
-    partnership_adopt_procedure(partnership=partnership, version=procedure_version_from_bundle("enfield"), by=None)
+    partnership_adopt_procedure(
+        partnership=partnership, version=procedure_version_from_bundle("enfield"), by=Operator.current()
+    )
     people: dict[str, Person] = {}
     for agency_name, column, staff in AGENCIES:
         agency = Agency.objects.create(

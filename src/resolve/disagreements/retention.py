@@ -22,6 +22,7 @@ from resolve.audit.models import Verb
 from resolve.audit.services import disagreement_event
 from resolve.disagreements.models import Action, Child, Disagreement, RecordEntry, WrittenOutcome
 from resolve.partnerships.models import Partnership
+from resolve.partnerships.services import Asker, Asking, administrator_check
 
 TEXT_FIELDS = ("expected", "why", "what_needed", "evidence", "urgent_reason", "closing_reason")
 
@@ -42,8 +43,13 @@ def due_for_erasure(partnership: Partnership, now: datetime) -> list[Disagreemen
     )
 
 
-def retention_apply(*, now: datetime | None = None, dry_run: bool = False) -> RetentionReport:
-    """Erase what is past every partnership's retention period; each disagreement in its own transaction."""
+def retention_apply(*, by: Asking, now: datetime | None = None, dry_run: bool = False) -> RetentionReport:
+    """Erase what is past every partnership's retention period; each disagreement in its own transaction.
+
+    It crosses every partnership: only an operator (the command) or a superuser may ask, and each
+    entry it writes names them.
+    """
+    asker = administrator_check(partnership=None, by=by)
     now = now or timezone.now()
     report = RetentionReport()
     for partnership in Partnership.objects.order_by("slug"):
@@ -52,14 +58,14 @@ def retention_apply(*, now: datetime | None = None, dry_run: bool = False) -> Re
             if dry_run:
                 report.records += disagreement.records.count()
                 continue
-            records, children = _erase(disagreement, now)
+            records, children = _erase(disagreement, now, asker)
             report.records += records
             report.children += children
     return report
 
 
 @transaction.atomic
-def _erase(disagreement: Disagreement, now: datetime) -> tuple[int, int]:
+def _erase(disagreement: Disagreement, now: datetime, asker: Asker) -> tuple[int, int]:
     disagreement = Disagreement.objects.select_for_update().get(pk=disagreement.pk)
     for name in TEXT_FIELDS:
         setattr(disagreement, name, "")
@@ -87,6 +93,12 @@ def _erase(disagreement: Disagreement, now: datetime) -> tuple[int, int]:
         child.save(update_fields=["name", "date_of_birth", "reference"])
         children = 1
     disagreement_event(
-        disagreement, Verb.RETENTION_APPLIED, by=None, at=now, records=records, child_erased=bool(children)
+        disagreement,
+        Verb.RETENTION_APPLIED,
+        by=asker.actor,
+        at=now,
+        records=records,
+        child_erased=bool(children),
+        **asker.data,
     )
     return records, children

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from resolve.calendar import NATIONS
 from resolve.core.models import UUIDModel
+from resolve.procedures.schema import RESERVED_ROLE_SLUGS, reserved_role_problem
 
 
 class Partnership(UUIDModel):
@@ -111,6 +113,35 @@ class Person(UUIDModel):
     def __str__(self) -> str:
         return f"{self.name}, {self.job_title}"
 
+    def clean(self) -> None:
+        """Agency and line manager belong to the person's own partnership; nobody manages themselves."""
+        super().clean()
+        errors: dict[str, str] = {}
+        if self.partnership_id is None:
+            return
+        if self.agency is not None and self.agency.partnership_id != self.partnership_id:
+            errors["agency"] = "Choose an agency of the person's own partnership."
+        if self.line_manager is not None:
+            if self.line_manager_id == self.pk:
+                errors["line_manager"] = "A person cannot be their own line manager."
+            elif self.line_manager.partnership_id != self.partnership_id:
+                errors["line_manager"] = "Choose a line manager in the same partnership as the person they manage."
+            elif self._manages_upward():
+                errors["line_manager"] = "This line manager is managed by this person: the chain would go round."
+        if errors:
+            raise ValidationError(errors)
+
+    def _manages_upward(self) -> bool:
+        """Whether this person is already somewhere in the chain above the chosen line manager."""
+        seen: set[object] = set()
+        current = self.line_manager
+        while current is not None and current.pk not in seen:
+            if current.line_manager_id == self.pk:
+                return True
+            seen.add(current.pk)
+            current = current.line_manager
+        return False
+
 
 class RoleAssignment(models.Model):
     """A person holding a role the procedure names (business unit, chair, independent reviewer...)."""
@@ -120,7 +151,30 @@ class RoleAssignment(models.Model):
     role = models.SlugField(max_length=80)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["person", "role"], name="role_assignment_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "role"], name="role_assignment_unique"),
+            models.CheckConstraint(
+                condition=~models.Q(role__in=sorted(RESERVED_ROLE_SLUGS)),
+                name="role_assignment_not_reserved",
+                violation_error_message="That role slug is a name Resolve keeps for notification recipients.",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person.name}: {self.role}"
+
+    def clean(self) -> None:
+        """The role counts in the person's own partnership only, and cannot be a reserved recipient name."""
+        super().clean()
+        errors: dict[str, str] = {}
+        problem = reserved_role_problem(self.role)
+        if problem:
+            errors["role"] = problem[0].upper() + problem[1:] + "."
+        if (
+            self.person_id is not None
+            and self.partnership_id is not None
+            and (self.person.partnership_id != self.partnership_id)
+        ):
+            errors["partnership"] = "A role is held in the person's own partnership: choose that partnership."
+        if errors:
+            raise ValidationError(errors)

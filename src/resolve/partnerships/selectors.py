@@ -1,11 +1,33 @@
-"""Reading a partnership's people, line management, seniority and calendar."""
+"""Reading a partnership's people, line management, seniority and calendar, and who administers it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
 
 from resolve.calendar import WorkingCalendar
 from resolve.partnerships.models import Agency, CalendarDay, Partnership, Person
+
+
+def person_of(user: Any) -> Person | None:
+    """The active person an account belongs to, or None (an administrator with no person, say)."""
+    if user is None or getattr(user, "pk", None) is None:
+        return None
+    return Person.objects.filter(user__pk=user.pk, is_active=True).select_related("partnership").first()
+
+
+def partnerships_administered_by(user: Any) -> QuerySet[Partnership]:
+    """The partnerships an account may administer: every one for a superuser, else those naming it.
+
+    Only an active staff account administers anything; ``Partnership.administrators`` says which.
+    """
+    if user is None or getattr(user, "pk", None) is None or not (user.is_active and user.is_staff):
+        return Partnership.objects.none()
+    if user.is_superuser:
+        return Partnership.objects.all()
+    return Partnership.objects.filter(administrators__pk=user.pk)
 
 
 def calendar_for(partnership: Partnership) -> WorkingCalendar:

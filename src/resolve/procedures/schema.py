@@ -66,6 +66,19 @@ RoleKind = Literal[
 ]
 # Who a notification goes to, besides a partnership role named in ``roles``.
 PARTY_RECIPIENTS = ("line_managers", "handlers", "raiser", "parties")
+# So no partnership role can be one of those: a role named "parties" would be told what the parties are told.
+RESERVED_ROLE_SLUGS = frozenset(PARTY_RECIPIENTS)
+
+
+def reserved_role_problem(slug: str) -> str | None:
+    """Why ``slug`` cannot name a partnership role, or None when it can."""
+    if slug in RESERVED_ROLE_SLUGS:
+        return (
+            f"role {slug!r} is a name Resolve keeps for the people a notification goes to "
+            f"({', '.join(PARTY_RECIPIENTS)}): give the role another slug"
+        )
+    return None
+
 
 _ANCHOR = re.compile(r"^(stage_start|disagreement_start|stage_start:[a-z0-9-]+|due:[a-z0-9-]+)$")
 
@@ -95,6 +108,13 @@ class PartnershipRole(_Model):
     kind: RoleKind
     contact: Text | None = None
     source: Text
+
+    @model_validator(mode="after")
+    def _not_reserved(self) -> PartnershipRole:
+        problem = reserved_role_problem(self.slug)
+        if problem:
+            raise ValueError(problem)
+        return self
 
 
 class Flag(_Model):

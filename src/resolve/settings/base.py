@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "resolve.access",
     "resolve.demo",
     "resolve.web",
+    # A face: Django's admin for every model. After django-allauth, whose admin pages it replaces.
+    "resolve.administration",
 ]
 
 MIDDLEWARE = [

@@ -6,8 +6,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from resolve.accounts.selectors import person_of
 from resolve.disagreements.selectors import work_for
+from resolve.partnerships.selectors import person_of
 
 
 @login_required

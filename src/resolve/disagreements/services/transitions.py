@@ -27,6 +27,7 @@ from resolve.disagreements.services.guards import (
     required_text,
 )
 from resolve.partnerships.models import Agency, Partnership, Person
+from resolve.partnerships.services import Asking, administrator_check
 
 # Transitions
 
@@ -184,12 +185,14 @@ def feedback_give(*, disagreement: Disagreement, by: Person, text: str) -> Recor
 
 
 @transaction.atomic
-def deadlines_recalculate(*, partnership: Partnership, by: Person | None, reason: str) -> int:
+def deadlines_recalculate(*, partnership: Partnership, by: Asking, reason: str) -> int:
     """Recompute the current deadlines of every open disagreement from today's calendar.
 
     Only this changes a stored due time. A due time that comes out different is replaced by a
-    new row (the old one kept, marked replaced) and an event; returns how many changed.
+    new row (the old one kept, marked replaced) and an event; returns how many changed. Only an
+    administrator of the partnership or an operator may ask (``administrator_check``).
     """
+    asker = administrator_check(partnership=partnership, by=by)
     reason = required_text(reason, "reason", "why the deadlines are being recalculated")
     now = timezone.now()
     changed = 0
@@ -210,11 +213,12 @@ def deadlines_recalculate(*, partnership: Partnership, by: Person | None, reason
             rules.store_deadline(
                 run,
                 due,
-                by=by,
+                by=asker.actor,
                 at=now,
                 verb=Verb.DEADLINES_RECALCULATED,
                 was=old.due.isoformat() if old and old.due else None,
                 reason=reason,
+                **asker.data,
             )
             changed += 1
     return changed

@@ -6,8 +6,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from resolve.administration.exports import FORMATS, trail_export
 from resolve.audit.chain import verify
-from resolve.audit.exports import FORMATS, trail_export
+from resolve.core.actors import Operator
 from resolve.core.errors import ResolveError
 
 
@@ -31,7 +32,9 @@ class Command(BaseCommand):
                 raise SystemExit(1)
             return
         try:
-            export = trail_export(disagreement_id=options["disagreement"] or "", person_id=options["person"] or "")
+            export = trail_export(
+                disagreement_id=options["disagreement"] or "", person_id=options["person"] or "", by=Operator.current()
+            )
         except ResolveError as exc:
             raise CommandError(exc.message) from None
         self.stdout.write(export.as_text(options["format"]))

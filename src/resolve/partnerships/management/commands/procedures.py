@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 
+from resolve.core.actors import Operator
 from resolve.partnerships.models import Partnership
 from resolve.partnerships.services import partnership_adopt_procedure
 from resolve.procedures.cli_support import procedure_from_argument
@@ -41,7 +42,7 @@ class Command(procedures.Command):
         procedure_from_argument(value)  # a clear message for an unknown slug or a bad file
         is_file = value.endswith((".yaml", ".yml")) or Path(value).is_file()
         version = procedure_version_from_file(value) if is_file else procedure_version_from_bundle(value)
-        partnership_adopt_procedure(partnership=partnership, version=version, by=None)
+        partnership_adopt_procedure(partnership=partnership, version=version, by=Operator.current())
         self.stdout.write(
             f"{partnership.name} now uses {version.name}, version {version.version}. "
             f"Disagreements already open stay on the version they started on."

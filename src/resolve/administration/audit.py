@@ -1,7 +1,8 @@
 """The audit trail in the admin: read only, and exportable for a disagreement or a person.
 
-Nobody can add, change or delete an entry here (the table is append-only everywhere). An export
-for a subject access request is itself an entry in the trail.
+Nobody can add, change or delete an entry here (the table is append-only everywhere). A staff
+account sees and exports only its own partnerships' entries; entries about the installation
+itself, and every partnership's, are for superusers. An export is itself an entry in the trail.
 """
 
 from __future__ import annotations
@@ -10,14 +11,15 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import RelatedOnlyFieldListFilter
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 
-from resolve.accounts.selectors import person_of
-from resolve.audit.exports import FORMATS, TrailExport, trail_export
+from resolve.administration.exports import FORMATS, TrailExport, trail_export
+from resolve.administration.scope import ScopedAdmin
 from resolve.audit.models import Event
 from resolve.core.errors import ResolveError
 from resolve.partnerships.models import Person
@@ -37,9 +39,9 @@ class ExportForm(forms.Form):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(ScopedAdmin):
     list_display = ("id", "at", "verb", "partnership", "actor_id", "disagreement_id", "remote_addr")
-    list_filter = ("verb", "partnership")
+    list_filter = ("verb", ("partnership", RelatedOnlyFieldListFilter))
     search_fields = ("=disagreement__id", "=actor__id")
     ordering = ("-id",)
     list_per_page = 50
@@ -69,7 +71,7 @@ class EventAdmin(admin.ModelAdmin):
                     export = trail_export(
                         disagreement_id=form.cleaned_data["disagreement"],
                         person_id=form.cleaned_data["person"],
-                        by=person_of(request.user),
+                        by=request.user,
                     )
                     return download(export, form.cleaned_data["format"])
                 except ResolveError as exc:
@@ -84,5 +86,5 @@ def export_person_trail(modeladmin: admin.ModelAdmin, request: HttpRequest, quer
     if queryset.count() != 1:
         modeladmin.message_user(request, "Choose exactly one person to export the trail for.", messages.ERROR)
         return None
-    export = trail_export(person_id=str(queryset.get().pk), by=person_of(request.user))
+    export = trail_export(person_id=str(queryset.get().pk), by=request.user)
     return download(export, "csv")

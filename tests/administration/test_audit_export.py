@@ -7,17 +7,20 @@ import json
 from io import StringIO
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
 from resolve.audit.chain import verify
 from resolve.audit.models import Event, Verb
+from resolve.core.actors import Operator
 from tests.conftest import Cast
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_trail_for_a_disagreement_downloads_as_json_and_the_export_is_logged(
+def test_the_trail_for_a_disagreement_downloads_as_json_and_the_export_is_logged_naming_who_made_it(
     trail: Cast, administrator: Client
 ) -> None:
     raised = Event.objects.get(verb=Verb.RAISED)
@@ -32,7 +35,9 @@ def test_the_trail_for_a_disagreement_downloads_as_json_and_the_export_is_logged
     assert rows[0]["what"] == "raised"
     assert {r["disagreement"] for r in rows} == {str(raised.disagreement_id)}
     exported = Event.objects.get(verb=Verb.EXPORTED)
-    assert exported.data == {"disagreement": str(raised.disagreement_id), "entries": len(rows)}
+    account = get_user_model().objects.get(username="admin")
+    assert exported.data == {"disagreement": str(raised.disagreement_id), "entries": len(rows), "user": account.pk}
+    assert {r["exported_by"] for r in rows} == {f"account {account.pk}"}
     assert verify().ok
 
 
@@ -46,7 +51,9 @@ def test_a_subject_access_request_exports_a_persons_entries_from_the_people_list
     )
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    whats = [row["what"] for row in csv.DictReader(StringIO(response.content.decode()))]
+    rows = list(csv.DictReader(StringIO(response.content.decode())))
+    whats = [row["what"] for row in rows]
+    assert {row["exported_by"] for row in rows} == {f"account {get_user_model().objects.get(username='admin').pk}"}
     assert "participant_added" in whats
     assert "action_added" in whats
     assert Event.objects.filter(verb=Verb.EXPORTED, data__person=str(counterpart.pk)).exists()
@@ -83,3 +90,13 @@ def test_only_staff_reach_the_export(trail: Cast) -> None:
     response = client.get(reverse("admin:audit_event_export"), follow=True)
     assert response.redirect_chain[-1][0].startswith(reverse("login") + "?next=")
     assert not Event.objects.filter(verb=Verb.EXPORTED).exists()
+
+
+def test_the_export_command_names_the_operator_who_ran_it_in_the_entry_and_the_file(trail: Cast) -> None:
+    raised = Event.objects.get(verb=Verb.RAISED)
+    out = StringIO()
+    call_command("audit", "export", "--disagreement", str(raised.disagreement_id), stdout=out)
+    operator = Operator.current().name
+    assert {row["exported_by"] for row in json.loads(out.getvalue())} == {f"operator {operator}"}
+    exported = Event.objects.get(verb=Verb.EXPORTED)
+    assert (exported.actor, exported.data["operator"]) == (None, operator)

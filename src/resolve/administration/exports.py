@@ -1,0 +1,96 @@
+"""Exporting the audit trail for one disagreement or one person: the command and the admin share this.
+
+Only an administrator of the subject's partnership (or a superuser, or an operator at the command
+line) may export it; to anyone else the subject does not exist. Every export is itself an entry
+in the trail, and the file says who made it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from resolve.audit.models import Verb
+from resolve.audit.selectors import as_row, trail_for_disagreement, trail_for_person
+from resolve.audit.services import event_record
+from resolve.core.errors import NotFound, Refused, ResolveError
+from resolve.disagreements.models import Disagreement
+from resolve.partnerships.models import Partnership, Person
+from resolve.partnerships.services import Asker, Asking, administrator_check
+
+FORMATS = ("json", "csv")
+
+
+@dataclass(frozen=True)
+class TrailExport:
+    rows: list[dict[str, Any]]
+    subject: str  # "disagreement-<id>" or "person-<id>": identifiers only, safe in a file name
+    exported_by: str  # "operator <login>@<host>", "account <id>" or "person <id> (account <id>)"
+    exported_at: str
+
+    def as_text(self, fmt: str) -> str:
+        """JSON (a list of entries) or CSV; every entry names who made the export and when."""
+        made = {"exported_by": self.exported_by, "exported_at": self.exported_at}
+        if fmt == "json":
+            return json.dumps([{**row, **made} for row in self.rows], indent=2)
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=[*(list(self.rows[0]) if self.rows else ["entry"]), *made])
+        writer.writeheader()
+        for row in self.rows:
+            writer.writerow({**row, "details": json.dumps(row["details"], sort_keys=True), **made})
+        return out.getvalue()
+
+
+def _described(asker: Asker) -> str:
+    if "operator" in asker.data:
+        return f"operator {asker.data['operator']}"
+    account = f"account {asker.data['user']}"
+    return f"person {asker.actor.pk} ({account})" if asker.actor else account
+
+
+def trail_export(*, disagreement_id: str = "", person_id: str = "", by: Asking) -> TrailExport:
+    """The entries about one disagreement or one person; the export itself is logged (one transaction).
+
+    Raises ResolveError when neither or both are given, and NotFound for an unknown identifier or
+    one in a partnership ``by`` does not administer (the two are indistinguishable).
+    """
+    if bool(disagreement_id) == bool(person_id):
+        raise ResolveError("Give either a disagreement's identifier or a person's, not both or neither.")
+    kind = "disagreement" if disagreement_id else "person"
+    missing = NotFound(f"No such {kind}: check the identifier.", field=kind)
+    with transaction.atomic():
+        partnership: Partnership
+        try:
+            if disagreement_id:
+                disagreement = Disagreement.objects.select_related("partnership").get(pk=disagreement_id.strip())
+                partnership, subject = disagreement.partnership, {"disagreement": str(disagreement.pk)}
+            else:
+                person = Person.objects.select_related("partnership").get(pk=person_id.strip())
+                partnership, subject = person.partnership, {"person": str(person.pk)}
+        except (Disagreement.DoesNotExist, Person.DoesNotExist, ValidationError, ValueError):
+            raise missing from None
+        try:
+            asker = administrator_check(partnership=partnership, by=by)
+        except Refused:
+            raise missing from None
+        trail = trail_for_disagreement(disagreement) if disagreement_id else trail_for_person(person)
+        rows = [as_row(e) for e in trail]
+        entry = event_record(
+            verb=Verb.EXPORTED,
+            partnership=partnership,
+            actor=asker.actor,
+            data={**subject, "entries": len(rows), **asker.data},
+        )
+    return TrailExport(
+        rows=rows,
+        subject=f"{kind}-{subject[kind]}",
+        exported_by=_described(asker),
+        exported_at=timezone.localtime(entry.at).isoformat(),
+    )
