@@ -14,6 +14,7 @@ from django.db import transaction
 from resolve.audit.models import Verb
 from resolve.audit.selectors import as_row, trail_for_disagreement, trail_for_person
 from resolve.audit.services import event_record
+from resolve.core.actors import Operator
 from resolve.core.errors import NotFound, ResolveError
 from resolve.disagreements.models import Disagreement
 from resolve.partnerships.models import Person
@@ -37,7 +38,7 @@ class TrailExport:
         return out.getvalue()
 
 
-def trail_export(*, disagreement_id: str = "", person_id: str = "", by: Person | None = None) -> TrailExport:
+def trail_export(*, disagreement_id: str = "", person_id: str = "", by: Person | Operator | None = None) -> TrailExport:
     """The entries about one disagreement or one person; the export itself is logged (one transaction).
 
     Raises ResolveError when neither or both are given and NotFound for an unknown identifier.
