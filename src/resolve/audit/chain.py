@@ -28,6 +28,11 @@ GENESIS = "0" * 64
 MESSAGE_PROBLEMS = 20  # the message names this many; Verification.problems has them all
 
 
+def entries(n: int) -> str:
+    """ "1 entry", "2 entries": for messages."""
+    return f"{n} entry" if n == 1 else f"{n} entries"
+
+
 def _canonical(
     *,
     prev_hash: str,
@@ -172,7 +177,7 @@ def _end_problems(count: int, last_hash: str, latest: Checkpoint | None) -> list
     if head_count > count:
         problems.append(
             f"The newest {head_count - count} entr(ies) were removed: the chain "
-            f"records {head_count} entries ending {head_hash[:12]}, the table has {count}."
+            f"records {entries(head_count)} ending {head_hash[:12]}, the table has {count}."
         )
     elif head_count < count:
         problems.append(
@@ -187,13 +192,13 @@ def _end_problems(count: int, last_hash: str, latest: Checkpoint | None) -> list
     if latest is not None and latest.seq > count and head_count <= count:
         if count == 0:
             problems.append(
-                f"The trail is empty, but the checkpoint of {latest.when} records {latest.seq} entries "
+                f"The trail is empty, but the checkpoint of {latest.when} records {entries(latest.seq)} "
                 f"ending {latest.hash[:12]}: every entry and the chain's head were deleted."
             )
         else:
             problems.append(
                 f"The newest {latest.seq - count} entr(ies) were removed and the chain's head wound back: "
-                f"the checkpoint of {latest.when} records {latest.seq} entries ending {latest.hash[:12]}, "
+                f"the checkpoint of {latest.when} records {entries(latest.seq)} ending {latest.hash[:12]}, "
                 f"the table has {count}."
             )
     return problems
@@ -244,12 +249,12 @@ def verify(*, also: Path | None = None) -> Verification:
         if len(problems) > MESSAGE_PROBLEMS:
             shown.append(f"... and {len(problems) - MESSAGE_PROBLEMS} more problem(s) after these.")
         return Verification(False, count, "\n".join(shown), first_broken, tuple(problems), latest)
-    message = f"The audit trail is intact: {count} entries, newest {expected_prev[:12]}."
+    message = f"The audit trail is intact: {entries(count)}, newest {expected_prev[:12]}."
     if latest is None:
         message += (
             " No checkpoint has been written yet: run `resolve audit checkpoint` so that the trail can be "
             "proved from outside the database."
         )
     else:
-        message += f" It matches the checkpoint of {latest.when} ({latest.seq} entries)."
+        message += f" It matches the checkpoint of {latest.when} ({entries(latest.seq)})."
     return Verification(True, count, message, None, (), latest)

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from resolve.audit.chain import entries
 from resolve.audit.exports import FORMATS, trail_export
 from resolve.audit.services import checkpoint_write, trail_verify
 from resolve.core.actors import Operator
@@ -51,7 +52,7 @@ class Command(BaseCommand):
                 checkpoint = checkpoint_write(by=operator)
                 newest = checkpoint.hash[:12]
                 self.stdout.write(
-                    f"Checkpoint written: {checkpoint.seq} entries, newest {newest}, at {checkpoint.when}."
+                    f"Checkpoint written: {entries(checkpoint.seq)}, newest {newest}, at {checkpoint.when}."
                 )
                 return
             export = trail_export(
