@@ -9,11 +9,11 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
 
 from resolve.audit.chain import verify
 from resolve.audit.models import Event, Verb
 from resolve.audit.services import event_record
+from tests.audit.tampering import tamper
 from tests.conftest import Cast
 
 pytestmark = pytest.mark.django_db
@@ -29,9 +29,10 @@ def verify_command() -> tuple[int, str]:
 
 
 def test_an_untouched_trail_verifies(trail: Cast) -> None:
+    entries = Event.objects.count()
     code, text = verify_command()
     assert code == 0
-    assert f"intact: {Event.objects.count()} entries" in text
+    assert f"intact: {entries} entries" in text
 
 
 def test_each_entry_records_where_it_came_from(trail: Cast) -> None:
@@ -40,8 +41,7 @@ def test_each_entry_records_where_it_came_from(trail: Cast) -> None:
 
 def test_an_edited_entry_is_named(trail: Cast) -> None:
     target = Event.objects.get(verb=Verb.ACTION_ADDED)
-    with connection.cursor() as cursor:
-        cursor.execute("UPDATE audit_event SET data = %s WHERE id = %s", ['{"action": "forged"}', target.pk])
+    tamper("UPDATE audit_event SET data = %s WHERE id = %s", ['{"action": "forged"}', target.pk])
     code, text = verify_command()
     assert code == 1
     assert f"Entry {target.pk} (action_added" in text
@@ -51,8 +51,7 @@ def test_an_edited_entry_is_named(trail: Cast) -> None:
 def test_a_deleted_entry_is_found_at_the_entry_after_it(trail: Cast) -> None:
     events = list(Event.objects.order_by("id"))
     victim, follower = events[2], events[3]
-    with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM audit_event WHERE id = %s", [victim.pk])
+    tamper("DELETE FROM audit_event WHERE id = %s", [victim.pk])
     result = verify()
     assert not result.ok
     assert result.first_broken == follower.pk
@@ -62,8 +61,7 @@ def test_a_deleted_entry_is_found_at_the_entry_after_it(trail: Cast) -> None:
 def test_removing_the_newest_entries_is_found(trail: Cast) -> None:
     newest = Event.objects.order_by("-id").first()
     assert newest is not None
-    with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM audit_event WHERE id = %s", [newest.pk])
+    tamper("DELETE FROM audit_event WHERE id = %s", [newest.pk])
     result = verify()
     assert not result.ok
     assert "newest 1 entr(ies) were removed" in result.message

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import secrets
@@ -16,6 +17,7 @@ PRODUCTION = {
     "DJANGO_SETTINGS_MODULE": "resolve.settings.production",
     "SECRET_KEY": secrets.token_urlsafe(60),
     "ALLOWED_HOSTS": "resolve.example.org",
+    "RESOLVE_AUDIT_KEYS": "prod:" + base64.b64encode(secrets.token_bytes(32)).decode(),
 }
 
 

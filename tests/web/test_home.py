@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
+from resolve.audit.models import Event, Verb
 from resolve.partnerships.models import Person
 from tests.conftest import Cast
 from tests.disagreements.test_services import raise_one
@@ -52,3 +53,29 @@ def test_an_account_not_linked_to_a_person_is_told_what_to_do() -> None:
     client = Client()
     client.force_login(user)
     assert "Ask your partnership administrator" in client.get(reverse("home")).content.decode()
+
+
+def test_each_dashboard_view_writes_one_viewed_entry_naming_what_was_shown(cast_for: Callable[[str], Cast]) -> None:
+    cast = cast_for("enfield")
+    first, second = raise_one(cast), raise_one(cast)
+    viewer = cast.at("school", 2)
+    client = signed_in(viewer)
+    client.get(reverse("home"))
+    client.get(reverse("home"))
+    views = list(Event.objects.filter(verb=Verb.VIEWED).order_by("id"))
+    assert len(views) == 2  # one per page view, not one per row
+    entry = views[0]
+    assert entry.actor == viewer
+    assert entry.partnership == cast.partnership
+    assert entry.data["list"] == "dashboard"
+    assert set(entry.data["disagreements"]) == {str(first.pk), str(second.pk)}
+    assert set(entry.data["children"]) == {str(first.child_id), str(second.child_id)}
+    assert first.child.reference not in str(entry.data)  # identifiers only
+    assert viewer.name not in str(entry.data)
+
+
+def test_a_dashboard_showing_no_child_writes_no_viewed_entry(cast_for: Callable[[str], Cast]) -> None:
+    cast = cast_for("enfield")
+    raise_one(cast)
+    signed_in(cast.at("police", 3)).get(reverse("home"))
+    assert not Event.objects.filter(verb=Verb.VIEWED).exists()

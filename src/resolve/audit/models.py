@@ -2,9 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any, NoReturn
+
 from django.db import models
 
+from resolve.audit.keys import LEGACY_KEY_ID
 from resolve.core.models import AppendOnlyQuerySet
+
+# Set only while resolve.audit.services.event_record appends: the one way into the trail.
+_appending: ContextVar[bool] = ContextVar("resolve_audit_appending", default=False)
+
+
+@contextmanager
+def chain_append() -> Iterator[None]:
+    """Let the block insert one Event and move the ChainHead. Only ``event_record`` uses it."""
+    token = _appending.set(True)
+    try:
+        yield
+    finally:
+        _appending.reset(token)
+
+
+def _outside_the_service(what: str) -> NoReturn:
+    raise TypeError(f"{what}: audit entries are written only by resolve.audit.services.event_record")
 
 
 class Verb(models.TextChoices):
@@ -42,13 +65,44 @@ class Verb(models.TextChoices):
     SIGN_IN_LOCKED = "sign_in_locked", "Signing in to the account paused after repeated failures"
     SESSIONS_ENDED = "sessions_ended", "Signed out everywhere"
     TWO_FACTOR_CHANGED = "two_factor_changed", "Two-factor authentication changed"
+    TRAIL_VERIFIED = "trail_verified", "Audit trail checked against its chain and checkpoints"
+    CHECKPOINT_WRITTEN = "checkpoint_written", "Audit trail checkpoint written outside the database"
+
+
+class EventQuerySet(AppendOnlyQuerySet):
+    """No bulk writes either: every entry is chained one at a time by the service."""
+
+    def bulk_create(self, objs: Iterable[Any], *args: Any, **kwargs: Any) -> NoReturn:
+        _outside_the_service("bulk_create() is refused")
+
+    def bulk_update(self, objs: Iterable[Any], *args: Any, **kwargs: Any) -> NoReturn:
+        _outside_the_service("bulk_update() is refused")
+
+
+class ChainHeadQuerySet(models.QuerySet):
+    """The head moves only with an entry: no update, delete or bulk write outside the service."""
+
+    def update(self, **kwargs: Any) -> NoReturn:
+        _outside_the_service("the chain's head is not updated directly")
+
+    def delete(self) -> NoReturn:
+        _outside_the_service("the chain's head is not deleted")
+
+    def bulk_create(self, objs: Iterable[Any], *args: Any, **kwargs: Any) -> NoReturn:
+        _outside_the_service("bulk_create() is refused")
+
+    def bulk_update(self, objs: Iterable[Any], *args: Any, **kwargs: Any) -> NoReturn:
+        _outside_the_service("bulk_update() is refused")
 
 
 class Event(models.Model):
-    """One entry of the audit trail, chained to the one before it by hash.
+    """One entry of the audit trail, chained to the one before it by a keyed hash.
 
-    ``hash`` is SHA-256 over this entry's contents and ``prev_hash``, so editing or deleting any
-    entry in the database breaks the chain from there on (``resolve audit verify`` finds it).
+    ``hash`` is HMAC-SHA256, with the key named by ``key_id`` (from the environment, never the
+    database), over this entry's contents and ``prev_hash``: editing or deleting an entry breaks the
+    chain from there on, and recomputing the hashes needs the key (``resolve audit verify`` finds
+    it). Entries are written once, by ``event_record``: saving an existing one, deleting one and
+    bulk writes are refused here, and on PostgreSQL a trigger refuses UPDATE and DELETE as well.
     """
 
     at = models.DateTimeField(db_index=True)
@@ -71,14 +125,29 @@ class Event(models.Model):
     remote_addr = models.CharField(max_length=64, blank=True, help_text="where the change or read came from")
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    key_id = models.CharField(
+        max_length=32,
+        default=LEGACY_KEY_ID,
+        help_text=f"which of RESOLVE_AUDIT_KEYS signed it; {LEGACY_KEY_ID!r}: written before the chain was keyed",
+    )
 
-    objects = AppendOnlyQuerySet.as_manager()
+    objects = EventQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.description}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise TypeError("Audit entries are append-only: an entry cannot be changed once it is written")
+        if not _appending.get():
+            _outside_the_service("Event.save() is refused")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise TypeError("Audit entries are append-only and cannot be deleted")
 
     @property
     def description(self) -> str:
@@ -96,5 +165,15 @@ class ChainHead(models.Model):
     hash = models.CharField(max_length=64)
     count = models.PositiveBigIntegerField(default=0)
 
+    objects = ChainHeadQuerySet.as_manager()
+
     def __str__(self) -> str:
         return f"{self.count} entries, head {self.hash[:12]}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not _appending.get():
+            _outside_the_service("ChainHead.save() is refused")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        _outside_the_service("the chain's head is not deleted")

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from resolve.access.policy import disagreements_visible_to
 from resolve.audit.models import Verb
-from resolve.audit.services import disagreement_event, event_record
+from resolve.audit.services import disagreement_event, event_record, list_viewed
 from resolve.core.errors import NotFound
 from resolve.disagreements import rules
 from resolve.disagreements.models import Disagreement, StageDeadline, StageRun
@@ -42,6 +42,9 @@ def disagreement_get(*, person: Person, pk: UUID | str) -> Disagreement:
 
 
 def disagreement_list_for(*, person: Person, status: str | None = Disagreement.Status.OPEN) -> QuerySet[Disagreement]:
+    """The disagreements the person may see, as a query. It logs nothing: a page that shows the rows gets
+    them from a selector that logs the list once (``work_for``, or one like it calling ``list_viewed``).
+    """
     qs = disagreements_visible_to(person).select_related("child", "raising_agency", "raised_by")
     if status:
         qs = qs.filter(status=status)
@@ -65,7 +68,11 @@ class WorkList:
 
 
 def work_for(*, person: Person, now: datetime | None = None) -> WorkList:
-    """Open disagreements the person can see; ``due`` means due by the end of the next working day."""
+    """Open disagreements the person can see; ``due`` means due by the end of the next working day.
+
+    The dashboard shows this list with each child's reference, so the read is logged: one VIEWED
+    entry naming the disagreements and children shown (identifiers only), not one per row.
+    """
     now = now or timezone.now()
     horizon = calendar_for(person.partnership).next_working_day(now)
     disagreements = list(disagreement_list_for(person=person))
@@ -88,6 +95,7 @@ def work_for(*, person: Person, now: datetime | None = None) -> WorkList:
                 overdue.append(item)
             elif deadline.due is not None and deadline.due <= horizon:
                 due.append(item)
+    list_viewed(person=person, listing="dashboard", disagreements=disagreements)
     return WorkList(open=open_items, overdue=overdue, due=due)
 
 

@@ -7,6 +7,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from resolve.accounts.oidc import ConfigurationError, allauth_apps
+from resolve.audit.keys import keys_from_text
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("RESOLVE_DATA_DIR", Path.cwd() / "var"))
@@ -175,6 +176,17 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     }
 }
+
+# The audit trail (decision 0004). Its chain is signed with the keys in RESOLVE_AUDIT_KEYS
+# (`id:base64secret,...`, the first signs; never in the database); production refuses to start
+# without one, local and test settings have a fixed, non-secret key. Checkpoints of the chain's head
+# go to an append-only file in RESOLVE_AUDIT_CHECKPOINT_DIR and, if set, to the comma-separated
+# addresses in RESOLVE_AUDIT_CHECKPOINT_EMAIL. Write one regularly: `resolve audit checkpoint`.
+AUDIT_KEYS = keys_from_text(os.environ.get("RESOLVE_AUDIT_KEYS", ""))
+AUDIT_CHECKPOINT_DIR = Path(os.environ.get("RESOLVE_AUDIT_CHECKPOINT_DIR", DATA_DIR / "audit-checkpoints"))
+AUDIT_CHECKPOINT_EMAIL = [
+    a.strip() for a in os.environ.get("RESOLVE_AUDIT_CHECKPOINT_EMAIL", "").split(",") if a.strip()
+]
 
 LOGGING = {
     "version": 1,

@@ -9,3 +9,5 @@ DEBUG = os.environ.get("RESOLVE_DEBUG", "1") == "1"
 SECRET_KEY = os.environ.get("SECRET_KEY", "local-development-only-not-secret")
 ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# A fixed, non-secret audit key for one machine, unless RESOLVE_AUDIT_KEYS gives one.
+AUDIT_KEYS = AUDIT_KEYS or {"local": b"local-development-audit-key-not-secret"}

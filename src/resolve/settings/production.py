@@ -10,6 +10,10 @@ DEBUG = False
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("Set SECRET_KEY in the environment to a random string of at least 50 characters.")
+if not AUDIT_KEYS:
+    raise ImproperlyConfigured(
+        "Set RESOLVE_AUDIT_KEYS to id:base64secret (at least 32 random bytes): it signs the audit trail."
+    )
 ALLOWED_HOSTS = [h.strip() for h in os.environ["ALLOWED_HOSTS"].split(",") if h.strip()]
 SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "1") == "1"
 SESSION_COOKIE_SECURE = True
