@@ -29,7 +29,7 @@ def closed(cast_for: Callable[[str], Cast], time_machine) -> tuple[Cast, Disagre
     services.discussion_record(
         disagreement=d,
         by=cast.at("school", 2),
-        held_at=at("2025-01-06T09:00"),
+        held_at=at("2025-01-06T10:00"),
         method="telephone",
         summary="Talked about the bruising.",
     )

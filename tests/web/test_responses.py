@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from resolve.partnerships.models import Person
-from tests.accounts.conftest import give_account, sign_in
+from tests.accounts.conftest import PASSWORD, give_account
 from tests.conftest import Cast
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +55,7 @@ def test_the_response_that_signs_someone_out_is_not_stored(practitioner: Person)
 
 def test_the_signed_in_message_naming_the_account_stays_on_the_server_not_in_a_cookie(practitioner: Person) -> None:
     client = Client()
-    response = sign_in(client, practitioner.email)
+    response = client.post(reverse("login"), {"login": practitioner.email, "password": PASSWORD})
     assert response.status_code == 302
     # Django's default message storage would put "Successfully signed in as <address>" in a `messages` cookie.
     assert set(response.cookies) <= {"sessionid", "csrftoken"}

@@ -22,6 +22,7 @@ from resolve.disagreements.models import (
 from resolve.disagreements.services.guards import (
     current_run,
     lock,
+    optional_text,
     require_member,
     require_open,
     required_text,
@@ -121,7 +122,7 @@ def action_complete(*, action: Action, by: Person, note: str = "") -> Action:
     now = timezone.now()
     action.completed_at = now
     action.completed_by = by
-    action.completion_note = note.strip()
+    action.completion_note = optional_text(note, "note", "the note on how it was completed")
     action.save(update_fields=["completed_at", "completed_by", "completion_note"])
     disagreement_event(disagreement, Verb.ACTION_COMPLETED, by=by, at=now, action=str(action.pk))
     return action
