@@ -214,7 +214,6 @@ def deadlines_recalculate(*, partnership: Partnership, by: Person | None, reason
                 at=now,
                 verb=Verb.DEADLINES_RECALCULATED,
                 was=old.due.isoformat() if old and old.due else None,
-                reason=reason,
             )
             changed += 1
     return changed

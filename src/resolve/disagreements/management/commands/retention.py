@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from resolve.core.actors import Operator
 from resolve.disagreements.retention import retention_apply
 
 
@@ -18,10 +19,11 @@ class Command(BaseCommand):
         apply.add_argument("--dry-run", action="store_true", help="say what would be erased; change nothing")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        report = retention_apply(dry_run=options["dry_run"])
+        report = retention_apply(by=Operator.current(), dry_run=options["dry_run"])
         verb = "Would remove" if options["dry_run"] else "Removed"
         self.stdout.write(
             f"{verb} the personal data of {report.disagreements} closed disagreement(s) "
-            f"({report.records} record(s); {report.children} child record(s) made anonymous). "
+            f"({report.records} record(s); {report.children} child record(s) made anonymous), "
+            f"and {report.unused_children} child record(s) registered but never raised about. "
             "Dates, stages, agencies and outcomes are kept for the partnership's figures."
         )
