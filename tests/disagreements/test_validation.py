@@ -346,3 +346,39 @@ def test_a_discussion_held_just_as_it_was_raised_is_accepted(enfield: Cast, open
         disagreement=open_disagreement, by=enfield.at("school", 1), held_at=held, method="telephone", summary="Talked."
     )
     assert entry.occurred_at == held
+
+
+# --- actions ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("due_on", "message"),
+    [
+        ("2027-01-04", "Enter an action's due date as a date .*, not text"),
+        (datetime(2027, 1, 4, 9, 0, tzinfo=LONDON), "Enter an action's due date as a date .*, not a datetime"),
+        (date(2020, 1, 6), "An action's due date cannot be in the past"),
+    ],
+)
+def test_an_action_due_on_something_that_is_not_a_coming_date_is_refused(
+    enfield: Cast, open_disagreement: Disagreement, due_on: object, message: str
+) -> None:
+    before = counts()
+    with pytest.raises(ResolveError, match=message) as refused:
+        services.action_add(
+            disagreement=open_disagreement,
+            by=enfield.at("school", 1),
+            description="A home visit.",
+            due_on=due_on,  # type: ignore[arg-type]
+        )
+    assert refused.value.field == "due_on"
+    assert counts() == before
+
+
+def test_completing_an_action_with_a_note_that_is_not_text_is_refused(
+    enfield: Cast, open_disagreement: Disagreement
+) -> None:
+    action = services.action_add(disagreement=open_disagreement, by=enfield.at("school", 1), description="A visit.")
+    with pytest.raises(ResolveError, match="Enter the note on how it was completed as text, not a list"):
+        services.action_complete(action=action, by=enfield.at("school", 1), note=["done"])  # type: ignore[arg-type]
+    action.refresh_from_db()
+    assert action.completed_at is None

@@ -120,6 +120,17 @@ def birth_date(value: object, field: str = "date_of_birth") -> date | None:
     return value
 
 
+def due_date(value: object, field: str, label: str) -> date | None:
+    """A date something is due by, if given: a date (not a date and time), today or later."""
+    if value is None:
+        return None
+    if isinstance(value, datetime) or not isinstance(value, date):
+        raise ResolveError(f"Enter {label} as a date (day, month and year), not {_kind(value)}.", field=field)
+    if value < timezone.localdate():
+        raise ResolveError(f"{label[0].upper()}{label[1:]} cannot be in the past.", field=field)
+    return value
+
+
 def past(moment: object, field: str, label: str, *, since: datetime | None = None) -> datetime:
     """A moment that has happened, with its time zone; not before ``since`` (when the disagreement was raised)."""
     if not isinstance(moment, datetime):
