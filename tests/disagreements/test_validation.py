@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from django.db import models, transaction
 from django.utils import timezone
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from resolve.audit.models import Event
@@ -111,9 +111,11 @@ def stored_exactly_or_refused(
 ) -> None:
     before = counts()
     if acceptable(value, required=required):
+        event("stored")  # --hypothesis-show-statistics shows how often each way was taken
         assert isinstance(value, str)
         assert read(call()) == value.strip()
     else:
+        event("refused")
         with pytest.raises(ResolveError) as refused:
             call()
         assert refused.value.field  # the message names the input to fix
