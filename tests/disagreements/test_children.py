@@ -12,9 +12,9 @@ from resolve.audit.models import Event, Verb
 from resolve.core.errors import Refused, ResolveError
 from resolve.disagreements import services
 from resolve.disagreements.models import Child
+from resolve.partnerships.models import Person
 from tests.conftest import Cast
 from tests.disagreements.test_validation import raise_about
-from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +71,9 @@ def test_a_role_the_procedure_names_may_register_a_child(enfield: Cast) -> None:
 
 
 def test_someone_in_no_agency_and_no_role_of_the_procedure_cannot_register_a_child(enfield: Cast) -> None:
-    nobody = PersonFactory(partnership=enfield.partnership, agency=None, level=None)
+    nobody = Person.objects.create(
+        partnership=enfield.partnership, agency=None, name="A visitor", job_title="Visitor", email="v@example.test"
+    )
     with pytest.raises(Refused, match="in one of the partnership's agencies, or holding a role"):
         services.child_register(by=nobody, reference="EN-9")
     assert not Child.objects.exists()

@@ -192,13 +192,13 @@ def test_once_erased_no_free_text_about_the_disagreement_is_left_in_the_trail(
     cast.partnership.retention_days = 30
     cast.partnership.save()
     time_machine.move_to(at("2025-01-06T10:00"), tick=False)
-    said = {
-        "expected": "An assessment for Sam.",
-        "why": "Sam's bruises were not looked at.",
-        "what_needed": "A visit to Sam's home.",
-        "evidence": "Bruising on Sam's arm.",
-    }
-    d = raise_one(cast, **said)
+    d = raise_one(
+        cast,
+        expected="An assessment for Sam.",
+        why="Sam's bruises were not looked at.",
+        what_needed="A visit to Sam's home.",
+        evidence="Bruising on Sam's arm.",
+    )
     services.discussion_record(
         disagreement=d, by=cast.at("school", 2), held_at=d.raised_at, method="telephone", summary="Talked about Sam."
     )
