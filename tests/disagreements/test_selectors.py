@@ -66,7 +66,7 @@ def test_the_business_unit_sees_disagreements_that_reached_level_4(enfield: Cast
     services.discussion_record(
         disagreement=d,
         by=enfield.at("school", 2),
-        held_at=at("2026-11-20T09:00"),
+        held_at=d.raised_at,
         method="telephone",
         summary="Line managers talked.",
     )
@@ -74,7 +74,7 @@ def test_the_business_unit_sees_disagreements_that_reached_level_4(enfield: Cast
     services.discussion_record(
         disagreement=d,
         by=enfield.at("school", 3),
-        held_at=at("2026-11-20T10:00"),
+        held_at=d.raised_at,
         method="meeting",
         summary="Professionals meeting.",
     )

@@ -265,7 +265,7 @@ def test_a_second_escalation_from_the_same_stage_is_refused_not_skipped_ahead(en
     services.discussion_record(
         disagreement=d,
         by=enfield.at("school", 2),
-        held_at=at("2026-11-20T10:00"),
+        held_at=d.raised_at,
         method="telephone",
         summary="No agreement.",
     )
@@ -385,7 +385,7 @@ def test_actions_are_added_and_completed_once(enfield: Cast) -> None:
 
 def test_a_discussion_records_when_who_and_how(enfield: Cast) -> None:
     d = raise_one(enfield)
-    held = datetime(2026, 11, 20, 14, 0, tzinfo=LONDON)
+    held = d.raised_at
     entry = services.discussion_record(
         disagreement=d,
         by=enfield.at("school", 1),
@@ -409,11 +409,7 @@ def test_a_discussion_records_when_who_and_how(enfield: Cast) -> None:
 )
 def test_a_bad_discussion_record_is_refused(enfield: Cast, change: dict, message: str) -> None:
     d = raise_one(enfield)
-    args: dict[str, Any] = {
-        "held_at": datetime(2026, 11, 20, 14, 0, tzinfo=LONDON),
-        "method": "meeting",
-        "summary": "Talked.",
-    }
+    args: dict[str, Any] = {"held_at": d.raised_at, "method": "meeting", "summary": "Talked."}
     args.update(change)
     with nothing_changes(), pytest.raises(ResolveError, match=message):
         services.discussion_record(disagreement=d, by=enfield.at("school", 1), **args)
@@ -424,7 +420,7 @@ def test_records_are_never_rewritten_a_correction_points_at_the_original(enfield
     entry = services.discussion_record(
         disagreement=d,
         by=enfield.at("school", 1),
-        held_at=datetime(2026, 11, 20, 14, 0, tzinfo=LONDON),
+        held_at=d.raised_at,
         method="telephone",
         summary="Discussed on Thursday.",
     )

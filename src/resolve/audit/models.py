@@ -35,6 +35,8 @@ class Verb(models.TextChoices):
 
     PROCEDURE_ADOPTED = "procedure_adopted", "Procedure adopted"
     RAISED = "raised", "Disagreement raised"
+    CHILD_REGISTERED = "child_registered", "Child registered"
+    CHILD_FOUND = "child_found", "Child found by their reference"
     STAGE_STARTED = "stage_started", "Stage started"
     DEADLINE_SET = "deadline_set", "Deadline set"
     PARTICIPANT_ADDED = "participant_added", "Person added"

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from resolve.core.actors import Operator
 from resolve.disagreements import services
-from resolve.disagreements.models import Child, Disagreement
+from resolve.disagreements.models import Disagreement
 from resolve.partnerships.models import Agency, Partnership, Person, RoleAssignment
 from resolve.partnerships.services import partnership_adopt_procedure
 from resolve.procedures.services import procedure_version_from_bundle
@@ -143,8 +143,8 @@ def _disagreements(partnership: Partnership, p: dict[str, Person]) -> None:
     police = Agency.objects.get(partnership=partnership, name="Metropolitan Police")
     health = Agency.objects.get(partnership=partnership, name="Community Health")
 
-    def child(ref: str) -> Child:
-        return services.child_register(partnership=partnership, reference=ref)
+    def child(ref: str) -> services.RegisteredChild:
+        return services.child_register(by=p["teacher"], reference=ref)
 
     # 1. Just raised at Stage 1: a referral judged not to meet the threshold.
     services.disagreement_raise(
@@ -171,7 +171,7 @@ def _disagreements(partnership: Partnership, p: dict[str, Person]) -> None:
     services.discussion_record(
         disagreement=second,
         by=p["named-nurse"],
-        held_at=timezone.now() - timedelta(hours=1),
+        held_at=timezone.now() - timedelta(minutes=1),
         method="telephone",
         with_people=[p["team-manager"]],
         summary="Line managers discussed the closure and did not agree.",

@@ -34,11 +34,19 @@ def disagreement_get(*, person: Person, pk: UUID | str) -> Disagreement:
         )
     except (Disagreement.DoesNotExist, ValueError, ValidationError):
         event_record(
-            verb=Verb.ACCESS_REFUSED, partnership=person.partnership, actor=person, data={"requested": str(pk)[:64]}
+            verb=Verb.ACCESS_REFUSED, partnership=person.partnership, actor=person, data={"requested": _identifier(pk)}
         )
         raise NotFound("There is no such disagreement, or you do not have access to it.") from None
     disagreement_event(disagreement, Verb.VIEWED, by=person, child=str(disagreement.child_id))
     return disagreement
+
+
+def _identifier(value: object) -> str | None:
+    """What was asked for, if it is an identifier; anything else typed into an address is not kept in the trail."""
+    try:
+        return str(UUID(str(value)))
+    except ValueError:
+        return None
 
 
 def disagreement_list_for(*, person: Person, status: str | None = Disagreement.Status.OPEN) -> QuerySet[Disagreement]:

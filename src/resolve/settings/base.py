@@ -49,6 +49,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "resolve.web.middleware.NoStoreForSignedInMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "resolve.accounts.middleware.RequireTwoFactorMiddleware",
@@ -150,6 +151,10 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+
+# Messages ("The person ... was changed successfully") name people: they are kept in the session,
+# on the server, never in a cookie in the browser.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 # Sessions end after 30 minutes without a request, and when the browser closes.
 SESSION_COOKIE_HTTPONLY = True

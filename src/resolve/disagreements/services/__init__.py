@@ -7,7 +7,7 @@ changes nothing. Every transition locks the disagreement's row first.
 """
 
 from resolve.disagreements.services.outcomes import action_add, action_complete, outcome_confirm, outcome_propose
-from resolve.disagreements.services.raising import child_register, disagreement_raise
+from resolve.disagreements.services.raising import RegisteredChild, child_register, disagreement_raise
 from resolve.disagreements.services.records import (
     CONFERENCE_VIEWS,
     DISCUSSION_METHODS,
@@ -31,6 +31,7 @@ __all__ = [
     "CONFERENCE_VIEWS",
     "DISCUSSION_METHODS",
     "RECORD_FIELDS",
+    "RegisteredChild",
     "action_add",
     "action_complete",
     "child_register",

@@ -11,7 +11,7 @@ from resolve.access.policy import Action as Can
 from resolve.access.policy import require
 from resolve.audit.models import Verb
 from resolve.audit.services import disagreement_event
-from resolve.core.errors import Refused, ResolveError
+from resolve.core.errors import Refused
 from resolve.disagreements import rules
 from resolve.disagreements.models import (
     Action,
@@ -21,7 +21,9 @@ from resolve.disagreements.models import (
 )
 from resolve.disagreements.services.guards import (
     current_run,
+    due_date,
     lock,
+    optional_text,
     require_member,
     require_open,
     required_text,
@@ -92,8 +94,7 @@ def action_add(
     require_open(disagreement, "given new actions")
     if owner is not None:
         require_member(disagreement.partnership, owner, "The action's owner")
-    if due_on is not None and due_on < timezone.localdate():
-        raise ResolveError("An action's due date cannot be in the past.", field="due_on")
+    due_on = due_date(due_on, "due_on", "an action's due date")
     run = current_run(disagreement)
     now = timezone.now()
     action = Action.objects.create(
@@ -121,7 +122,7 @@ def action_complete(*, action: Action, by: Person, note: str = "") -> Action:
     now = timezone.now()
     action.completed_at = now
     action.completed_by = by
-    action.completion_note = note.strip()
+    action.completion_note = optional_text(note, "note", "the note on how it was completed")
     action.save(update_fields=["completed_at", "completed_by", "completion_note"])
     disagreement_event(disagreement, Verb.ACTION_COMPLETED, by=by, at=now, action=str(action.pk))
     return action

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
+from typing import TypeVar
+from uuid import UUID
 
 from django.db import transaction
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 from resolve.audit.models import Verb
@@ -19,36 +23,82 @@ from resolve.disagreements.models import (
     StageRun,
 )
 from resolve.disagreements.services.guards import (
+    birth_date,
+    optional_text,
     require_member,
     required_text,
+    yes_or_no,
 )
-from resolve.partnerships.models import Agency, Partnership, Person
+from resolve.partnerships.models import Agency, Partnership, Person, RoleAssignment
 from resolve.procedures.schema import Category, Pathway, Procedure
+
+M = TypeVar("M", bound=Model)
 
 # Raising
 
 
+@dataclass(frozen=True)
+class RegisteredChild:
+    """The child as the person who registered or found them is shown: an identifier and the reference.
+
+    Never the name or date of birth: a child already registered may be one whose disagreements the
+    person cannot see, and the reference they typed is all they knew.
+    """
+
+    id: UUID
+    reference: str
+
+
 @transaction.atomic
-def child_register(
-    *, partnership: Partnership, reference: str, name: str = "", date_of_birth: date | None = None
-) -> Child:
-    """The child with this reference in the partnership, created on first use."""
-    reference = required_text(reference, "reference", "the child's reference (a case number, not a name)")
-    if date_of_birth is not None and date_of_birth > timezone.localdate():
-        raise ResolveError("The child's date of birth cannot be in the future.", field="date_of_birth")
-    child, _ = Child.objects.get_or_create(
+def child_register(*, by: Person, reference: str, name: str = "", date_of_birth: date | None = None) -> RegisteredChild:
+    """The child with this reference in ``by``'s partnership, registered on first use.
+
+    ``by`` is an active member in one of the partnership's agencies, or holds a role its procedure
+    names. A child already registered is found, not changed: a name or date of birth given now is
+    kept only for a new child, so nobody can overwrite (or, from the answer, learn) what is stored.
+    Both registering and finding are in the audit trail, by the child's identifier.
+    """
+    partnership = Partnership.objects.select_related("procedure").get(pk=by.partnership_id)
+    require_member(partnership, by, "The person registering the child")
+    if by.agency_id is None and not _holds_procedure_role(partnership, by):
+        raise Refused(
+            "Only someone in one of the partnership's agencies, or holding a role its procedure names, "
+            "can register a child."
+        )
+    reference = required_text(
+        reference,
+        "reference",
+        "the child's reference (a case number, not a name)",
+        limit=Child._meta.get_field("reference"),
+    )
+    name = optional_text(name, "name", "the child's name", limit=Child._meta.get_field("name"))
+    date_of_birth = birth_date(date_of_birth)
+    child, created = Child.objects.get_or_create(
         partnership=partnership,
         reference=reference,
-        defaults={"name": name.strip(), "date_of_birth": date_of_birth},
+        defaults={"name": name, "date_of_birth": date_of_birth},
     )
-    return child
+    event_record(
+        verb=Verb.CHILD_REGISTERED if created else Verb.CHILD_FOUND,
+        partnership=partnership,
+        actor=by,
+        data={"child": str(child.pk)},
+    )
+    return RegisteredChild(id=child.pk, reference=child.reference)
+
+
+def _holds_procedure_role(partnership: Partnership, person: Person) -> bool:
+    if partnership.procedure is None:
+        return False
+    roles = [r.slug for r in partnership.procedure.procedure.roles]
+    return RoleAssignment.objects.filter(partnership=partnership, person=person, role__in=roles).exists()
 
 
 @transaction.atomic
 def disagreement_raise(
     *,
     by: Person,
-    child: Child,
+    child: Child | RegisteredChild,
     other_agencies: Sequence[Agency],
     expected: str,
     why: str,
@@ -72,6 +122,9 @@ def disagreement_raise(
 
     A significant-harm disagreement is due the same working day. An urgent one may start at any
     later stage the procedure allows urgent cases to start at, with the reason recorded.
+
+    Every value is checked before anything is written; text is stored as given, without the spaces
+    around it.
     """
     # Read afresh: the partnership may have adopted a new procedure version since ``by`` was loaded.
     partnership = Partnership.objects.select_related("procedure").get(pk=by.partnership_id)
@@ -80,12 +133,25 @@ def disagreement_raise(
         raise ResolveError("Only someone in one of the partnership's agencies can raise a disagreement.")
     if partnership.procedure is None:
         raise Refused(f"{partnership.name} has not adopted a procedure yet; an administrator must adopt one.")
-    if child.partnership_id != partnership.pk:
-        raise ResolveError("That child is not known to this partnership.", field="child")
+    found = _child_in(partnership, child)
     version = partnership.procedure
     procedure = version.procedure
+    text = _checked_text(expected=expected, why=why, what_needed=what_needed, evidence=evidence)
+    urgent_reason = optional_text(urgent_reason, "urgent_reason", "why this needs urgent resolution")
+    field = Disagreement._meta.get_field
+    category = optional_text(category, "category", "the category", limit=field("category"))
+    if pathway is not None:
+        pathway = required_text(pathway, "pathway", "the pathway", limit=field("pathway"))
+    if start_stage is not None:
+        start_stage = required_text(start_stage, "start_stage", "the stage to start at", limit=80)
+    conference_kind = optional_text(conference_kind, "conference_kind", "the conference", limit=10)
+    significant_harm = yes_or_no(significant_harm, "significant_harm", "whether there is risk of significant harm")
+    urgent = yes_or_no(urgent, "urgent", "whether it is urgent")
+    child_protection = yes_or_no(child_protection, "child_protection", "whether there is a child protection plan")
+    flags = _checked_flags(flags)
+    counterparts = _instances(counterparts, Person, "counterparts", "the people you have been dealing with")
 
-    others = _check_other_agencies(by, other_agencies)
+    others = _check_other_agencies(by, _instances(other_agencies, Agency, "other_agencies", "the agencies"))
     for person in counterparts:
         if person.agency_id not in {a.pk for a in others} or not person.is_active:
             raise ResolveError(
@@ -93,8 +159,8 @@ def disagreement_raise(
             )
     chosen_category, chosen = _choose_category_and_pathway(procedure, category, pathway)
     position = _choose_start(chosen, start_stage, urgent=urgent)
-    if position > 0:
-        urgent_reason = required_text(urgent_reason, "urgent_reason", "why this needs urgent resolution")
+    if position > 0 and not urgent_reason:
+        raise ResolveError("Enter why this needs urgent resolution.", field="urgent_reason")
     _check_flags_and_conference(procedure, chosen, flags, conference_kind)
 
     now = timezone.now()
@@ -103,16 +169,13 @@ def disagreement_raise(
         procedure_version=version,
         pathway=chosen.slug,
         category=chosen_category.slug if chosen_category else "",
-        child=child,
+        child=found,
         raised_by=by,
         raising_agency=by.agency,
-        expected=required_text(expected, "expected", "what you expect the other agency to do"),
-        why=required_text(why, "why", "why you believe the arrangements are not being applied"),
-        what_needed=required_text(what_needed, "what_needed", "what needs to be done"),
-        evidence=evidence.strip(),
+        **text,
         significant_harm=significant_harm,
         urgent=urgent,
-        urgent_reason=urgent_reason.strip(),
+        urgent_reason=urgent_reason,
         child_protection=child_protection,
         flags=sorted(set(flags)),
         conference_kind=conference_kind,
@@ -149,6 +212,42 @@ def disagreement_raise(
     entry = StageRun.Entry.URGENT if position > 0 else StageRun.Entry.RAISED
     rules.open_stage(disagreement=disagreement, position=position, entry=entry, by=by, at=now)
     return disagreement
+
+
+def _child_in(partnership: Partnership, child: object) -> Child:
+    """The child's row, locked: the retention run removes a child registered and never used, and
+    waits for (or is refused by) a disagreement being raised about them."""
+    if not isinstance(child, Child | RegisteredChild):
+        raise ResolveError("Choose the child the disagreement is about: register them first.", field="child")
+    found = Child.objects.select_for_update().filter(pk=child.id, partnership=partnership).first()
+    if found is None:
+        raise ResolveError("That child is not known to this partnership.", field="child")
+    return found
+
+
+def _checked_text(*, expected: object, why: object, what_needed: object, evidence: object) -> dict[str, str]:
+    return {
+        "expected": required_text(expected, "expected", "what you expect the other agency to do"),
+        "why": required_text(why, "why", "why you believe the arrangements are not being applied"),
+        "what_needed": required_text(what_needed, "what_needed", "what needs to be done"),
+        "evidence": optional_text(evidence, "evidence", "the evidence"),
+    }
+
+
+def _checked_flags(flags: object) -> list[str]:
+    if isinstance(flags, str) or not isinstance(flags, Sequence | set | frozenset):
+        raise ResolveError("Give the flags that apply as a list of the procedure's flags.", field="flags")
+    return [required_text(f, "flags", "each flag", limit=80) for f in flags]
+
+
+def _instances(values: object, model: type[M], field: str, what: str) -> list[M]:
+    """``values`` as a list of ``model`` rows: refused if it is not a list of them."""
+    if isinstance(values, str) or not isinstance(values, Sequence | set | frozenset | QuerySet):
+        raise ResolveError(f"Choose {what} from the lists given.", field=field)
+    rows = list(values)
+    if not all(isinstance(v, model) for v in rows):
+        raise ResolveError(f"Choose {what} from the lists given.", field=field)
+    return rows
 
 
 def _check_other_agencies(by: Person, other_agencies: Sequence[Agency]) -> list[Agency]:

@@ -24,6 +24,7 @@ from resolve.disagreements.services.guards import (
     current_run,
     entry_write,
     lock,
+    optional_text,
     past,
     require_member,
     require_open,
@@ -148,7 +149,7 @@ def record_add(
         view = fields.get("view", "")
         if view not in CONFERENCE_VIEWS:
             raise ResolveError(f"Say the conference's view: {', '.join(CONFERENCE_VIEWS)}.", field="view")
-        if view == "majority" and not (fields.get("minority_view") or "").strip():
+        if view == "majority" and not optional_text(fields.get("minority_view", ""), "minority_view", "minority view"):
             raise ResolveError(
                 "Record the concerns and reasons of those who hold the minority view.", field="minority_view"
             )
@@ -165,7 +166,7 @@ def record_correct(*, record: RecordEntry, by: Person, fields: Mapping[str, str]
     for name, value in fields.items():
         if name not in data:
             raise ResolveError(f"A {record.get_kind_display().lower()} has no field {name!r}.", field=name)
-        data[name] = value.strip() if isinstance(value, str) else value
+        data[name] = optional_text(value, name, name.replace("_", " "))
     for name in RECORD_FIELDS.get(record.kind, ()):
         if not str(data.get(name, "")).strip():
             raise ResolveError(f"A correction cannot blank {name.replace('_', ' ')}.", field=name)
@@ -199,12 +200,12 @@ def _record(
     disagreement = lock(disagreement)
     require(by, Can.RECORD, disagreement)
     require_open(disagreement, "added to")
-    occurred_at = past(occurred_at, "occurred_at", "When it happened")
+    occurred_at = past(occurred_at, "occurred_at", "When it happened", raised_at=disagreement.raised_at)
     data: dict[str, Any] = {}
     for name in RECORD_FIELDS.get(kind, ()):
         data[name] = required_text(fields.get(name, ""), name, name.replace("_", " "))
     for name, value in fields.items():
-        data.setdefault(name, value.strip() if isinstance(value, str) else value)
+        data.setdefault(name, optional_text(value, name, name.replace("_", " ")))
     for name, persons in people.items():
         for person in persons:
             require_member(disagreement.partnership, person, f"{person.name} ({name.replace('_', ' ')})")

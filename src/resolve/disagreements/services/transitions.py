@@ -217,7 +217,6 @@ def deadlines_recalculate(*, partnership: Partnership, by: Asking, reason: str) 
                 at=now,
                 verb=Verb.DEADLINES_RECALCULATED,
                 was=old.due.isoformat() if old and old.due else None,
-                reason=reason,
                 **asker.data,
             )
             changed += 1

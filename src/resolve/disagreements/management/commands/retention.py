@@ -23,6 +23,7 @@ class Command(BaseCommand):
         verb = "Would remove" if options["dry_run"] else "Removed"
         self.stdout.write(
             f"{verb} the personal data of {report.disagreements} closed disagreement(s) "
-            f"({report.records} record(s); {report.children} child record(s) made anonymous). "
+            f"({report.records} record(s); {report.children} child record(s) made anonymous), "
+            f"and {report.unused_children} child record(s) registered but never raised about. "
             "Dates, stages, agencies and outcomes are kept for the partnership's figures."
         )
