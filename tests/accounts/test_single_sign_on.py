@@ -7,7 +7,6 @@ partnership's Microsoft Entra ID. The test plays the browser's part at the provi
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
@@ -20,7 +19,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from oidc_provider_mock import run_server_in_thread
 
-from resolve.accounts.oidc import allauth_apps
+from resolve.accounts.oidc import Provider
 from resolve.audit.models import Event, Verb
 from resolve.partnerships.models import Person
 from tests.accounts.conftest import give_account, signed_in
@@ -38,15 +37,23 @@ def provider_url() -> Iterator[str]:
 
 
 def providers(provider_url: str, **options: Any) -> dict[str, Any]:
+    """The mock provider as django-allauth's configuration.
+
+    The mock serves plain HTTP on this machine's loopback address, which the configuration check
+    refuses (it wants https://): the entry is built without that check here, and every other option
+    goes through it first (``checked``).
+    """
     entry = {
         "id": PROVIDER,
         "name": "Oakfield Schools Trust",
-        "server_url": provider_url,
+        "server_url": "https://provider.example",
         "client_id": "resolve",
         "client_secret": "not-a-secret",
         **options,
     }
-    return {"openid_connect": {"OAUTH_PKCE_ENABLED": True, "APPS": allauth_apps(json.dumps([entry]))}}
+    checked = Provider.model_validate(entry)
+    app = Provider.model_construct(**{**checked.model_dump(), "server_url": provider_url}).allauth_app()
+    return {"openid_connect": {"OAUTH_PKCE_ENABLED": True, "APPS": [app]}}
 
 
 def sign_in_through_provider(client: Client, provider_url: str, sub: str, claims: dict[str, Any]) -> Any:
@@ -127,7 +134,8 @@ def test_an_unverified_email_counts_only_from_a_provider_trusted_for_its_address
         assert sign_in_through_provider(client, provider_url, "sub-4", claims).status_code == 403
     assert not signed_in(client)
 
-    with override_settings(SOCIALACCOUNT_PROVIDERS=providers(provider_url, trust_email=True)):
+    trusted = {"trust_email": True, "email_domains": ["oakfield.example"]}
+    with override_settings(SOCIALACCOUNT_PROVIDERS=providers(provider_url, **trusted)):
         assert sign_in_through_provider(client, provider_url, "sub-4", claims).status_code == 302
     assert signed_in(client)
 
