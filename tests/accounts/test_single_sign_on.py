@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
+from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
 from django.contrib.auth import get_user_model
 from django.test import Client, override_settings
@@ -98,8 +99,8 @@ def test_a_verified_email_signs_in_the_person_the_partnership_holds(provider_url
     assert event.data == {"through": PROVIDER}
 
 
-def test_a_person_with_a_password_account_reaches_the_same_account(provider_url: str, teacher: Person) -> None:
-    give_account(teacher)
+def test_a_person_with_a_verified_password_account_reaches_the_same_account(provider_url: str, teacher: Person) -> None:
+    give_account(teacher, verified=True)
     users_before = get_user_model().objects.count()
     for _ in range(2):  # the first time links the provider; the second finds the link
         client = Client()
@@ -108,6 +109,78 @@ def test_a_person_with_a_password_account_reaches_the_same_account(provider_url:
         assert signed_in(client)
     assert get_user_model().objects.count() == users_before
     assert SocialAccount.objects.get(uid="sub-2").user == teacher.user
+
+
+def first_sign_on(provider_url: str, sub: str, person: Person) -> Client:
+    client = Client()
+    with override_settings(SOCIALACCOUNT_PROVIDERS=providers(provider_url)):
+        response = sign_in_through_provider(client, provider_url, sub, {"email": person.email, "email_verified": True})
+    assert response.status_code == 302
+    assert signed_in(client)
+    return client
+
+
+def account_without_person(email: str, *, verified: bool, **flags: bool) -> Any:
+    user = get_user_model().objects.create_user(username="someone", email=email, password="their own password", **flags)
+    EmailAddress.objects.create(user=user, email=email, primary=True, verified=verified)
+    return user
+
+
+def test_an_account_that_typed_the_persons_address_unverified_is_not_handed_to_them(
+    provider_url: str, teacher: Person
+) -> None:
+    # Someone set the teacher's address on their own account without ever proving it.
+    squatter = account_without_person(teacher.email, verified=False, is_staff=True)
+    first_sign_on(provider_url, "sub-10", teacher)
+
+    teacher.refresh_from_db()
+    assert teacher.user is not None
+    assert teacher.user.pk != squatter.pk
+    assert not teacher.user.has_usable_password()
+    assert SocialAccount.objects.get(uid="sub-10").user == teacher.user
+    assert not SocialAccount.objects.filter(user=squatter).exists()
+    assert Person.objects.filter(user=squatter).count() == 0
+
+
+def test_an_account_with_the_persons_address_verified_and_no_person_is_theirs(
+    provider_url: str, teacher: Person
+) -> None:
+    theirs = account_without_person(teacher.email, verified=True)
+    first_sign_on(provider_url, "sub-11", teacher)
+    teacher.refresh_from_db()
+    assert teacher.user == theirs
+    assert SocialAccount.objects.get(uid="sub-11").user == theirs
+
+
+def test_another_persons_account_with_the_address_verified_is_not_linked(
+    provider_url: str, teacher: Person, cast_for: Any
+) -> None:
+    elsewhere = cast_for("enfield").at("school", 1)  # the same address in another partnership
+    elsewhere.email = teacher.email
+    elsewhere.save()
+    give_account(elsewhere, verified=True)
+    client = Client()
+    limited = providers(provider_url, partnerships=[teacher.partnership.slug])
+    with override_settings(SOCIALACCOUNT_PROVIDERS=limited):
+        claims = {"email": teacher.email, "email_verified": True}
+        assert sign_in_through_provider(client, provider_url, "sub-12", claims).status_code == 302
+    teacher.refresh_from_db()
+    elsewhere.refresh_from_db()
+    assert teacher.user is not None
+    assert teacher.user != elsewhere.user
+    assert SocialAccount.objects.get(uid="sub-12").user == teacher.user
+
+
+def test_the_persons_own_account_with_an_unproved_address_is_replaced_by_a_new_one(
+    provider_url: str, teacher: Person
+) -> None:
+    give_account(teacher)  # address never verified: nobody has shown that this account is the teacher's
+    old = teacher.user
+    first_sign_on(provider_url, "sub-13", teacher)
+    teacher.refresh_from_db()
+    assert teacher.user != old
+    assert SocialAccount.objects.get(uid="sub-13").user == teacher.user
+    assert EmailAddress.objects.get(user=teacher.user).verified  # the provider vouched for it
 
 
 def test_someone_the_partnership_does_not_hold_is_refused(provider_url: str, teacher: Person) -> None:

@@ -42,6 +42,7 @@ class Verb(models.TextChoices):
     SIGN_IN_LOCKED = "sign_in_locked", "Signing in to the account paused after repeated failures"
     SESSIONS_ENDED = "sessions_ended", "Signed out everywhere"
     TWO_FACTOR_CHANGED = "two_factor_changed", "Two-factor authentication changed"
+    ACCOUNT_INVITED = "account_invited", "Account made and a link to set its password sent"
 
 
 class Event(models.Model):
