@@ -54,6 +54,15 @@ def test_forgotten_password_for_a_single_sign_on_account_sends_no_link_and_says_
     assert not organisation_only.user.has_usable_password()
 
 
+def test_forgotten_password_for_an_unknown_address_says_to_ask_the_business_unit_not_to_sign_up() -> None:
+    ask_for_reset("nobody.here@example.test")
+    (message,) = mail.outbox
+    assert message.to == ["nobody.here@example.test"]
+    assert "ask them" in message.body
+    assert "sign up for an account" not in message.body
+    assert "signup" not in message.body
+
+
 def test_forgotten_password_for_an_account_with_a_password_sends_the_link(practitioner: Person) -> None:
     ask_for_reset(practitioner.email)
     (message,) = mail.outbox
