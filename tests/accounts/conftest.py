@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -25,7 +26,7 @@ def give_account(person: Person, password: str = PASSWORD, *, verified: bool = F
     return person
 
 
-def sign_in(client: Client, email: str, password: str = PASSWORD) -> object:
+def sign_in(client: Client, email: str, password: str = PASSWORD) -> Any:
     return client.post(reverse("login"), {"login": email, "password": password})
 
 

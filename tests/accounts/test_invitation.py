@@ -52,7 +52,7 @@ def test_an_invited_person_sets_a_password_and_sets_up_two_factor_at_once(
     assert not user.has_usable_password()
     (message,) = mail.outbox
     assert message.to == [newcomer.email]
-    link = LINK.search(message.body)
+    link = LINK.search(str(message.body))
     assert link is not None
 
     client = Client()
@@ -72,7 +72,7 @@ def test_the_invitation_link_works_once(
     newcomer: Person, administrator_of: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     invite(newcomer, administrator_of, django_capture_on_commit_callbacks)
-    link = LINK.search(mail.outbox[0].body)
+    link = LINK.search(str(mail.outbox[0].body))
     assert link is not None
     client = Client()
     form = client.get(link.group(1), follow=True)

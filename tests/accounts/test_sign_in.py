@@ -132,7 +132,7 @@ def test_signing_out_needs_a_post_with_the_csrf_token(practitioner: Person) -> N
 
 
 def test_a_person_whose_partnership_removed_them_cannot_sign_in(practitioner: Person) -> None:
-    get_user_model().objects.filter(pk=practitioner.user_id).update(is_active=False)
+    get_user_model().objects.filter(person=practitioner).update(is_active=False)
     client = Client()
     response = sign_in(client, practitioner.email)
     assert response["Location"] == reverse("account_inactive")
