@@ -43,7 +43,7 @@ class EmailAddressesView(EmailView):
             messages.error(
                 request,
                 "Confirm this address first: follow the link in the e-mail sent to it, "
-                "then it becomes your account's address.",
+                "then you can make it your account's address.",
             )
             return None
         return super()._action_primary(request, *args, **kwargs)
