@@ -140,6 +140,9 @@ def test_an_account_that_typed_the_persons_address_unverified_is_not_handed_to_t
     assert SocialAccount.objects.get(uid="sub-10").user == teacher.user
     assert not SocialAccount.objects.filter(user=squatter).exists()
     assert Person.objects.filter(user=squatter).count() == 0
+    linked = Event.objects.get(verb=Verb.SINGLE_SIGN_ON_LINKED)
+    assert linked.actor == teacher
+    assert linked.data == {"through": PROVIDER, "account": teacher.user.pk, "linked_to": "new account"}
 
 
 def test_an_account_with_the_persons_address_verified_and_no_person_is_theirs(
@@ -149,6 +152,7 @@ def test_an_account_with_the_persons_address_verified_and_no_person_is_theirs(
     first_sign_on(provider_url, "sub-11", teacher)
     teacher.refresh_from_db()
     assert teacher.user == theirs
+    assert Event.objects.get(verb=Verb.SINGLE_SIGN_ON_LINKED).data["linked_to"] == "account without a person"
     assert SocialAccount.objects.get(uid="sub-11").user == theirs
 
 
@@ -176,10 +180,12 @@ def test_the_persons_own_account_with_an_unproved_address_is_replaced_by_a_new_o
 ) -> None:
     give_account(teacher)  # address never verified: nobody has shown that this account is the teacher's
     old = teacher.user
+    assert old is not None
     first_sign_on(provider_url, "sub-13", teacher)
     teacher.refresh_from_db()
     assert teacher.user != old
     assert SocialAccount.objects.get(uid="sub-13").user == teacher.user
+    assert Event.objects.get(verb=Verb.SINGLE_SIGN_ON_LINKED).data["replaced_account"] == old.pk
     assert EmailAddress.objects.get(user=teacher.user).verified  # the provider vouched for it
 
 

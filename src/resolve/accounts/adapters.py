@@ -91,7 +91,8 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         if sociallogin.is_existing:
             return
         with transaction.atomic():
-            sociallogin.connect(request, account_for_single_sign_on(person=person))
+            user = account_for_single_sign_on(person=person, through=sociallogin.account.provider)
+            sociallogin.connect(request, user)
 
 
 class MFAAdapter(DefaultMFAAdapter):

@@ -37,7 +37,7 @@ def _new_account(email: str) -> Any:
 
 
 @transaction.atomic
-def account_for_single_sign_on(*, person: Person) -> Any:
+def account_for_single_sign_on(*, person: Person, through: str) -> Any:
     """The account a person's first single sign-on connects to: an existing one only if it is theirs.
 
     An existing account counts only when it holds the person's address *verified* (an address
@@ -48,20 +48,29 @@ def account_for_single_sign_on(*, person: Person) -> Any:
     """
     address = person.email.strip().lower()
     verified = EmailAddress.objects.filter(email__iexact=address, verified=True)
-    if person.user_id is not None and verified.filter(user_id=person.user_id).exists():
-        return person.user
-    if person.user_id is None:
-        theirs = verified.filter(user__person__isnull=True, user__is_active=True).select_related("user").first()
-        if theirs is not None:
-            person.user = theirs.user
-            person.save(update_fields=["user"])
-            return theirs.user
-    user = _new_account(address)
-    # The provider vouched for the address (that is how the person was found), so it counts as
-    # verified here, unless another account already holds it verified (the address is unique then).
-    EmailAddress.objects.create(user=user, email=address, primary=True, verified=not verified.exists())
-    person.user = user
-    person.save(update_fields=["user"])
+    previous = person.user_id
+    user: Any
+    if previous is not None and verified.filter(user_id=previous).exists():
+        user = person.user
+        outcome = "own account"
+    elif previous is None and (
+        theirs := verified.filter(user__person__isnull=True, user__is_active=True).select_related("user").first()
+    ):
+        user = theirs.user
+        outcome = "account without a person"
+    else:
+        user = _new_account(address)
+        # The provider vouched for the address (that is how the person was found), so it counts as
+        # verified here, unless another account already holds it verified (the address is unique then).
+        EmailAddress.objects.create(user=user, email=address, primary=True, verified=not verified.exists())
+        outcome = "new account"
+    if person.user_id != user.pk:
+        person.user = user
+        person.save(update_fields=["user"])
+    data: dict[str, Any] = {"through": through, "account": user.pk, "linked_to": outcome}
+    if previous is not None and previous != user.pk:
+        data["replaced_account"] = previous
+    account_event(Verb.SINGLE_SIGN_ON_LINKED, person, **data)
     return user
 
 

@@ -43,6 +43,7 @@ class Verb(models.TextChoices):
     SESSIONS_ENDED = "sessions_ended", "Signed out everywhere"
     TWO_FACTOR_CHANGED = "two_factor_changed", "Two-factor authentication changed"
     ACCOUNT_INVITED = "account_invited", "Account made and a link to set its password sent"
+    SINGLE_SIGN_ON_LINKED = "single_sign_on_linked", "Sign-in through an organisation linked to an account"
 
 
 class Event(models.Model):
