@@ -19,5 +19,7 @@ urlpatterns = [
     # django-allauth's pages (two-factor set-up, passwords, sessions, single sign-on callbacks);
     # its own sign-in address leads to Resolve's.
     path("account/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
+    # allauth's e-mail page, refusing to make an unverified address the account's own.
+    path("account/email/", accounts.EmailAddressesView.as_view(), name="account_email"),
     path("account/", include("allauth.urls")),
 ]

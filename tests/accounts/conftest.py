@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
@@ -19,9 +20,12 @@ if TYPE_CHECKING:
 PASSWORD = "correct horse battery staple"
 
 
-def give_account(person: Person, password: str = PASSWORD) -> Person:
+def give_account(person: Person, password: str = PASSWORD, *, verified: bool = False) -> Person:
+    """An account for the person. ``verified``: its address is proved (an invitation, a followed link)."""
     person.user = get_user_model().objects.create_user(username=person.email, email=person.email, password=password)
     person.save()
+    if verified:
+        EmailAddress.objects.create(user=person.user, email=person.email.lower(), primary=True, verified=True)
     return person
 
 

@@ -52,12 +52,33 @@ def test_no_variable_means_no_single_sign_on() -> None:
         (json.dumps([{**ENTRA, "id": "Has Spaces"}]), "RESOLVE_OIDC_PROVIDERS[0].id"),
         (json.dumps([{**ENTRA, "tenant": "x"}]), "RESOLVE_OIDC_PROVIDERS[0].tenant"),
         (json.dumps([ENTRA, ENTRA]), "provider id 'lancashire-police' is used more than once"),
+        (
+            json.dumps([{**ENTRA, "server_url": "http://login.example/v2.0"}]),
+            "RESOLVE_OIDC_PROVIDERS[0].server_url: must start with https://",
+        ),
+        (
+            json.dumps([{**ENTRA, "email_domains": [], "partnerships": []}]),
+            "RESOLVE_OIDC_PROVIDERS[0].trust_email: a provider trusted for its e-mail addresses must also name "
+            "email_domains or partnerships",
+        ),
     ],
 )
 def test_a_mistake_is_named_with_the_entry_and_field(text: str, message: str) -> None:
     with pytest.raises(ConfigurationError) as caught:
         allauth_apps(text)
     assert message in str(caught.value)
+
+
+@pytest.mark.parametrize("limit", [{"email_domains": ["police.example"]}, {"partnerships": ["pan-lancashire"]}])
+def test_a_provider_trusted_for_its_addresses_needs_only_one_limit(limit: dict[str, list[str]]) -> None:
+    entry = {**ENTRA, "email_domains": [], "partnerships": [], **limit}
+    (app,) = allauth_apps(json.dumps([entry]))
+    assert app["settings"]["trust_email"] is True
+
+
+def test_a_provider_not_trusted_for_its_addresses_needs_no_limit() -> None:
+    entry = {**ENTRA, "email_domains": [], "partnerships": [], "trust_email": False}
+    assert allauth_apps(json.dumps([entry]))[0]["settings"]["trust_email"] is False
 
 
 def test_resolve_will_not_start_with_a_broken_provider_list(tmp_path: Path) -> None:

@@ -7,20 +7,20 @@ partnership's Microsoft Entra ID. The test plays the browser's part at the provi
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 import requests
+from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
 from django.contrib.auth import get_user_model
 from django.test import Client, override_settings
 from django.urls import reverse
 from oidc_provider_mock import run_server_in_thread
 
-from resolve.accounts.oidc import allauth_apps
+from resolve.accounts.oidc import Provider
 from resolve.audit.models import Event, Verb
 from resolve.partnerships.models import Person
 from tests.accounts.conftest import give_account, signed_in
@@ -38,15 +38,23 @@ def provider_url() -> Iterator[str]:
 
 
 def providers(provider_url: str, **options: Any) -> dict[str, Any]:
+    """The mock provider as django-allauth's configuration.
+
+    The mock serves plain HTTP on this machine's loopback address, which the configuration check
+    refuses (it wants https://): the entry is built without that check here, and every other option
+    goes through it first (``checked``).
+    """
     entry = {
         "id": PROVIDER,
         "name": "Oakfield Schools Trust",
-        "server_url": provider_url,
+        "server_url": "https://provider.example",
         "client_id": "resolve",
         "client_secret": "not-a-secret",
         **options,
     }
-    return {"openid_connect": {"OAUTH_PKCE_ENABLED": True, "APPS": allauth_apps(json.dumps([entry]))}}
+    checked = Provider.model_validate(entry)
+    app = Provider.model_construct(**{**checked.model_dump(), "server_url": provider_url}).allauth_app()
+    return {"openid_connect": {"OAUTH_PKCE_ENABLED": True, "APPS": [app]}}
 
 
 def sign_in_through_provider(client: Client, provider_url: str, sub: str, claims: dict[str, Any]) -> Any:
@@ -91,8 +99,8 @@ def test_a_verified_email_signs_in_the_person_the_partnership_holds(provider_url
     assert event.data == {"through": PROVIDER}
 
 
-def test_a_person_with_a_password_account_reaches_the_same_account(provider_url: str, teacher: Person) -> None:
-    give_account(teacher)
+def test_a_person_with_a_verified_password_account_reaches_the_same_account(provider_url: str, teacher: Person) -> None:
+    give_account(teacher, verified=True)
     users_before = get_user_model().objects.count()
     for _ in range(2):  # the first time links the provider; the second finds the link
         client = Client()
@@ -101,6 +109,84 @@ def test_a_person_with_a_password_account_reaches_the_same_account(provider_url:
         assert signed_in(client)
     assert get_user_model().objects.count() == users_before
     assert SocialAccount.objects.get(uid="sub-2").user == teacher.user
+
+
+def first_sign_on(provider_url: str, sub: str, person: Person) -> Client:
+    client = Client()
+    with override_settings(SOCIALACCOUNT_PROVIDERS=providers(provider_url)):
+        response = sign_in_through_provider(client, provider_url, sub, {"email": person.email, "email_verified": True})
+    assert response.status_code == 302
+    assert signed_in(client)
+    return client
+
+
+def account_without_person(email: str, *, verified: bool, **flags: bool) -> Any:
+    user = get_user_model().objects.create_user(username="someone", email=email, password="their own password", **flags)
+    EmailAddress.objects.create(user=user, email=email, primary=True, verified=verified)
+    return user
+
+
+def test_an_account_that_typed_the_persons_address_unverified_is_not_handed_to_them(
+    provider_url: str, teacher: Person
+) -> None:
+    # Someone set the teacher's address on their own account without ever proving it.
+    squatter = account_without_person(teacher.email, verified=False, is_staff=True)
+    first_sign_on(provider_url, "sub-10", teacher)
+
+    teacher.refresh_from_db()
+    assert teacher.user is not None
+    assert teacher.user.pk != squatter.pk
+    assert not teacher.user.has_usable_password()
+    assert SocialAccount.objects.get(uid="sub-10").user == teacher.user
+    assert not SocialAccount.objects.filter(user=squatter).exists()
+    assert Person.objects.filter(user=squatter).count() == 0
+    linked = Event.objects.get(verb=Verb.SINGLE_SIGN_ON_LINKED)
+    assert linked.actor == teacher
+    assert linked.data == {"through": PROVIDER, "account": teacher.user.pk, "linked_to": "new account"}
+
+
+def test_an_account_with_the_persons_address_verified_and_no_person_is_theirs(
+    provider_url: str, teacher: Person
+) -> None:
+    theirs = account_without_person(teacher.email, verified=True)
+    first_sign_on(provider_url, "sub-11", teacher)
+    teacher.refresh_from_db()
+    assert teacher.user == theirs
+    assert Event.objects.get(verb=Verb.SINGLE_SIGN_ON_LINKED).data["linked_to"] == "account without a person"
+    assert SocialAccount.objects.get(uid="sub-11").user == theirs
+
+
+def test_another_persons_account_with_the_address_verified_is_not_linked(
+    provider_url: str, teacher: Person, cast_for: Any
+) -> None:
+    elsewhere = cast_for("enfield").at("school", 1)  # the same address in another partnership
+    elsewhere.email = teacher.email
+    elsewhere.save()
+    give_account(elsewhere, verified=True)
+    client = Client()
+    limited = providers(provider_url, partnerships=[teacher.partnership.slug])
+    with override_settings(SOCIALACCOUNT_PROVIDERS=limited):
+        claims = {"email": teacher.email, "email_verified": True}
+        assert sign_in_through_provider(client, provider_url, "sub-12", claims).status_code == 302
+    teacher.refresh_from_db()
+    elsewhere.refresh_from_db()
+    assert teacher.user is not None
+    assert teacher.user != elsewhere.user
+    assert SocialAccount.objects.get(uid="sub-12").user == teacher.user
+
+
+def test_the_persons_own_account_with_an_unproved_address_is_replaced_by_a_new_one(
+    provider_url: str, teacher: Person
+) -> None:
+    give_account(teacher)  # address never verified: nobody has shown that this account is the teacher's
+    old = teacher.user
+    assert old is not None
+    first_sign_on(provider_url, "sub-13", teacher)
+    teacher.refresh_from_db()
+    assert teacher.user != old
+    assert SocialAccount.objects.get(uid="sub-13").user == teacher.user
+    assert Event.objects.get(verb=Verb.SINGLE_SIGN_ON_LINKED).data["replaced_account"] == old.pk
+    assert EmailAddress.objects.get(user=teacher.user).verified  # the provider vouched for it
 
 
 def test_someone_the_partnership_does_not_hold_is_refused(provider_url: str, teacher: Person) -> None:
@@ -127,7 +213,8 @@ def test_an_unverified_email_counts_only_from_a_provider_trusted_for_its_address
         assert sign_in_through_provider(client, provider_url, "sub-4", claims).status_code == 403
     assert not signed_in(client)
 
-    with override_settings(SOCIALACCOUNT_PROVIDERS=providers(provider_url, trust_email=True)):
+    trusted = {"trust_email": True, "email_domains": ["oakfield.example"]}
+    with override_settings(SOCIALACCOUNT_PROVIDERS=providers(provider_url, **trusted)):
         assert sign_in_through_provider(client, provider_url, "sub-4", claims).status_code == 302
     assert signed_in(client)
 

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY, format_hotp_value, hotp_value
+from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
 from resolve.audit.models import Event, Verb
 from resolve.partnerships.models import Person
 from tests.accounts.conftest import PASSWORD, sign_in, signed_in
+from tests.conftest import Cast
 
 pytestmark = pytest.mark.django_db
 
@@ -105,3 +109,53 @@ def test_where_it_is_optional_a_person_can_turn_it_off(practitioner: Person) -> 
     client.post(reverse("mfa_deactivate_totp"))
     assert not Authenticator.objects.filter(user=practitioner.user, type=Authenticator.Type.TOTP).exists()
     assert Event.objects.filter(verb=Verb.TWO_FACTOR_CHANGED, data__change="removed").exists()
+
+
+def staff_account(email: str, *, superuser: bool = False) -> Any:
+    users = get_user_model().objects
+    make = users.create_superuser if superuser else users.create_user
+    user = make(username=email, email=email, password=PASSWORD)
+    if not superuser:
+        user.is_staff = True
+        user.save()
+    return user
+
+
+def sent_to_set_up_the_app(email: str) -> bool:
+    client = Client()
+    assert sign_in(client, email).status_code == 302
+    response = client.get(reverse("admin:index"))
+    return response.status_code == 302 and response["Location"] == reverse("mfa_activate_totp")
+
+
+def test_a_staff_account_administering_a_partnership_that_requires_it_must_set_up_the_app(cast: Cast) -> None:
+    admin = staff_account("admin@partnership.example")
+    cast.partnership.administrators.add(admin)
+    assert not sent_to_set_up_the_app(admin.email)
+    require_two_factor(cast.at("school", 1))
+    assert sent_to_set_up_the_app(admin.email)
+
+
+def test_a_staff_account_is_not_held_to_a_partnership_it_does_not_administer(
+    cast: Cast, cast_for: Callable[[str], Cast]
+) -> None:
+    admin = staff_account("admin@partnership.example")
+    cast.partnership.administrators.add(admin)
+    require_two_factor(cast_for("enfield").at("school", 1))  # another partnership requires it
+    assert not sent_to_set_up_the_app(admin.email)
+
+
+def test_a_superuser_must_set_up_the_app_when_any_partnership_requires_it(cast: Cast) -> None:
+    superuser = staff_account("root@installation.example", superuser=True)
+    assert not sent_to_set_up_the_app(superuser.email)
+    require_two_factor(cast.at("school", 1))
+    assert sent_to_set_up_the_app(superuser.email)
+
+
+def test_a_staff_account_that_is_also_a_person_is_held_to_both(cast: Cast, practitioner: Person) -> None:
+    practitioner_user = practitioner.user
+    assert practitioner_user is not None
+    practitioner_user.is_staff = True
+    practitioner_user.save()
+    require_two_factor(practitioner)
+    assert sent_to_set_up_the_app(practitioner.email)

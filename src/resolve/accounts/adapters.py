@@ -11,14 +11,17 @@ from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialLogin
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.shortcuts import render
 
-from resolve.accounts.selectors import person_for_single_sign_on, two_factor_required
-from resolve.accounts.services import account_event
+from resolve.accounts.selectors import (
+    person_for_single_sign_on,
+    signs_in_only_through_organisation,
+    two_factor_required,
+)
+from resolve.accounts.services import account_event, account_for_single_sign_on
 from resolve.audit.models import Verb
 from resolve.partnerships.models import Person
 
@@ -56,6 +59,15 @@ class AccountAdapter(DefaultAccountAdapter):
         if person is not None:
             account_event(Verb.SIGN_IN_FAILED, person, by_them=False)
 
+    def send_password_reset_mail(self, user: Any, email: str, context: dict[str, Any]) -> None:
+        """An account that signs in through its organisation gets no key to set a password: the e-mail
+        says to sign in through the organisation instead. The page answers the same either way, so it
+        tells nobody which kind of account an address has."""
+        if signs_in_only_through_organisation(user):
+            self.send_mail("account/email/password_reset_single_sign_on", email, {})
+            return
+        super().send_password_reset_mail(user, email, context)
+
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
     """Single sign-on reaches a person the partnership already holds, matched by e-mail address."""
@@ -79,19 +91,8 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         if sociallogin.is_existing:
             return
         with transaction.atomic():
-            user = person.user or _account_for(person)
+            user = account_for_single_sign_on(person=person, through=sociallogin.account.provider)
             sociallogin.connect(request, user)
-
-
-def _account_for(person: Person) -> Any:
-    """An account for a person who has only ever signed in through their organisation: no password."""
-    users = get_user_model().objects
-    user = users.filter(email__iexact=person.email, person__isnull=True).first()
-    if user is None:
-        user = users.create_user(username=person.email.lower(), email=person.email.lower(), password=None)
-    person.user = user
-    person.save(update_fields=["user"])
-    return user
 
 
 class MFAAdapter(DefaultMFAAdapter):

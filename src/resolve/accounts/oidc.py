@@ -15,7 +15,9 @@ partnership holds for them. The claim counts only when the provider marks it ver
 (``email_verified``), or when ``trust_email`` says that the provider is the organisation's own
 directory and its addresses are authoritative (Microsoft Entra ID sends no ``email_verified``).
 ``email_domains`` and ``partnerships`` limit whom a provider may sign in, so that one agency's
-directory can never vouch for another agency's staff. This module imports nothing from Django's
+directory can never vouch for another agency's staff: a provider with ``trust_email`` must name
+at least one of them. ``server_url`` must be an ``https://`` address, since the provider's keys,
+tokens and identities travel over it. This module imports nothing from Django's
 models, so that settings can use it.
 """
 
@@ -24,7 +26,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
 ENVIRONMENT_VARIABLE = "RESOLVE_OIDC_PROVIDERS"
 
@@ -44,6 +47,27 @@ class Provider(BaseModel):
     email_domains: list[str] = Field(default_factory=list)
     partnerships: list[str] = Field(default_factory=list)
     trust_email: bool = False
+
+    @field_validator("server_url")
+    @classmethod
+    def _https_only(cls, url: HttpUrl) -> HttpUrl:
+        if url.scheme != "https":
+            raise PydanticCustomError(
+                "https_required", "must start with https:// (the provider's tokens and identities travel over it)"
+            )
+        return url
+
+    @field_validator("trust_email")
+    @classmethod
+    def _trust_is_limited(cls, trust_email: bool, info: ValidationInfo) -> bool:
+        # Fields are validated in order: email_domains and partnerships are in info.data by now.
+        if trust_email and not (info.data.get("email_domains") or info.data.get("partnerships")):
+            raise PydanticCustomError(
+                "trust_email_unlimited",
+                "a provider trusted for its e-mail addresses must also name email_domains or partnerships, "
+                "so that it cannot vouch for anyone else's staff",
+            )
+        return trust_email
 
     def allauth_app(self) -> dict[str, Any]:
         return {

@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any, Protocol
 
+from allauth.account.models import EmailAddress
+from allauth.socialaccount.models import SocialAccount
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 
-from resolve.partnerships.models import Person
+from resolve.partnerships.models import Partnership, Person
 
 
 class OfferedEmail(Protocol):
@@ -16,10 +19,37 @@ class OfferedEmail(Protocol):
 
 
 def two_factor_required(user: Any) -> bool:
-    """Whether the account's partnership requires two-factor authentication of everyone in it."""
+    """Whether signing in to this account needs two-factor authentication, because a partnership says so.
+
+    A partnership that requires it covers everyone who can see into it: its people, the staff
+    accounts that administer it (with or without a person of their own), and every superuser,
+    who can see into all partnerships, as soon as any partnership requires it.
+    """
     if getattr(user, "pk", None) is None:
         return False
+    requiring = Partnership.objects.filter(mfa_required=True)
+    if getattr(user, "is_superuser", False) and requiring.exists():
+        return True
+    if requiring.filter(administrators__pk=user.pk).exists():
+        return True
     return Person.objects.filter(user__pk=user.pk, is_active=True, partnership__mfa_required=True).exists()
+
+
+def signs_in_only_through_organisation(user: Any) -> bool:
+    """Whether an account signs in only through its organisation's identity provider (no local password)."""
+    if getattr(user, "pk", None) is None or user.has_usable_password():
+        return False
+    return SocialAccount.objects.filter(user_id=user.pk).exists()
+
+
+def address_held_by_another_account(address: str, *, user: Any = None) -> bool:
+    """Whether an account other than ``user`` holds ``address``, verified or not, or has it as its own."""
+    others_addresses = EmailAddress.objects.filter(email__iexact=address)
+    others = get_user_model().objects.filter(email__iexact=address)
+    if getattr(user, "pk", None) is not None:
+        others_addresses = others_addresses.exclude(user_id=user.pk)
+        others = others.exclude(pk=user.pk)
+    return others_addresses.exists() or others.exists()
 
 
 def _usable(addresses: Iterable[OfferedEmail], *, trust_email: bool, email_domains: Sequence[str]) -> list[str]:

@@ -1,12 +1,26 @@
-"""Audit entries about a person's account: signing in and out, lockouts, two-factor changes."""
+"""Accounts: making them (an administrator's invitation, a first single sign-on) and the audit entries about them."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from allauth.account.adapter import get_adapter as get_account_adapter
+from allauth.account.forms import default_token_generator
+from allauth.account.models import EmailAddress
+from allauth.account.utils import user_pk_to_url_str
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from resolve.accounts.selectors import address_held_by_another_account
 from resolve.audit.models import Event, Verb
 from resolve.audit.services import event_record
+from resolve.core.errors import NotFound, Refused, ResolveError
 from resolve.partnerships.models import Person
+from resolve.partnerships.selectors import partnerships_administered_by, person_of
 
 
 def account_event(verb: Verb, person: Person, *, by_them: bool = True, **data: Any) -> Event:
@@ -15,3 +29,103 @@ def account_event(verb: Verb, person: Person, *, by_them: bool = True, **data: A
     if not by_them:
         data = {"account_of": str(person.pk), **data}
     return event_record(verb=verb, partnership=person.partnership, actor=person if by_them else None, data=data)
+
+
+def _new_account(email: str) -> Any:
+    """An account with no password, for an address; the username is only an internal name."""
+    username = get_account_adapter().generate_unique_username([email.partition("@")[0], "person"])
+    return get_user_model().objects.create_user(username=username, email=email, password=None)
+
+
+@transaction.atomic
+def account_for_single_sign_on(*, person: Person, through: str) -> Any:
+    """The account a person's first single sign-on connects to: an existing one only if it is theirs.
+
+    An existing account counts only when it holds the person's address *verified* (an address
+    someone types on the e-mail page proves nothing until they follow the link sent to it) and
+    belongs to the person: it is the person's own account, or no person has it. Anything else
+    gets a new account without a password, and the person is moved to it: an account whose
+    address nobody has proved is never handed to whoever signs in with that address.
+    """
+    address = person.email.strip().lower()
+    verified = EmailAddress.objects.filter(email__iexact=address, verified=True)
+    previous = person.user_id
+    user: Any
+    if previous is not None and verified.filter(user_id=previous).exists():
+        user = person.user
+        outcome = "own account"
+    elif previous is None and (
+        theirs := verified.filter(user__person__isnull=True, user__is_active=True).select_related("user").first()
+    ):
+        user = theirs.user
+        outcome = "account without a person"
+    else:
+        user = _new_account(address)
+        # The provider vouched for the address (that is how the person was found), so it counts as
+        # verified here, unless another account already holds it verified (the address is unique then).
+        EmailAddress.objects.create(user=user, email=address, primary=True, verified=not verified.exists())
+        outcome = "new account"
+    if person.user_id != user.pk:
+        person.user = user
+        person.save(update_fields=["user"])
+    data: dict[str, Any] = {"through": through, "account": user.pk, "linked_to": outcome}
+    if previous is not None and previous != user.pk:
+        data["replaced_account"] = previous
+    account_event(Verb.SINGLE_SIGN_ON_LINKED, person, **data)
+    return user
+
+
+INVITATION_TEMPLATE = "accounts/email/invitation"
+
+
+@transaction.atomic
+def account_invite(*, person: Person, by: Any) -> Any:
+    """Make the account of a person the partnership holds, and e-mail them a link to choose a password.
+
+    ``by`` is the staff account asking: a superuser, or an administrator of the person's partnership.
+    The account has no password until the person follows the link; its address is the person's,
+    verified, because the link that sets the password is sent to it: the person can set up
+    two-factor authentication straight after, with no separate check of their address. The link is
+    django-allauth's password-reset key, valid for ``PASSWORD_RESET_TIMEOUT`` (three days).
+    """
+    if getattr(by, "pk", None) is None or not getattr(by, "is_active", False):
+        raise Refused("Only a signed-in administrator can invite people.")
+    locked = Person.objects.select_for_update().select_related("partnership").filter(pk=person.pk).first()
+    if locked is None:
+        raise NotFound("No such person.")
+    person = locked
+    if not partnerships_administered_by(by).filter(pk=person.partnership_id).exists():
+        raise Refused("Only an administrator of the person's partnership can invite them.")
+    if not person.is_active:
+        raise Refused("This person has been removed from the partnership; restore them before inviting them.")
+    if person.user_id is not None:
+        raise Refused("This person already has an account; they can use 'Forgotten your password?' to sign in.")
+    address = person.email.strip().lower()
+    if not address or "\x00" in address:
+        raise ResolveError("The person has no e-mail address; add one before inviting them.", field="email")
+    if address_held_by_another_account(address):
+        raise Refused(
+            "Another account already holds this person's e-mail address; "
+            "correct the person's address, or link them to that account, before inviting them.",
+            field="email",
+        )
+    user = _new_account(address)
+    EmailAddress.objects.create(user=user, email=address, primary=True, verified=True)
+    person.user = user
+    person.save(update_fields=["user"])
+    inviter = person_of(by)
+    event_record(
+        verb=Verb.ACCOUNT_INVITED,
+        partnership=person.partnership,
+        actor=inviter if inviter is not None and inviter.partnership_id == person.partnership_id else None,
+        data={"account_of": str(person.pk), "by_account": by.pk},
+    )
+    key = f"{user_pk_to_url_str(user)}-{default_token_generator.make_token(user)}"
+    path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
+    link = settings.RESOLVE_BASE_URL.rstrip("/") + path.replace("UID-KEY", key)
+    context = {"link": link, "partnership": person.partnership.name, "days": settings.PASSWORD_RESET_TIMEOUT // 86400}
+    subject = render_to_string(f"{INVITATION_TEMPLATE}_subject.txt", context).strip()
+    body = render_to_string(f"{INVITATION_TEMPLATE}_message.txt", context)
+    # Sent once the account is saved: no e-mail for an account that was rolled back.
+    transaction.on_commit(lambda: send_mail(subject, body, None, [address]))
+    return user

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from allauth.account.views import LoginView
+from allauth.account.views import EmailView, LoginView
 from allauth.usersessions.internal.flows.sessions import end_sessions
 from allauth.usersessions.models import UserSession
+from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -26,6 +27,26 @@ class SignInView(LoginView):
         locked = any(e.code == "too_many_login_attempts" for e in form.non_field_errors().as_data())
         response.status_code = 429 if locked else 400
         return response
+
+
+class EmailAddressesView(EmailView):
+    """allauth's e-mail page, where an address becomes the account's own only once it is verified.
+
+    allauth lets an unverified address be made primary while the account has no verified one
+    (every account made before addresses were verified); an unverified primary address would let
+    anyone make their account look like the holder of someone else's address.
+    """
+
+    def _action_primary(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse | None:
+        address = self._get_email_address(request)
+        if address is not None and not address.verified:
+            messages.error(
+                request,
+                "Confirm this address first: follow the link in the e-mail sent to it, "
+                "then you can make it your account's address.",
+            )
+            return None
+        return super()._action_primary(request, *args, **kwargs)
 
 
 @login_required

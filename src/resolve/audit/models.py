@@ -69,6 +69,8 @@ class Verb(models.TextChoices):
     TWO_FACTOR_CHANGED = "two_factor_changed", "Two-factor authentication changed"
     TRAIL_VERIFIED = "trail_verified", "Audit trail checked against its chain and checkpoints"
     CHECKPOINT_WRITTEN = "checkpoint_written", "Audit trail checkpoint written outside the database"
+    ACCOUNT_INVITED = "account_invited", "Account made and a link to set its password sent"
+    SINGLE_SIGN_ON_LINKED = "single_sign_on_linked", "Sign-in through an organisation linked to an account"
 
 
 class EventQuerySet(AppendOnlyQuerySet):

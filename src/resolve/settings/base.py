@@ -122,6 +122,21 @@ ACCOUNT_ADAPTER = "resolve.accounts.adapters.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"
+# An address belongs to one account only (allauth's default, stated). A person changes theirs by
+# adding the new one and following the link sent to it; only then can it become the account's own
+# (accounts.views.EmailAddressesView). Not allauth's ACCOUNT_CHANGE_EMAIL: it deletes the current
+# address when that is unverified, as every address from before verification is. The forms add
+# what allauth leaves open: no address another account holds, no password for an account that
+# signs in through its organisation (resolve/accounts/forms.py).
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_CHANGE_EMAIL = False
+ACCOUNT_FORMS = {
+    "add_email": "resolve.accounts.forms.ResolveAddEmailForm",
+    "set_password": "resolve.accounts.forms.ResolveSetPasswordForm",
+    "user_token": "resolve.accounts.forms.ResolveUserTokenForm",
+}
+# Where e-mails (an invitation's link to set a password) send people: the address people use.
+RESOLVE_BASE_URL = os.environ.get("RESOLVE_BASE_URL", "http://localhost:8000")
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_REDIRECT_URL = "login"
 ACCOUNT_PASSWORD_MIN_LENGTH = 12

@@ -15,3 +15,4 @@ DATABASES = {"default": database_from_environment(DATA_DIR / "test.sqlite3")}
 AUDIT_KEYS = {"test": b"test-only-audit-key-not-secret-000000"}
 AUDIT_CHECKPOINT_DIR = Path(tempfile.mkdtemp(prefix="resolve-audit-checkpoints-"))
 AUDIT_CHECKPOINT_EMAIL = []
+RESOLVE_BASE_URL = "http://testserver"
