@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 from django.db import models
@@ -12,7 +14,7 @@ from django.db import models
 from resolve.audit.models import Event, Verb
 from resolve.calendar import LONDON
 from resolve.core.errors import NotFound, Refused, ResolveError
-from resolve.disagreements import services
+from resolve.disagreements import rules, services
 from resolve.disagreements.models import (
     Action,
     Confirmation,
@@ -22,6 +24,7 @@ from resolve.disagreements.models import (
     StageRun,
     WrittenOutcome,
 )
+from resolve.disagreements.services import stages
 from resolve.partnerships.services import calendar_day_set, partnership_adopt_procedure
 from resolve.procedures.services import procedure_version_store
 from tests.conftest import Cast
@@ -532,3 +535,21 @@ def test_recalculating_an_unchanged_calendar_changes_nothing(enfield: Cast) -> N
     raise_one(enfield)
     with nothing_changes():
         assert services.deadlines_recalculate(partnership=enfield.partnership, by=None, reason="Check") == 0
+
+
+# --- structure -----------------------------------------------------------------------------------
+
+WRITES = {"create", "save", "update", "delete", "get_or_create", "update_or_create", "bulk_create", "bulk_update"}
+AUDIT_WRITES = {"disagreement_event", "event_record"}
+
+
+def test_rules_only_reads_every_write_is_a_service_in_stages() -> None:
+    tree = ast.parse(Path(rules.__file__).read_text())
+    calls = {
+        node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+    }
+    assert calls & (WRITES | AUDIT_WRITES) == set()
+    for name in ("stage_open", "notices_raise", "participant_ensure", "deadline_store"):
+        assert callable(getattr(stages, name))

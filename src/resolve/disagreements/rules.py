@@ -1,30 +1,24 @@
-"""What the procedure requires of a disagreement at a stage, read from its definition.
+"""What the procedure requires of a disagreement at a stage, read from its definition (reads only).
 
 Used by the services (which refuse a transition whose requirements are unmet) and by selectors
-(which show what is still needed). The functions that write (``open_stage``, ``raise_notices``,
-``participant_ensure``, ``store_deadline``) are called only by services, inside their transactions.
+(which show what is still needed). Nothing here writes: starting a stage, storing a deadline,
+raising notices and adding a participant are services (``services/stages.py``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import datetime
 from uuid import UUID
 
-from resolve.audit.models import Verb
-from resolve.audit.services import disagreement_event
 from resolve.disagreements.models import (
     Disagreement,
-    Notice,
     Participant,
-    StageDeadline,
     StageRun,
     WrittenOutcome,
 )
 from resolve.partnerships.models import Person, RoleAssignment
 from resolve.partnerships.selectors import calendar_for, managers_of
 from resolve.procedures.engine import Circumstances, Due, stage_deadlines
-from resolve.procedures.schema import Notification, Pathway, Procedure, RecordRequirement, Stage
+from resolve.procedures.schema import Pathway, Procedure, RecordRequirement, Stage
 
 
 def procedure_of(disagreement: Disagreement) -> Procedure:
@@ -94,71 +88,6 @@ def involved_level(disagreement: Disagreement, stage: Stage) -> int:
     return max(levels)
 
 
-def open_stage(
-    *,
-    disagreement: Disagreement,
-    position: int,
-    entry: str,
-    by: Person,
-    at: datetime,
-) -> StageRun:
-    """Start the pathway's stage at ``position``: its run, its deadlines and its notices."""
-    procedure = procedure_of(disagreement)
-    pathway = procedure.pathway(disagreement.pathway)
-    stage = pathway.stages[position]
-    earlier = list(disagreement.stage_runs.all())
-    run = StageRun.objects.create(
-        disagreement=disagreement,
-        stage=stage.slug,
-        name=stage.name,
-        position=position,
-        entry=entry,
-        started_at=at,
-        started_by=by,
-    )
-    disagreement_event(disagreement, Verb.STAGE_STARTED, by=by, at=at, stage=stage.slug, position=position, entry=entry)
-    # The people holding a partnership role that handles this stage (a chair, a reviewer...) take part from now.
-    for holder in RoleAssignment.objects.filter(
-        partnership=disagreement.partnership, role__in=stage.handlers.roles, person__is_active=True
-    ).select_related("person"):
-        participant_ensure(
-            disagreement=disagreement,
-            person=holder.person,
-            capacity=Participant.Capacity.HANDLER,
-            run=run,
-            by=by,
-            at=at,
-        )
-    dues = run_deadlines(run, earlier=earlier)
-    for due in dues:
-        store_deadline(run, due, by=by, at=at, verb=Verb.DEADLINE_SET)
-    raise_notices(disagreement=disagreement, run=run, when="entry", by=by, at=at)
-    return run
-
-
-def store_deadline(run: StageRun, due: Due, *, by: Person | None, at: datetime, verb: Verb, **data: object) -> None:
-    """Store one due time with the rule that produced it, and say so in the timeline."""
-    StageDeadline.objects.create(
-        stage_run=run,
-        timescale=due.timescale,
-        what=due.what,
-        due=due.due,
-        rule=due.rule,
-        source=due.source,
-        computed_at=at,
-    )
-    disagreement_event(
-        run.disagreement,
-        verb,
-        by=by,
-        at=at,
-        stage=run.stage,
-        timescale=due.timescale,
-        due=due.due.isoformat() if due.due else None,
-        **data,
-    )
-
-
 def run_deadlines(run: StageRun, *, earlier: list[StageRun]) -> list[Due]:
     """The deadlines of a stage run from today's calendar: at its start, or on an explicit recalculation."""
     disagreement = run.disagreement
@@ -177,38 +106,6 @@ def run_deadlines(run: StageRun, *, earlier: list[StageRun]) -> list[Due]:
         circumstances=circumstances_of(disagreement),
         entry_stage=not earlier,
     )
-
-
-def raise_notices(*, disagreement: Disagreement, run: StageRun, when: str, by: Person, at: datetime) -> None:
-    """Create the notices the stage and the procedure require at this moment (entry or close)."""
-    procedure = procedure_of(disagreement)
-    stage = stage_of(run)
-    reached = set(disagreement.stage_runs.values_list("stage", flat=True))
-    level = involved_level(disagreement, stage)
-    candidates: Iterable[Notification] = (*stage.notifications, *procedure.notifications)
-    for n in candidates:
-        if n.when != when:
-            continue
-        if n.min_level is not None and level < n.min_level:
-            continue
-        if n.flag is not None and n.flag not in disagreement.flags:
-            continue
-        if n.reached_stage is not None and n.reached_stage not in reached:
-            continue
-        if disagreement.notices.filter(to=n.to, what=n.what, stage_run=run).exists():
-            continue
-        notice = Notice.objects.create(
-            disagreement=disagreement,
-            stage_run=run,
-            to=n.to,
-            what=n.what,
-            timing=n.timing or "",
-            form=n.form or "",
-            source=n.source,
-            created_at=at,
-        )
-        notice.recipients.set(recipients_for(disagreement, n.to))
-        disagreement_event(disagreement, Verb.NOTICE_DUE, by=by, at=at, notice=notice.pk, to=n.to, stage=run.stage)
 
 
 def recipients_for(disagreement: Disagreement, to: str) -> list[Person]:
@@ -236,16 +133,3 @@ def recipients_for(disagreement: Disagreement, to: str) -> list[Person]:
             partnership=disagreement.partnership, role=to, person__is_active=True
         ).select_related("person")
     ]
-
-
-def participant_ensure(
-    *, disagreement: Disagreement, person: Person, capacity: str, run: StageRun | None, by: Person, at: datetime
-) -> None:
-    _, created = Participant.objects.get_or_create(
-        disagreement=disagreement,
-        person=person,
-        capacity=capacity,
-        defaults={"stage_run": run, "added_at": at},
-    )
-    if created:
-        disagreement_event(disagreement, Verb.PARTICIPANT_ADDED, by=by, at=at, person=str(person.pk), capacity=capacity)

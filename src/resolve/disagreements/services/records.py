@@ -14,12 +14,12 @@ from resolve.access.policy import require
 from resolve.audit.models import Verb
 from resolve.audit.services import disagreement_event
 from resolve.core.errors import ResolveError
-from resolve.disagreements import rules
 from resolve.disagreements.models import (
     Disagreement,
     Participant,
     RecordEntry,
 )
+from resolve.disagreements.services import stages
 from resolve.disagreements.services.guards import (
     current_run,
     entry_write,
@@ -60,10 +60,10 @@ def participant_add(*, disagreement: Disagreement, by: Person, person: Person, c
     if capacity not in (Participant.Capacity.HANDLER, Participant.Capacity.COUNTERPART, Participant.Capacity.ATTENDEE):
         raise ResolveError("Add a person as a handler, a counterpart or an attendee.", field="capacity")
     run = current_run(disagreement)
-    rules.participant_ensure(
+    stages.participant_ensure(
         disagreement=disagreement, person=person, capacity=capacity, run=run, by=by, at=timezone.now()
     )
-    rules.raise_notices(disagreement=disagreement, run=run, when="entry", by=by, at=timezone.now())
+    stages.notices_raise(disagreement=disagreement, run=run, when="entry", by=by, at=timezone.now())
 
 
 @transaction.atomic
@@ -216,7 +216,7 @@ def _record(
     )
     for persons in people.values():
         for person in persons:
-            rules.participant_ensure(
+            stages.participant_ensure(
                 disagreement=disagreement, person=person, capacity=Participant.Capacity.ATTENDEE, run=run, by=by, at=now
             )
     verb = Verb.DISCUSSION_RECORDED if kind == RecordEntry.Kind.DISCUSSION_NOTE else Verb.RECORD_ADDED

@@ -17,6 +17,7 @@ from resolve.disagreements.models import (
     RecordEntry,
     StageRun,
 )
+from resolve.disagreements.services import stages
 from resolve.disagreements.services.guards import (
     current_run,
     entry_write,
@@ -58,7 +59,7 @@ def reviewer_appoint(*, disagreement: Disagreement, by: Person, reviewer: Person
     now = timezone.now()
     disagreement.reviewer = reviewer
     disagreement.save(update_fields=["reviewer"])
-    rules.participant_ensure(
+    stages.participant_ensure(
         disagreement=disagreement, person=reviewer, capacity=Participant.Capacity.REVIEWER, run=run, by=by, at=now
     )
     disagreement_event(disagreement, Verb.REVIEWER_APPOINTED, by=by, at=now, reviewer=str(reviewer.pk), stage=run.stage)
@@ -88,7 +89,7 @@ def reviewer_decision_record(*, disagreement: Disagreement, by: Person, decision
             "reasons": required_text(reasons, "reasons", "the reasons for the decision"),
         },
     )
-    rules.participant_ensure(
+    stages.participant_ensure(
         disagreement=disagreement, person=by, capacity=Participant.Capacity.REVIEWER, run=run, by=by, at=now
     )
     disagreement_event(disagreement, Verb.REVIEWER_DECIDED, by=by, at=now, record=str(entry.pk), stage=run.stage)

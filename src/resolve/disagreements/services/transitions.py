@@ -18,6 +18,7 @@ from resolve.disagreements.models import (
     RecordEntry,
     StageRun,
 )
+from resolve.disagreements.services import stages
 from resolve.disagreements.services.guards import (
     current_run,
     describe_missing,
@@ -68,8 +69,8 @@ def disagreement_escalate(
         from_stage=run.stage,
         to_stage=pathway.stages[run.position + 1].slug,
     )
-    rules.raise_notices(disagreement=disagreement, run=run, when="close", by=by, at=now)
-    return rules.open_stage(
+    stages.notices_raise(disagreement=disagreement, run=run, when="close", by=by, at=now)
+    return stages.stage_open(
         disagreement=disagreement, position=run.position + 1, entry=StageRun.Entry.ESCALATED, by=by, at=now
     )
 
@@ -150,7 +151,7 @@ def close(
     disagreement.closing_reason = reason
     disagreement.save(update_fields=["status", "closed_at", "closed_by", "closing_reason"])
     disagreement_event(disagreement, verb, by=by, at=now, stage=run.stage)
-    rules.raise_notices(disagreement=disagreement, run=run, when="close", by=by, at=now)
+    stages.notices_raise(disagreement=disagreement, run=run, when="close", by=by, at=now)
     return disagreement
 
 
@@ -207,9 +208,9 @@ def deadlines_recalculate(*, partnership: Partnership, by: Person | None, reason
             if old is not None:
                 old.replaced_at = now
                 old.save(update_fields=["replaced_at"])
-            rules.store_deadline(
-                run,
-                due,
+            stages.deadline_store(
+                run=run,
+                due=due,
                 by=by,
                 at=now,
                 verb=Verb.DEADLINES_RECALCULATED,
