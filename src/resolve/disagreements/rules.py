@@ -12,6 +12,7 @@ from uuid import UUID
 from resolve.disagreements.models import (
     Disagreement,
     Participant,
+    RecordEntry,
     StageRun,
     WrittenOutcome,
 )
@@ -66,15 +67,65 @@ def confirmed_outcome(run: StageRun) -> WrittenOutcome | None:
     return None
 
 
+def standing_decision(run: StageRun) -> RecordEntry | None:
+    """The independent reviewer's decision at this stage as it stands, if no one else rewrote it.
+
+    A correction is a new entry pointing at the one it corrects, so a decision stands as its latest
+    version; it counts only when every version is by the reviewer who made it (and who was named,
+    where the chair named one). A decision someone else rewrote is no decision: the service refuses
+    such a correction, and this refuses to count one however the rows came to say it.
+    """
+    decisions = list(run.records.filter(kind=RecordEntry.Kind.REVIEWER_DECISION).order_by("-created_at"))
+    by_pk = {entry.pk: entry for entry in decisions}
+    superseded = {entry.corrects_id for entry in decisions if entry.corrects_id is not None}
+    named = run.disagreement.reviewer_id
+    for entry in decisions:
+        if entry.pk in superseded:
+            continue
+        authors = set()
+        version: RecordEntry | None = entry
+        while version is not None:
+            authors.add(version.author_id)
+            version = by_pk.get(version.corrects_id) if version.corrects_id is not None else None
+        if len(authors) == 1 and (named is None or authors == {named}):
+            return entry
+    return None
+
+
 def requirement_met(run: StageRun, requirement: RecordRequirement) -> bool:
     if requirement.kind == "written_confirmation":
         return confirmed_outcome(run) is not None
+    if requirement.kind == "reviewer_decision":
+        return standing_decision(run) is not None
     return run.records.filter(kind=requirement.kind).exists()
 
 
 def missing_records(run: StageRun, transition: str) -> list[RecordRequirement]:
     stage = stage_of(run)
     return [r for r in stage.records if transition in r.required_before and not requirement_met(run, r)]
+
+
+def acting_level(disagreement: Disagreement, run: StageRun) -> int | None:
+    """The seniority level at which each agency in dispute acts at ``run``'s stage.
+
+    The stage's handler level; on a stage that names no level (only partnership roles, or none),
+    the level of the nearest stage before it in the pathway that names one, since the people who
+    took the case there carry it on (see ``resolve.access.policy``). ``None``: no level applies.
+    """
+    pathway = pathway_of(disagreement)
+    for stage in reversed(pathway.stages[: run.position + 1]):
+        if stage.handlers.level is not None:
+            return stage.handlers.level
+    return None
+
+
+def latest_run(disagreement: Disagreement) -> StageRun | None:
+    """The stage run in progress, or (once closed) the last one it reached."""
+    return disagreement.stage_runs.order_by("-position").first()
+
+
+def is_last_stage(run: StageRun) -> bool:
+    return run.position + 1 >= len(pathway_of(run.disagreement).stages)
 
 
 def involved_level(disagreement: Disagreement, stage: Stage) -> int:

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from resolve.access.policy import Action as Can
 from resolve.access.policy import require
+from resolve.access.refusals import service
 from resolve.audit.models import Verb
 from resolve.audit.services import disagreement_event
 from resolve.core.errors import Refused
@@ -32,7 +33,7 @@ from resolve.partnerships.models import Agency, Partnership, Person
 # Transitions
 
 
-@transaction.atomic
+@service
 def disagreement_escalate(
     *, disagreement: Disagreement, by: Person, reason: str, from_stage: str | None = None
 ) -> StageRun:
@@ -75,7 +76,7 @@ def disagreement_escalate(
     )
 
 
-@transaction.atomic
+@service
 def disagreement_resolve(*, disagreement: Disagreement, by: Person) -> Disagreement:
     """Close the disagreement as resolved on the current stage's written outcome, confirmed by every party."""
     disagreement = lock(disagreement)
@@ -84,8 +85,11 @@ def disagreement_resolve(*, disagreement: Disagreement, by: Person) -> Disagreem
     run = current_run(disagreement)
     stage = rules.stage_of(run)
     if stage.independent_reviewer:
-        if not run.records.filter(kind=RecordEntry.Kind.REVIEWER_DECISION).exists():
-            raise Refused(f"{stage.name} is decided by the independent reviewer: record their decision first.")
+        if rules.standing_decision(run) is None:
+            raise Refused(
+                f"{stage.name} is decided by the independent reviewer: record their decision first "
+                "(a decision someone else rewrote does not count)."
+            )
     else:
         outcome = rules.latest_outcome(run)
         if outcome is None:
@@ -114,7 +118,7 @@ def disagreement_resolve(*, disagreement: Disagreement, by: Person) -> Disagreem
     )
 
 
-@transaction.atomic
+@service
 def disagreement_withdraw(*, disagreement: Disagreement, by: Person, reason: str) -> Disagreement:
     """Withdraw the disagreement: for the raising agency only, with the reason recorded."""
     disagreement = lock(disagreement)
@@ -155,7 +159,7 @@ def close(
     return disagreement
 
 
-@transaction.atomic
+@service
 def feedback_give(*, disagreement: Disagreement, by: Person, text: str) -> RecordEntry:
     """Tell the person who raised the disagreement what action has been taken."""
     disagreement = lock(disagreement)
