@@ -663,6 +663,18 @@ def test_a_role_held_in_another_partnership_counts_for_nothing_here(
         services.reviewer_appoint(disagreement=d, by=outsider, reviewer=cast.at("police", 4))
 
 
+def test_a_role_assignment_naming_someone_from_another_partnership_makes_them_neither_handler_nor_told(
+    cast_for: Callable[[str], Cast],
+) -> None:
+    cast, other = cast_for("cumbria"), cast_for("cumbria")
+    stranger = other.at("police", 4)
+    RoleAssignment.objects.create(partnership=cast.partnership, person=stranger, role="scp-chair")
+    d = raise_one(cast, urgent=True, start_stage="formal-process", urgent_reason="Child protection, today.")
+    assert not d.participants.filter(person=stranger).exists()
+    assert not d.notices.filter(recipients=stranger).exists()
+    assert not allowed(stranger, Can.APPOINT_REVIEWER, d)
+
+
 # --- adding a handler -------------------------------------------------------------------------------
 
 

@@ -98,6 +98,8 @@ def people_managed_by(person: Person) -> set[UUID]:
 
 def roles_held(person: Person, partnership_id: UUID) -> set[str]:
     """The role slugs ``person`` holds in this partnership (an assignment elsewhere counts for nothing)."""
+    if person.partnership_id != partnership_id:
+        return set()
     return set(
         RoleAssignment.objects.filter(person=person, partnership_id=partnership_id).values_list("role", flat=True)
     )

@@ -181,6 +181,9 @@ def recipients_for(disagreement: Disagreement, to: str) -> list[Person]:
     return [
         a.person
         for a in RoleAssignment.objects.filter(
-            partnership=disagreement.partnership, role=to, person__is_active=True
+            partnership=disagreement.partnership,
+            person__partnership=disagreement.partnership,
+            role=to,
+            person__is_active=True,
         ).select_related("person")
     ]

@@ -49,7 +49,10 @@ def stage_open(
     disagreement_event(disagreement, Verb.STAGE_STARTED, by=by, at=at, stage=stage.slug, position=position, entry=entry)
     # The people holding a partnership role that handles this stage (a chair, a reviewer...) take part from now.
     for holder in RoleAssignment.objects.filter(
-        partnership=disagreement.partnership, role__in=stage.handlers.roles, person__is_active=True
+        partnership=disagreement.partnership,
+        person__partnership=disagreement.partnership,
+        role__in=stage.handlers.roles,
+        person__is_active=True,
     ).select_related("person"):
         participant_ensure(
             disagreement=disagreement,
