@@ -1,8 +1,9 @@
-"""Who may do what to a disagreement: every role against every action.
+"""Who may do what to a disagreement: every role against every action, through the policy and the services.
 
-The case: Cumbria's formal process, raised urgently by a teacher at the school against children's
-social care, naming the social worker they have been dealing with. The SCP Chair and the SCP member
-(the independent reviewer) handle the stage; the SCP Business Manager is copied in.
+The case: Cumbria, raised urgently by a teacher at the school against children's social care,
+naming the social worker they have been dealing with, at two stages: the Executive Manager/Lead
+(level 4 in each agency) and the formal process after it (the SCP Chair and the SCP member, the
+independent reviewer, handle it; the SCP Business Manager is copied in).
 """
 
 from __future__ import annotations
