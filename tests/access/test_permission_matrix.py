@@ -16,7 +16,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
-from resolve.access.policy import Action, allowed, require
+from resolve.access.policy import Action, allowed, people_who_can_act, require
 from resolve.audit.models import Event, Verb
 from resolve.calendar import LONDON
 from resolve.core.errors import NotFound, Refused, ResolveError
@@ -235,3 +235,20 @@ def test_signed_out_visitors_are_sent_to_sign_in(case: tuple[Disagreement, dict[
     response = Client().get(reverse("home"))
     assert response.status_code == 302
     assert response.headers["Location"].startswith(reverse("login"))
+
+
+def test_the_page_can_name_who_acts_at_the_stage_a_practitioner_below_it_sees_their_managers(
+    cast_for: Callable[[str], Cast],
+) -> None:
+    cast = cast_for("cumbria")
+    d = raise_at(cast, "executive-lead")
+    assert people_who_can_act(d) == [cast.at("csc", 4), cast.at("csc", 5), cast.at("school", 4), cast.at("school", 5)]
+    d = raise_at(cast, "formal-process")
+    assert people_who_can_act(d) == [
+        cast.at("csc", 4),
+        cast.at("csc", 5),
+        cast.at("school", 4),
+        cast.at("school", 5),
+        cast.role("scp-chair"),
+        cast.role("scp-member"),
+    ]

@@ -40,6 +40,7 @@ from resolve.core.errors import NotFound, Refused
 from resolve.disagreements import rules
 from resolve.disagreements.models import Disagreement, StageRun
 from resolve.partnerships.models import Person, RoleAssignment
+from resolve.partnerships.selectors import managers_of
 
 
 class Action(StrEnum):
@@ -255,6 +256,29 @@ def who_can_act(disagreement: Disagreement) -> str:
     return (
         f"At {stage.name} that is {' or '.join(who)} ({stage.handlers.description.strip()} [{stage.handlers.source}])."
     )
+
+
+def people_who_can_act(disagreement: Disagreement) -> list[Person]:
+    """The people who have the current stage's authority and see the disagreement, for the page to name.
+
+    Those taking part and everyone above them in their line-management chain, and the holders of the
+    stage's roles in this partnership, who are at the stage's level in an agency in dispute or hold
+    one of its roles: a practitioner below the level sees here the line manager who acts.
+    """
+    run = rules.latest_run(disagreement)
+    assert run is not None
+    candidates: dict[UUID, Person] = {}
+    for participant in disagreement.participants.select_related("person__line_manager"):
+        for person in (participant.person, *managers_of(participant.person)):
+            candidates[person.pk] = person
+    for assignment in RoleAssignment.objects.filter(
+        partnership=disagreement.partnership_id,
+        person__partnership=disagreement.partnership_id,
+        role__in=rules.stage_of(run).handlers.roles,
+    ).select_related("person"):
+        candidates[assignment.person.pk] = assignment.person
+    able = [p for p in candidates.values() if p.is_active and handles_stage(p, run) and can_see(p, disagreement)]
+    return sorted(able, key=lambda p: (p.name, str(p.pk)))
 
 
 def reason(person: Person, action: Action, disagreement: Disagreement) -> str:
