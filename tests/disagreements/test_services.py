@@ -701,7 +701,10 @@ def test_a_manager_in_the_chain_adds_a_handler_at_the_stages_level(enfield: Cast
 def test_the_handler_added_must_be_at_the_stages_level_or_hold_its_role(enfield: Cast, who: str) -> None:
     d = raise_one(enfield)
     person = enfield.at("csc", 1) if who == "csc level 1" else enfield.role("business-unit")
-    with nothing_changes(), pytest.raises(ResolveError, match="cannot handle Stage 1: At Stage 1 that is") as caught:
+    with (
+        nothing_changes(),
+        pytest.raises(ResolveError, match=r"The person chosen cannot handle Stage 1\. At Stage 1 that is") as caught,
+    ):
         services.participant_add(disagreement=d, by=enfield.at("school", 2), person=person, capacity="handler")
     assert caught.value.field == "person"
 

@@ -63,10 +63,7 @@ def participant_add(*, disagreement: Disagreement, by: Person, person: Person, c
     require_member(disagreement.partnership, person)
     run = current_run(disagreement)
     if capacity == Participant.Capacity.HANDLER and not may_be_handler(person, run):
-        raise ResolveError(
-            f"{person.name} cannot handle {run.name}: {who_can_act(disagreement)}",
-            field="person",
-        )
+        raise ResolveError(f"The person chosen cannot handle {run.name}. {who_can_act(disagreement)}", field="person")
     stages.participant_ensure(
         disagreement=disagreement, person=person, capacity=capacity, run=run, by=by, at=timezone.now()
     )
