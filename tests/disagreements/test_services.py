@@ -23,7 +23,9 @@ from resolve.disagreements.models import (
     Confirmation,
     Disagreement,
     Notice,
+    Participant,
     RecordEntry,
+    StageDeadline,
     StageRun,
     WrittenOutcome,
 )
@@ -39,13 +41,17 @@ pytestmark = pytest.mark.django_db
 
 TABLES: list[type[models.Model]] = [
     Disagreement,
+    Disagreement.other_agencies.through,
     StageRun,
+    StageDeadline,
+    Participant,
     Event,
     RecordEntry,
     WrittenOutcome,
     Confirmation,
     Action,
     Notice,
+    Notice.recipients.through,
 ]
 
 
@@ -58,18 +64,21 @@ def local(moment: datetime | None) -> str:
     return moment.astimezone(LONDON).strftime("%Y-%m-%d %H:%M")
 
 
-def counts() -> dict[type[models.Model], int]:
-    """How many rows each table has; an access refusal's own audit entry is left out (it is meant to stay)."""
-    found = {m: m.objects.count() for m in TABLES}
-    found[Event] = Event.objects.exclude(verb=Verb.ACCESS_REFUSED).count()
+def snapshot() -> dict[type[models.Model], list[dict[str, object]]]:
+    """Every row of every table a disagreement service writes, so that an update shows as well as an insert.
+
+    An access refusal's own audit entry is left out: it is meant to stay (decision 0007).
+    """
+    found = {m: list(m._default_manager.order_by("pk").values()) for m in TABLES}
+    found[Event] = list(Event.objects.exclude(verb=Verb.ACCESS_REFUSED).order_by("pk").values())
     return found
 
 
 @contextmanager
 def nothing_changes() -> Iterator[None]:
-    before = counts()
+    before = snapshot()
     yield
-    assert counts() == before
+    assert snapshot() == before
 
 
 def raise_one(
