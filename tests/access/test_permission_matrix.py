@@ -252,3 +252,16 @@ def test_the_page_can_name_who_acts_at_the_stage_a_practitioner_below_it_sees_th
         cast.role("scp-chair"),
         cast.role("scp-member"),
     ]
+
+
+def test_a_closed_disagreement_offers_nobody_anything_but_viewing_and_feedback(
+    cast_for: Callable[[str], Cast],
+) -> None:
+    cast = cast_for("cumbria")
+    d = raise_at(cast, "executive-lead")
+    services.disagreement_withdraw(disagreement=d, by=cast.at("school", 4), reason="Resolved informally.")
+    d.refresh_from_db()
+    for role, person_of in ROLES.items():
+        person = person_of(cast)
+        offered = {action for action in ALL if allowed(person, action, d)}
+        assert offered == MATRIX["executive-lead"][role] & {V, F}, role
