@@ -265,3 +265,31 @@ def test_a_closed_disagreement_offers_nobody_anything_but_viewing_and_feedback(
         person = person_of(cast)
         offered = {action for action in ALL if allowed(person, action, d)}
         assert offered == MATRIX["executive-lead"][role] & {V, F}, role
+
+
+def test_once_the_chair_names_the_reviewer_only_they_are_offered_the_decision_and_only_they_can_make_it(
+    case: tuple[Disagreement, dict[str, Person]],
+) -> None:
+    d, people = case
+    named = PersonFactory(partnership=d.partnership, agency=None, level=None, job_title="SCP member")
+    services.reviewer_appoint(disagreement=d, by=people["chair"], reviewer=named)
+    d.refresh_from_db()
+    role_holder = people["independent reviewer"]
+    assert not allowed(role_holder, D, d)
+    with nothing_changes(), pytest.raises(Refused, match="Only the reviewer the chair named"):
+        services.reviewer_decision_record(disagreement=d, by=role_holder, decision="x", reasons="y")
+    assert allowed(named, D, d)
+    services.reviewer_decision_record(disagreement=d, by=named, decision="A conference.", reasons="The threshold.")
+
+
+def test_confirming_is_offered_only_while_an_outcome_waits_for_the_persons_agency(
+    case: tuple[Disagreement, dict[str, Person]],
+) -> None:
+    d, people = case
+    school, csc = people["senior manager of the raiser"], people["senior manager in the other agency"]
+    assert not allowed(csc, C, d)  # nothing proposed yet
+    outcome = services.outcome_propose(disagreement=d, by=school, text="A conference is held.")
+    assert not allowed(school, C, d)  # proposing confirmed it for the school
+    assert allowed(csc, C, d)
+    services.outcome_confirm(outcome=outcome, by=csc)
+    assert not allowed(csc, C, d)

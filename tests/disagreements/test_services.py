@@ -777,7 +777,10 @@ def test_a_reviewers_decision_is_corrected_only_by_that_reviewer(
         "another holder of the reviewer's role": cast.role("scp-member"),
         "a party": cast.at("school", 4),
     }[who]
-    with nothing_changes(), pytest.raises(Refused, match=r"Only the (independent )?reviewer"):
+    with (
+        nothing_changes(),
+        pytest.raises(Refused, match=r"Only the (independent )?reviewer|none of the agencies in dispute"),
+    ):
         services.record_correct(record=decision, by=other, fields={"decision": "No conference."}, reason="Rethink.")
     services.record_correct(
         record=decision, by=cast.at("police", 4), fields={"reasons": "The threshold is clearly met."}, reason="Clarity."
@@ -875,7 +878,7 @@ CLOSED_CALLS: dict[str, Callable[[Cast, Disagreement, Made], object]] = {
         disagreement=d, by=c.role("scp-chair"), reviewer=c.at("police", 4)
     ),
     "reviewer_decision_record": lambda c, d, x: services.reviewer_decision_record(
-        disagreement=d, by=c.role("scp-member"), decision="Late.", reasons="Late."
+        disagreement=d, by=d.reviewer or c.role("scp-member"), decision="Late.", reasons="Late."
     ),
 }
 

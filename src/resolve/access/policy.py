@@ -186,6 +186,11 @@ def _authorised(person: Person, action: Action, disagreement: Disagreement) -> b
     if action == Action.APPOINT_REVIEWER:
         return bool(_role_kinds(person, disagreement) & {"chair", "reviewer_appointer"})
     if action == Action.DECIDE:
+        # from none of the agencies in dispute; once the chair has named the reviewer, only them
+        if _in_party_agency(person, disagreement):
+            return False
+        if disagreement.reviewer_id is not None:
+            return person.pk == disagreement.reviewer_id
         return _takes_part_as(person, disagreement, "reviewer") or "independent_reviewer" in _role_kinds(
             person, disagreement
         )
@@ -211,12 +216,26 @@ def allowed(person: Person, action: Action, disagreement: Disagreement) -> bool:
 
     Seeing it is the first condition of all; then who the person is (``require`` checks the same);
     then whether the action can be done at all in its present state (the services refuse that with
-    their own message: closed, last stage, not a reviewer's stage). Records still missing are not
-    checked here: the page offers the action and the service says what to record first.
+    their own message: closed, last stage, not a reviewer's stage, no outcome waiting for the
+    person's agency to confirm). Records still missing are not checked here: the page offers the
+    action and the service says what to record first.
     """
     if not can_see(person, disagreement):
         return False
-    return _authorised(person, action, disagreement) and _possible(action, disagreement)
+    if not (_authorised(person, action, disagreement) and _possible(action, disagreement)):
+        return False
+    if action == Action.CONFIRM_OUTCOME:
+        return _outcome_waiting_for(person, disagreement)
+    return True
+
+
+def _outcome_waiting_for(person: Person, disagreement: Disagreement) -> bool:
+    """Is there a current written outcome that the person's agency has not confirmed yet?"""
+    run = rules.latest_run(disagreement)
+    outcome = rules.latest_outcome(run) if run is not None else None
+    if outcome is None or person.agency_id is None:
+        return False
+    return not outcome.confirmations.filter(agency_id=person.agency_id).exists()
 
 
 def require(person: Person, action: Action, disagreement: Disagreement) -> None:
@@ -285,6 +304,13 @@ def reason(person: Person, action: Action, disagreement: Disagreement) -> str:
     """Why ``person`` may not do ``action``: what the procedure asks, and who can."""
     if action in (Action.PROPOSE_OUTCOME, Action.CONFIRM_OUTCOME) and not _in_party_agency(person, disagreement):
         return REASONS[action]
+    if action == Action.DECIDE and _in_party_agency(person, disagreement):
+        return (
+            "The reviewer must come from none of the agencies in dispute: "
+            "someone in an agency in this dispute cannot record the decision."
+        )
+    if action == Action.DECIDE and disagreement.reviewer_id is not None:
+        return "Only the reviewer the chair named can record the decision."
     if action in STAGE_AUTHORITY or action == Action.ADD_HANDLER:
         return f"{REASONS[action]} {who_can_act(disagreement)} Ask your line manager to act."
     return REASONS[action]
