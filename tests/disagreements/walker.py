@@ -44,8 +44,12 @@ class Walker:
         self.disagreement: Disagreement | None = None
 
     def person(self, agency: str, run: StageRun) -> Person:
-        level = rules.stage_of(run).handlers.level or 3
-        return self.cast.at(agency, min(level, 5))
+        """Who acts for ``agency`` at ``run``'s stage: the person at the level the procedure gives it.
+
+        On a stage that names only roles, the level of the stage before it (``rules.acting_level``);
+        where no stage names a level, the practitioner.
+        """
+        return self.cast.at(agency, rules.acting_level(self.d, run) or 1)
 
     @property
     def d(self) -> Disagreement:

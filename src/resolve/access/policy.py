@@ -1,24 +1,94 @@
-"""Who may see a disagreement: the one rule every list, page and API call goes through.
+"""Who may see a disagreement and what they may do to it: the one rule every page, API call and service uses.
 
 Need to know (DESIGN.md): a person sees a disagreement when they take part in it, when someone
 they line-manage (directly or further down the chain) takes part in it, or when they hold a
 partnership role that the procedure names at a stage the disagreement has reached.
+
+Authority follows the procedure (DESIGN.md): escalating, resolving, proposing and confirming the
+written outcome at a stage need someone in an agency in dispute whose seniority level is at least
+the stage's handler level (``stage.handlers.level``), or someone who holds, in this partnership, a
+role the stage's handlers name. Below the level a person can still raise, record, add actions
+and give feedback (the child's welfare never waits for a manager), and the page shows who can
+act: their line manager at the stage's level.
+
+Stages that name only partnership roles (Cumbria's formal process: the SCP Chair and the SCP
+member; North East Lincolnshire's safeguarding partners and Independent Scrutiny Officer;
+Peterborough's independent chair; Enfield's Step 4) are handled by the role holders, but the
+agencies in dispute are still parties to them and each must still confirm a written outcome. The
+seeds have the people who took the case there carry it on: Cumbria's Executive Lead writes to the
+SCP Chair and the SCP member "speak[s] to the two Executive leads" (Cumbria L37-39); NEL's "senior
+managers will refer it to the safeguarding partners" and the ISO mediates "with the relevant
+senior managers" (NEL L83-85). So on such a stage each agency in dispute acts through someone at
+the level of the nearest stage before it that names a level (``rules.acting_level``: Cumbria's
+formal process, level 4; NEL's partners' stages, level 3); the role holders can escalate and
+resolve, but, being in no agency in dispute, never confirm for one. Where no stage of the pathway
+names a level (a pathway that starts with the conference chair), any member of an agency in
+dispute acts for it.
+
+A role assignment counts only in its own partnership: every lookup of roles below filters by the
+disagreement's (or the person's) partnership.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
+from uuid import UUID
 
 from django.db.models import Q, QuerySet
 
 from resolve.core.errors import NotFound, Refused
-from resolve.disagreements.models import Disagreement
+from resolve.disagreements import rules
+from resolve.disagreements.models import Disagreement, StageRun
 from resolve.partnerships.models import Person, RoleAssignment
+from resolve.partnerships.selectors import managers_of
 
 
-def people_managed_by(person: Person) -> set[object]:
+class Action(StrEnum):
+    """What someone can do to a disagreement; every service names the one it performs."""
+
+    VIEW = "view"
+    RECORD = "record"  # discussions, meeting records, summaries, actions, corrections, attendees
+    ADD_HANDLER = "add_handler"
+    PROPOSE_OUTCOME = "propose_outcome"
+    CONFIRM_OUTCOME = "confirm_outcome"
+    ESCALATE = "escalate"
+    RESOLVE = "resolve"
+    WITHDRAW = "withdraw"
+    GIVE_FEEDBACK = "give_feedback"
+    APPOINT_REVIEWER = "appoint_reviewer"
+    DECIDE = "decide"
+
+
+class AccessRefused(Refused):
+    """The policy refused ``person`` this ``action``: carries what the audit trail records."""
+
+    def __init__(self, message: str, *, person: Person, action: Action, disagreement: Disagreement) -> None:
+        super().__init__(message)
+        self.person = person
+        self.action = action
+        self.disagreement = disagreement
+
+
+class AccessNotFound(NotFound):
+    """The person may not see the disagreement at all: told "not found", and recorded as a refusal."""
+
+    def __init__(self, message: str, *, person: Person, action: Action, disagreement: Disagreement) -> None:
+        super().__init__(message)
+        self.person = person
+        self.action = action
+        self.disagreement = disagreement
+
+
+#: Actions that change a disagreement once it is closed (resolved or withdrawn).
+AFTER_CLOSE = {Action.VIEW, Action.GIVE_FEEDBACK}
+
+#: Actions that need the authority of the current stage (its level, or one of its roles).
+STAGE_AUTHORITY = {Action.PROPOSE_OUTCOME, Action.CONFIRM_OUTCOME, Action.ESCALATE, Action.RESOLVE}
+
+
+def people_managed_by(person: Person) -> set[UUID]:
     """Everyone below ``person`` in the line-management chain, at any depth."""
-    below: set[object] = set()
+    below: set[UUID] = set()
     frontier = {person.pk}
     while frontier:
         reports = set(Person.objects.filter(line_manager__in=frontier).values_list("pk", flat=True))
@@ -27,9 +97,18 @@ def people_managed_by(person: Person) -> set[object]:
     return below
 
 
+def roles_held(person: Person, partnership_id: UUID) -> set[str]:
+    """The role slugs ``person`` holds in this partnership (an assignment elsewhere counts for nothing)."""
+    if person.partnership_id != partnership_id:
+        return set()
+    return set(
+        RoleAssignment.objects.filter(person=person, partnership_id=partnership_id).values_list("role", flat=True)
+    )
+
+
 def _roles_reaching(person: Person) -> Q:
     """Disagreements that reached a stage handled by, or notifying, a role this person holds."""
-    held = set(RoleAssignment.objects.filter(person=person).values_list("role", flat=True))
+    held = roles_held(person, person.partnership_id)
     if not held:
         return Q(pk__in=[])
     return Q(notices__to__in=held) | Q(notices__recipients=person)
@@ -50,31 +129,8 @@ def can_see(person: Person, disagreement: Disagreement) -> bool:
     return disagreements_visible_to(person).filter(pk=disagreement.pk).exists()
 
 
-class Action(StrEnum):
-    """What someone can do to a disagreement; every service names the one it performs."""
-
-    VIEW = "view"
-    RECORD = "record"  # discussions, meeting records, summaries, actions, corrections, people
-    PROPOSE_OUTCOME = "propose_outcome"
-    CONFIRM_OUTCOME = "confirm_outcome"
-    ESCALATE = "escalate"
-    RESOLVE = "resolve"
-    WITHDRAW = "withdraw"
-    GIVE_FEEDBACK = "give_feedback"
-    APPOINT_REVIEWER = "appoint_reviewer"
-    DECIDE = "decide"
-
-
-#: Actions open to the agencies in dispute (their people who can see it) and to stage handlers.
-_WORKING = {Action.RECORD, Action.ESCALATE, Action.RESOLVE, Action.GIVE_FEEDBACK}
-
-
 def _in_party_agency(person: Person, disagreement: Disagreement) -> bool:
-    if person.agency_id is None:
-        return False
-    return person.agency_id == disagreement.raising_agency_id or (
-        disagreement.other_agencies.filter(pk=person.agency_id).exists()
-    )
+    return person.agency_id is not None and person.agency_id in rules.party_agency_ids(disagreement)
 
 
 def _takes_part_as(person: Person, disagreement: Disagreement, *capacities: str) -> bool:
@@ -82,46 +138,193 @@ def _takes_part_as(person: Person, disagreement: Disagreement, *capacities: str)
 
 
 def _role_kinds(person: Person, disagreement: Disagreement) -> set[str]:
-    held = set(RoleAssignment.objects.filter(person=person).values_list("role", flat=True))
+    held = roles_held(person, disagreement.partnership_id)
     procedure = disagreement.procedure_version.procedure
     return {r.kind for r in procedure.roles if r.slug in held}
 
 
-def allowed(person: Person, action: Action, disagreement: Disagreement) -> bool:
-    """May ``person`` do ``action`` to ``disagreement``? Seeing it is the first condition of all."""
-    if not can_see(person, disagreement):
-        return False
+def _at_level(person: Person, level: int | None) -> bool:
+    return level is None or (person.level is not None and person.level >= level)
+
+
+def handles_stage(person: Person, run: StageRun) -> bool:
+    """Does ``person`` have the authority of ``run``'s stage: one of its roles, or its level in an agency in dispute?
+
+    A handler added to the stage (``participant_add``) was checked for the same when added.
+    """
+    disagreement = run.disagreement
+    stage = rules.stage_of(run)
+    if roles_held(person, disagreement.partnership_id) & set(stage.handlers.roles):
+        return True
+    return _in_party_agency(person, disagreement) and _at_level(person, rules.acting_level(disagreement, run))
+
+
+def may_be_handler(person: Person, run: StageRun) -> bool:
+    """Can ``person`` be added as a handler of ``run``'s stage? The same authority, in an active membership."""
+    return person.is_active and person.partnership_id == run.disagreement.partnership_id and handles_stage(person, run)
+
+
+def _manages_someone_taking_part(person: Person, disagreement: Disagreement) -> bool:
+    below = people_managed_by(person)
+    return bool(below) and disagreement.participants.filter(person__in=below).exists()
+
+
+def _authorised(person: Person, action: Action, disagreement: Disagreement) -> bool:
+    """Who may do ``action``, whatever the disagreement's state (the person already sees it)."""
+    run = rules.latest_run(disagreement)
+    assert run is not None  # every disagreement starts with a stage run
     if action == Action.VIEW:
         return True
-    if action in (Action.PROPOSE_OUTCOME, Action.CONFIRM_OUTCOME):
-        return _in_party_agency(person, disagreement)
+    if action in STAGE_AUTHORITY:
+        if action in (Action.PROPOSE_OUTCOME, Action.CONFIRM_OUTCOME) and not _in_party_agency(person, disagreement):
+            return False
+        return handles_stage(person, run)
+    if action == Action.ADD_HANDLER:
+        return handles_stage(person, run) or _manages_someone_taking_part(person, disagreement)
     if action == Action.WITHDRAW:
         return person.agency_id is not None and person.agency_id == disagreement.raising_agency_id
     if action == Action.APPOINT_REVIEWER:
         return bool(_role_kinds(person, disagreement) & {"chair", "reviewer_appointer"})
     if action == Action.DECIDE:
+        # from none of the agencies in dispute; once the chair has named the reviewer, only them
+        if _in_party_agency(person, disagreement):
+            return False
+        if disagreement.reviewer_id is not None:
+            return person.pk == disagreement.reviewer_id
         return _takes_part_as(person, disagreement, "reviewer") or "independent_reviewer" in _role_kinds(
             person, disagreement
         )
-    if action in _WORKING:
-        return _in_party_agency(person, disagreement) or _takes_part_as(person, disagreement, "handler")
-    return False
+    # RECORD and GIVE_FEEDBACK: the agencies in dispute and the people handling its stages.
+    return _in_party_agency(person, disagreement) or _takes_part_as(person, disagreement, "handler")
+
+
+def _possible(action: Action, disagreement: Disagreement) -> bool:
+    """Can ``action`` be done at all in the disagreement's present state (whoever asks)?"""
+    if not disagreement.is_open:
+        return action in AFTER_CLOSE
+    run = rules.latest_run(disagreement)
+    assert run is not None
+    if action == Action.ESCALATE:
+        return not rules.is_last_stage(run)
+    if action in (Action.APPOINT_REVIEWER, Action.DECIDE):
+        return rules.stage_of(run).independent_reviewer
+    return True
+
+
+def allowed(person: Person, action: Action, disagreement: Disagreement) -> bool:
+    """May ``person`` do ``action`` to ``disagreement`` now? Pages show a button exactly when this is true.
+
+    Seeing it is the first condition of all; then who the person is (``require`` checks the same);
+    then whether the action can be done at all in its present state (the services refuse that with
+    their own message: closed, last stage, not a reviewer's stage, no outcome waiting for the
+    person's agency to confirm). Records still missing are not checked here: the page offers the
+    action and the service says what to record first.
+    """
+    if not can_see(person, disagreement):
+        return False
+    if not (_authorised(person, action, disagreement) and _possible(action, disagreement)):
+        return False
+    if action == Action.CONFIRM_OUTCOME:
+        return _outcome_waiting_for(person, disagreement)
+    return True
+
+
+def _outcome_waiting_for(person: Person, disagreement: Disagreement) -> bool:
+    """Is there a current written outcome that the person's agency has not confirmed yet?"""
+    run = rules.latest_run(disagreement)
+    outcome = rules.latest_outcome(run) if run is not None else None
+    if outcome is None or person.agency_id is None:
+        return False
+    return not outcome.confirmations.filter(agency_id=person.agency_id).exists()
 
 
 def require(person: Person, action: Action, disagreement: Disagreement) -> None:
-    """Refuse with "not found" if the person cannot see it, else with a reason if they cannot do this."""
+    """Refuse with "not found" if the person cannot see it, else with a reason if they may not do this.
+
+    Both refusals carry who asked for what, so that the service's decorator (``resolve.access.audit``)
+    records an ``ACCESS_REFUSED`` entry once the service's own changes have rolled back.
+    """
     if not can_see(person, disagreement):
-        raise NotFound("There is no such disagreement, or you do not have access to it.")
-    if not allowed(person, action, disagreement):
-        raise Refused(REASONS[action])
+        raise AccessNotFound(
+            "There is no such disagreement, or you do not have access to it.",
+            person=person,
+            action=action,
+            disagreement=disagreement,
+        )
+    if not _authorised(person, action, disagreement):
+        raise AccessRefused(
+            reason(person, action, disagreement), person=person, action=action, disagreement=disagreement
+        )
+
+
+def who_can_act(disagreement: Disagreement) -> str:
+    """Who has the current stage's authority, in words for a page or a refusal."""
+    run = rules.latest_run(disagreement)
+    assert run is not None
+    stage = rules.stage_of(run)
+    level = rules.acting_level(disagreement, run)
+    procedure = disagreement.procedure_version.procedure
+    names = [r.name for r in procedure.roles if r.slug in stage.handlers.roles]
+    who = []
+    if level is not None:
+        who.append(f"someone at level {level} or above in an agency in dispute")
+    else:
+        who.append("someone in an agency in dispute")
+    if names:
+        who.append("the " + " or the ".join(names))
+    return (
+        f"At {stage.name} that is {' or '.join(who)} ({stage.handlers.description.strip()} [{stage.handlers.source}])."
+    )
+
+
+def people_who_can_act(disagreement: Disagreement) -> list[Person]:
+    """The people who have the current stage's authority and see the disagreement, for the page to name.
+
+    Those taking part and everyone above them in their line-management chain, and the holders of the
+    stage's roles in this partnership, who are at the stage's level in an agency in dispute or hold
+    one of its roles: a practitioner below the level sees here the line manager who acts.
+    """
+    run = rules.latest_run(disagreement)
+    assert run is not None
+    candidates: dict[UUID, Person] = {}
+    for participant in disagreement.participants.select_related("person__line_manager"):
+        for person in (participant.person, *managers_of(participant.person)):
+            candidates[person.pk] = person
+    for assignment in RoleAssignment.objects.filter(
+        partnership=disagreement.partnership_id,
+        person__partnership=disagreement.partnership_id,
+        role__in=rules.stage_of(run).handlers.roles,
+    ).select_related("person"):
+        candidates[assignment.person.pk] = assignment.person
+    able = [p for p in candidates.values() if p.is_active and handles_stage(p, run) and can_see(p, disagreement)]
+    return sorted(able, key=lambda p: (p.name, str(p.pk)))
+
+
+def reason(person: Person, action: Action, disagreement: Disagreement) -> str:
+    """Why ``person`` may not do ``action``: what the procedure asks, and who can."""
+    if action in (Action.PROPOSE_OUTCOME, Action.CONFIRM_OUTCOME) and not _in_party_agency(person, disagreement):
+        return REASONS[action]
+    if action == Action.DECIDE and _in_party_agency(person, disagreement):
+        return (
+            "The reviewer must come from none of the agencies in dispute: "
+            "someone in an agency in this dispute cannot record the decision."
+        )
+    if action == Action.DECIDE and disagreement.reviewer_id is not None:
+        return "Only the reviewer the chair named can record the decision."
+    if action in STAGE_AUTHORITY or action == Action.ADD_HANDLER:
+        return f"{REASONS[action]} {who_can_act(disagreement)} Ask your line manager to act."
+    return REASONS[action]
 
 
 REASONS = {
     Action.RECORD: "Only the agencies in dispute and the people handling its stages can add to this disagreement.",
-    Action.PROPOSE_OUTCOME: "Only someone in one of the agencies in dispute can propose its outcome.",
-    Action.CONFIRM_OUTCOME: "Only someone in one of the agencies in dispute can confirm its outcome.",
-    Action.ESCALATE: "Only the agencies in dispute and the people handling its stages can escalate it.",
-    Action.RESOLVE: "Only the agencies in dispute and the people handling its stages can resolve it.",
+    Action.ADD_HANDLER: "Only the stage's handlers, or a manager of someone taking part, can add a handler.",
+    Action.PROPOSE_OUTCOME: "Only someone in one of the agencies in dispute, at the stage's level, can propose "
+    "its outcome.",
+    Action.CONFIRM_OUTCOME: "Only someone in one of the agencies in dispute, at the stage's level, can confirm "
+    "its outcome.",
+    Action.ESCALATE: "Only the people with the authority of the current stage can escalate it.",
+    Action.RESOLVE: "Only the people with the authority of the current stage can resolve it.",
     Action.WITHDRAW: "Only the agency that raised this disagreement can withdraw it.",
     Action.GIVE_FEEDBACK: "Only the agencies in dispute and the people handling its stages can give feedback.",
     Action.APPOINT_REVIEWER: "Only the partnership's chair can name the independent reviewer.",

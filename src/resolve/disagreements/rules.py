@@ -1,30 +1,25 @@
-"""What the procedure requires of a disagreement at a stage, read from its definition.
+"""What the procedure requires of a disagreement at a stage, read from its definition (reads only).
 
 Used by the services (which refuse a transition whose requirements are unmet) and by selectors
-(which show what is still needed). The functions that write (``open_stage``, ``raise_notices``,
-``participant_ensure``, ``store_deadline``) are called only by services, inside their transactions.
+(which show what is still needed). Nothing here writes: starting a stage, storing a deadline,
+raising notices and adding a participant are services (``services/stages.py``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import datetime
 from uuid import UUID
 
-from resolve.audit.models import Verb
-from resolve.audit.services import disagreement_event
 from resolve.disagreements.models import (
     Disagreement,
-    Notice,
     Participant,
-    StageDeadline,
+    RecordEntry,
     StageRun,
     WrittenOutcome,
 )
 from resolve.partnerships.models import Person, RoleAssignment
 from resolve.partnerships.selectors import calendar_for, managers_of
 from resolve.procedures.engine import Circumstances, Due, stage_deadlines
-from resolve.procedures.schema import Notification, Pathway, Procedure, RecordRequirement, Stage
+from resolve.procedures.schema import Pathway, Procedure, RecordRequirement, Stage
 
 
 def procedure_of(disagreement: Disagreement) -> Procedure:
@@ -72,15 +67,65 @@ def confirmed_outcome(run: StageRun) -> WrittenOutcome | None:
     return None
 
 
+def standing_decision(run: StageRun) -> RecordEntry | None:
+    """The independent reviewer's decision at this stage as it stands, if no one else rewrote it.
+
+    A correction is a new entry pointing at the one it corrects, so a decision stands as its latest
+    version; it counts only when every version is by the reviewer who made it (and who was named,
+    where the chair named one). A decision someone else rewrote is no decision: the service refuses
+    such a correction, and this refuses to count one however the rows came to say it.
+    """
+    decisions = list(run.records.filter(kind=RecordEntry.Kind.REVIEWER_DECISION).order_by("-created_at"))
+    by_pk = {entry.pk: entry for entry in decisions}
+    superseded = {entry.corrects_id for entry in decisions if entry.corrects_id is not None}
+    named = run.disagreement.reviewer_id
+    for entry in decisions:
+        if entry.pk in superseded:
+            continue
+        authors = set()
+        version: RecordEntry | None = entry
+        while version is not None:
+            authors.add(version.author_id)
+            version = by_pk.get(version.corrects_id) if version.corrects_id is not None else None
+        if len(authors) == 1 and (named is None or authors == {named}):
+            return entry
+    return None
+
+
 def requirement_met(run: StageRun, requirement: RecordRequirement) -> bool:
     if requirement.kind == "written_confirmation":
         return confirmed_outcome(run) is not None
+    if requirement.kind == "reviewer_decision":
+        return standing_decision(run) is not None
     return run.records.filter(kind=requirement.kind).exists()
 
 
 def missing_records(run: StageRun, transition: str) -> list[RecordRequirement]:
     stage = stage_of(run)
     return [r for r in stage.records if transition in r.required_before and not requirement_met(run, r)]
+
+
+def acting_level(disagreement: Disagreement, run: StageRun) -> int | None:
+    """The seniority level at which each agency in dispute acts at ``run``'s stage.
+
+    The stage's handler level; on a stage that names no level (only partnership roles, or none),
+    the level of the nearest stage before it in the pathway that names one, since the people who
+    took the case there carry it on (see ``resolve.access.policy``). ``None``: no level applies.
+    """
+    pathway = pathway_of(disagreement)
+    for stage in reversed(pathway.stages[: run.position + 1]):
+        if stage.handlers.level is not None:
+            return stage.handlers.level
+    return None
+
+
+def latest_run(disagreement: Disagreement) -> StageRun | None:
+    """The stage run in progress, or (once closed) the last one it reached."""
+    return disagreement.stage_runs.order_by("-position").first()
+
+
+def is_last_stage(run: StageRun) -> bool:
+    return run.position + 1 >= len(pathway_of(run.disagreement).stages)
 
 
 def involved_level(disagreement: Disagreement, stage: Stage) -> int:
@@ -92,71 +137,6 @@ def involved_level(disagreement: Disagreement, stage: Stage) -> int:
         if lv is not None
     ]
     return max(levels)
-
-
-def open_stage(
-    *,
-    disagreement: Disagreement,
-    position: int,
-    entry: str,
-    by: Person,
-    at: datetime,
-) -> StageRun:
-    """Start the pathway's stage at ``position``: its run, its deadlines and its notices."""
-    procedure = procedure_of(disagreement)
-    pathway = procedure.pathway(disagreement.pathway)
-    stage = pathway.stages[position]
-    earlier = list(disagreement.stage_runs.all())
-    run = StageRun.objects.create(
-        disagreement=disagreement,
-        stage=stage.slug,
-        name=stage.name,
-        position=position,
-        entry=entry,
-        started_at=at,
-        started_by=by,
-    )
-    disagreement_event(disagreement, Verb.STAGE_STARTED, by=by, at=at, stage=stage.slug, position=position, entry=entry)
-    # The people holding a partnership role that handles this stage (a chair, a reviewer...) take part from now.
-    for holder in RoleAssignment.objects.filter(
-        partnership=disagreement.partnership, role__in=stage.handlers.roles, person__is_active=True
-    ).select_related("person"):
-        participant_ensure(
-            disagreement=disagreement,
-            person=holder.person,
-            capacity=Participant.Capacity.HANDLER,
-            run=run,
-            by=by,
-            at=at,
-        )
-    dues = run_deadlines(run, earlier=earlier)
-    for due in dues:
-        store_deadline(run, due, by=by, at=at, verb=Verb.DEADLINE_SET)
-    raise_notices(disagreement=disagreement, run=run, when="entry", by=by, at=at)
-    return run
-
-
-def store_deadline(run: StageRun, due: Due, *, by: Person | None, at: datetime, verb: Verb, **data: object) -> None:
-    """Store one due time with the rule that produced it, and say so in the timeline."""
-    StageDeadline.objects.create(
-        stage_run=run,
-        timescale=due.timescale,
-        what=due.what,
-        due=due.due,
-        rule=due.rule,
-        source=due.source,
-        computed_at=at,
-    )
-    disagreement_event(
-        run.disagreement,
-        verb,
-        by=by,
-        at=at,
-        stage=run.stage,
-        timescale=due.timescale,
-        due=due.due.isoformat() if due.due else None,
-        **data,
-    )
 
 
 def run_deadlines(run: StageRun, *, earlier: list[StageRun]) -> list[Due]:
@@ -177,38 +157,6 @@ def run_deadlines(run: StageRun, *, earlier: list[StageRun]) -> list[Due]:
         circumstances=circumstances_of(disagreement),
         entry_stage=not earlier,
     )
-
-
-def raise_notices(*, disagreement: Disagreement, run: StageRun, when: str, by: Person, at: datetime) -> None:
-    """Create the notices the stage and the procedure require at this moment (entry or close)."""
-    procedure = procedure_of(disagreement)
-    stage = stage_of(run)
-    reached = set(disagreement.stage_runs.values_list("stage", flat=True))
-    level = involved_level(disagreement, stage)
-    candidates: Iterable[Notification] = (*stage.notifications, *procedure.notifications)
-    for n in candidates:
-        if n.when != when:
-            continue
-        if n.min_level is not None and level < n.min_level:
-            continue
-        if n.flag is not None and n.flag not in disagreement.flags:
-            continue
-        if n.reached_stage is not None and n.reached_stage not in reached:
-            continue
-        if disagreement.notices.filter(to=n.to, what=n.what, stage_run=run).exists():
-            continue
-        notice = Notice.objects.create(
-            disagreement=disagreement,
-            stage_run=run,
-            to=n.to,
-            what=n.what,
-            timing=n.timing or "",
-            form=n.form or "",
-            source=n.source,
-            created_at=at,
-        )
-        notice.recipients.set(recipients_for(disagreement, n.to))
-        disagreement_event(disagreement, Verb.NOTICE_DUE, by=by, at=at, notice=notice.pk, to=n.to, stage=run.stage)
 
 
 def recipients_for(disagreement: Disagreement, to: str) -> list[Person]:
@@ -233,19 +181,9 @@ def recipients_for(disagreement: Disagreement, to: str) -> list[Person]:
     return [
         a.person
         for a in RoleAssignment.objects.filter(
-            partnership=disagreement.partnership, role=to, person__is_active=True
+            partnership=disagreement.partnership,
+            person__partnership=disagreement.partnership,
+            role=to,
+            person__is_active=True,
         ).select_related("person")
     ]
-
-
-def participant_ensure(
-    *, disagreement: Disagreement, person: Person, capacity: str, run: StageRun | None, by: Person, at: datetime
-) -> None:
-    _, created = Participant.objects.get_or_create(
-        disagreement=disagreement,
-        person=person,
-        capacity=capacity,
-        defaults={"stage_run": run, "added_at": at},
-    )
-    if created:
-        disagreement_event(disagreement, Verb.PARTICIPANT_ADDED, by=by, at=at, person=str(person.pk), capacity=capacity)

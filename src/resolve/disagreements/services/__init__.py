@@ -1,4 +1,5 @@
-"""Everything that changes a disagreement. Each function is one transaction.
+"""Everything that changes a disagreement. Each function is one transaction (``@service``,
+which also records a refusal by the access policy once that transaction has rolled back: decision 0007).
 
 Each service checks who is asking (the access policy), its input and the disagreement's state
 before it writes anything, and raises ``ResolveError`` (bad input), ``Refused`` (not allowed now)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db import transaction
 from django.utils import timezone
 
 from resolve.access.policy import Action as Can
 from resolve.access.policy import require
+from resolve.access.refusals import service
 from resolve.audit.models import Verb
 from resolve.audit.services import disagreement_event
 from resolve.core.errors import Refused
@@ -33,7 +33,7 @@ from resolve.partnerships.models import Agency, Person
 # Written outcomes
 
 
-@transaction.atomic
+@service
 def outcome_propose(*, disagreement: Disagreement, by: Person, text: str) -> WrittenOutcome:
     """Propose the written outcome of the current stage; proposing it confirms it for your agency."""
     disagreement = lock(disagreement)
@@ -51,7 +51,7 @@ def outcome_propose(*, disagreement: Disagreement, by: Person, text: str) -> Wri
     return outcome
 
 
-@transaction.atomic
+@service
 def outcome_confirm(*, outcome: WrittenOutcome, by: Person) -> WrittenOutcome:
     """Confirm a proposed written outcome for your agency."""
     disagreement = lock(outcome.disagreement)
@@ -80,7 +80,7 @@ def _party_agency(by: Person) -> Agency:
 # Actions
 
 
-@transaction.atomic
+@service
 def action_add(
     *,
     disagreement: Disagreement,
@@ -112,10 +112,11 @@ def action_add(
     return action
 
 
-@transaction.atomic
+@service
 def action_complete(*, action: Action, by: Person, note: str = "") -> Action:
     disagreement = lock(action.disagreement)
     require(by, Can.RECORD, disagreement)
+    require_open(disagreement, "changed")
     action = Action.objects.select_for_update().get(pk=action.pk)
     if action.completed_at is not None:
         raise Refused("This action is already complete.")

@@ -15,13 +15,13 @@ from django.utils import timezone
 from resolve.audit.models import Verb
 from resolve.audit.services import event_record
 from resolve.core.errors import Refused, ResolveError
-from resolve.disagreements import rules
 from resolve.disagreements.models import (
     Child,
     Disagreement,
     Participant,
     StageRun,
 )
+from resolve.disagreements.services import stages
 from resolve.disagreements.services.guards import (
     birth_date,
     optional_text,
@@ -202,15 +202,15 @@ def disagreement_raise(
         },
         at=now,
     )
-    rules.participant_ensure(
+    stages.participant_ensure(
         disagreement=disagreement, person=by, capacity=Participant.Capacity.RAISER, run=None, by=by, at=now
     )
     for person in counterparts:
-        rules.participant_ensure(
+        stages.participant_ensure(
             disagreement=disagreement, person=person, capacity=Participant.Capacity.COUNTERPART, run=None, by=by, at=now
         )
     entry = StageRun.Entry.URGENT if position > 0 else StageRun.Entry.RAISED
-    rules.open_stage(disagreement=disagreement, position=position, entry=entry, by=by, at=now)
+    stages.stage_open(disagreement=disagreement, position=position, entry=entry, by=by, at=now)
     return disagreement
 
 

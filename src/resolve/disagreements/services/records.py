@@ -6,20 +6,20 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 
 from resolve.access.policy import Action as Can
-from resolve.access.policy import require
+from resolve.access.policy import handles_stage, may_be_handler, require, who_can_act
+from resolve.access.refusals import service
 from resolve.audit.models import Verb
 from resolve.audit.services import disagreement_event
-from resolve.core.errors import ResolveError
-from resolve.disagreements import rules
+from resolve.core.errors import Refused, ResolveError
 from resolve.disagreements.models import (
     Disagreement,
     Participant,
     RecordEntry,
 )
+from resolve.disagreements.services import stages
 from resolve.disagreements.services.guards import (
     current_run,
     entry_write,
@@ -52,22 +52,26 @@ CONFERENCE_VIEWS = ("unanimous", "majority", "equally_divided")
 # People and records
 
 
-@transaction.atomic
+@service
 def participant_add(*, disagreement: Disagreement, by: Person, person: Person, capacity: str) -> None:
+    """Add someone to the disagreement. A handler is added only by the stage's handlers or a manager
+    of someone taking part, and must have the stage's authority: its level in an agency in dispute, or its role."""
     disagreement = lock(disagreement)
-    require(by, Can.RECORD, disagreement)
-    require_open(disagreement, "changed")
-    require_member(disagreement.partnership, person)
     if capacity not in (Participant.Capacity.HANDLER, Participant.Capacity.COUNTERPART, Participant.Capacity.ATTENDEE):
         raise ResolveError("Add a person as a handler, a counterpart or an attendee.", field="capacity")
+    require(by, Can.ADD_HANDLER if capacity == Participant.Capacity.HANDLER else Can.RECORD, disagreement)
+    require_open(disagreement, "changed")
+    require_member(disagreement.partnership, person)
     run = current_run(disagreement)
-    rules.participant_ensure(
+    if capacity == Participant.Capacity.HANDLER and not may_be_handler(person, run):
+        raise ResolveError(f"The person chosen cannot handle {run.name}. {who_can_act(disagreement)}", field="person")
+    stages.participant_ensure(
         disagreement=disagreement, person=person, capacity=capacity, run=run, by=by, at=timezone.now()
     )
-    rules.raise_notices(disagreement=disagreement, run=run, when="entry", by=by, at=timezone.now())
+    stages.notices_raise(disagreement=disagreement, run=run, when="entry", by=by, at=timezone.now())
 
 
-@transaction.atomic
+@service
 def discussion_record(
     *,
     disagreement: Disagreement,
@@ -91,7 +95,7 @@ def discussion_record(
     )
 
 
-@transaction.atomic
+@service
 def meeting_record(
     *,
     disagreement: Disagreement,
@@ -124,7 +128,7 @@ def meeting_record(
     )
 
 
-@transaction.atomic
+@service
 def record_add(
     *,
     disagreement: Disagreement,
@@ -156,11 +160,22 @@ def record_add(
     return _record(disagreement=disagreement, by=by, kind=kind, occurred_at=occurred_at, fields=fields, people={})
 
 
-@transaction.atomic
+@service
 def record_correct(*, record: RecordEntry, by: Person, fields: Mapping[str, str], reason: str) -> RecordEntry:
     """Correct a record: a new entry pointing at the one it corrects; the original stays as it was."""
     disagreement = lock(record.disagreement)
-    require(by, Can.RECORD, disagreement)
+    record = RecordEntry.objects.select_related("stage_run__disagreement__procedure_version").get(pk=record.pk)
+    if record.kind == RecordEntry.Kind.REVIEWER_DECISION:
+        require(by, Can.DECIDE, disagreement)
+        if record.author_id != by.pk:
+            raise Refused("Only the reviewer who recorded this decision can correct it.")
+    else:
+        require(by, Can.RECORD, disagreement)
+        if record.author_id != by.pk and not handles_stage(by, record.stage_run):
+            raise Refused(
+                f"Only the person who wrote this record, or a handler of {record.stage_run.name}, can correct it."
+            )
+    require_open(disagreement, "corrected")
     reason = required_text(reason, "reason", "why the record is being corrected")
     data = dict(record.data)
     for name, value in fields.items():
@@ -217,7 +232,7 @@ def _record(
     )
     for persons in people.values():
         for person in persons:
-            rules.participant_ensure(
+            stages.participant_ensure(
                 disagreement=disagreement, person=person, capacity=Participant.Capacity.ATTENDEE, run=run, by=by, at=now
             )
     verb = Verb.DISCUSSION_RECORDED if kind == RecordEntry.Kind.DISCUSSION_NOTE else Verb.RECORD_ADDED

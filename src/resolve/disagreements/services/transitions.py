@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from resolve.access.policy import Action as Can
 from resolve.access.policy import require
+from resolve.access.refusals import service
 from resolve.audit.models import Verb
 from resolve.audit.services import disagreement_event
 from resolve.core.errors import Refused
@@ -18,6 +19,7 @@ from resolve.disagreements.models import (
     RecordEntry,
     StageRun,
 )
+from resolve.disagreements.services import stages
 from resolve.disagreements.services.guards import (
     current_run,
     describe_missing,
@@ -32,7 +34,7 @@ from resolve.partnerships.services import Asking, administrator_check
 # Transitions
 
 
-@transaction.atomic
+@service
 def disagreement_escalate(
     *, disagreement: Disagreement, by: Person, reason: str, from_stage: str | None = None
 ) -> StageRun:
@@ -69,13 +71,13 @@ def disagreement_escalate(
         from_stage=run.stage,
         to_stage=pathway.stages[run.position + 1].slug,
     )
-    rules.raise_notices(disagreement=disagreement, run=run, when="close", by=by, at=now)
-    return rules.open_stage(
+    stages.notices_raise(disagreement=disagreement, run=run, when="close", by=by, at=now)
+    return stages.stage_open(
         disagreement=disagreement, position=run.position + 1, entry=StageRun.Entry.ESCALATED, by=by, at=now
     )
 
 
-@transaction.atomic
+@service
 def disagreement_resolve(*, disagreement: Disagreement, by: Person) -> Disagreement:
     """Close the disagreement as resolved on the current stage's written outcome, confirmed by every party."""
     disagreement = lock(disagreement)
@@ -84,8 +86,11 @@ def disagreement_resolve(*, disagreement: Disagreement, by: Person) -> Disagreem
     run = current_run(disagreement)
     stage = rules.stage_of(run)
     if stage.independent_reviewer:
-        if not run.records.filter(kind=RecordEntry.Kind.REVIEWER_DECISION).exists():
-            raise Refused(f"{stage.name} is decided by the independent reviewer: record their decision first.")
+        if rules.standing_decision(run) is None:
+            raise Refused(
+                f"{stage.name} is decided by the independent reviewer: record their decision first "
+                "(a decision someone else rewrote does not count)."
+            )
     else:
         outcome = rules.latest_outcome(run)
         if outcome is None:
@@ -114,7 +119,7 @@ def disagreement_resolve(*, disagreement: Disagreement, by: Person) -> Disagreem
     )
 
 
-@transaction.atomic
+@service
 def disagreement_withdraw(*, disagreement: Disagreement, by: Person, reason: str) -> Disagreement:
     """Withdraw the disagreement: for the raising agency only, with the reason recorded."""
     disagreement = lock(disagreement)
@@ -151,11 +156,11 @@ def close(
     disagreement.closing_reason = reason
     disagreement.save(update_fields=["status", "closed_at", "closed_by", "closing_reason"])
     disagreement_event(disagreement, verb, by=by, at=now, stage=run.stage)
-    rules.raise_notices(disagreement=disagreement, run=run, when="close", by=by, at=now)
+    stages.notices_raise(disagreement=disagreement, run=run, when="close", by=by, at=now)
     return disagreement
 
 
-@transaction.atomic
+@service
 def feedback_give(*, disagreement: Disagreement, by: Person, text: str) -> RecordEntry:
     """Tell the person who raised the disagreement what action has been taken."""
     disagreement = lock(disagreement)
@@ -210,9 +215,9 @@ def deadlines_recalculate(*, partnership: Partnership, by: Asking, reason: str) 
             if old is not None:
                 old.replaced_at = now
                 old.save(update_fields=["replaced_at"])
-            rules.store_deadline(
-                run,
-                due,
+            stages.deadline_store(
+                run=run,
+                due=due,
                 by=asker.actor,
                 at=now,
                 verb=Verb.DEADLINES_RECALCULATED,

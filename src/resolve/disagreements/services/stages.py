@@ -1,0 +1,140 @@
+"""The writes every transition shares: a stage's start, its deadlines, its notices, its people.
+
+These are services by name and place (``rules`` only reads): each is called by another service
+inside that service's transaction and lock, never by a face, so they check nothing of who is
+asking themselves; the calling service has already done so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from resolve.audit.models import Verb
+from resolve.audit.services import disagreement_event
+from resolve.disagreements import rules
+from resolve.disagreements.models import (
+    Disagreement,
+    Notice,
+    Participant,
+    StageDeadline,
+    StageRun,
+)
+from resolve.partnerships.models import Person, RoleAssignment
+from resolve.procedures.engine import Due
+from resolve.procedures.schema import Notification
+
+
+def stage_open(
+    *,
+    disagreement: Disagreement,
+    position: int,
+    entry: str,
+    by: Person,
+    at: datetime,
+) -> StageRun:
+    """Start the pathway's stage at ``position``: its run, its deadlines and its notices."""
+    pathway = rules.pathway_of(disagreement)
+    stage = pathway.stages[position]
+    earlier = list(disagreement.stage_runs.all())
+    run = StageRun.objects.create(
+        disagreement=disagreement,
+        stage=stage.slug,
+        name=stage.name,
+        position=position,
+        entry=entry,
+        started_at=at,
+        started_by=by,
+    )
+    disagreement_event(disagreement, Verb.STAGE_STARTED, by=by, at=at, stage=stage.slug, position=position, entry=entry)
+    # The people holding a partnership role that handles this stage (a chair, a reviewer...) take part from now.
+    for holder in RoleAssignment.objects.filter(
+        partnership=disagreement.partnership,
+        person__partnership=disagreement.partnership,
+        role__in=stage.handlers.roles,
+        person__is_active=True,
+    ).select_related("person"):
+        participant_ensure(
+            disagreement=disagreement,
+            person=holder.person,
+            capacity=Participant.Capacity.HANDLER,
+            run=run,
+            by=by,
+            at=at,
+        )
+    for due in rules.run_deadlines(run, earlier=earlier):
+        deadline_store(run=run, due=due, by=by, at=at, verb=Verb.DEADLINE_SET)
+    notices_raise(disagreement=disagreement, run=run, when="entry", by=by, at=at)
+    return run
+
+
+def deadline_store(
+    *, run: StageRun, due: Due, by: Person | None, at: datetime, verb: Verb, **data: object
+) -> StageDeadline:
+    """Store one due time with the rule that produced it, and say so in the timeline."""
+    deadline = StageDeadline.objects.create(
+        stage_run=run,
+        timescale=due.timescale,
+        what=due.what,
+        due=due.due,
+        rule=due.rule,
+        source=due.source,
+        computed_at=at,
+    )
+    disagreement_event(
+        run.disagreement,
+        verb,
+        by=by,
+        at=at,
+        stage=run.stage,
+        timescale=due.timescale,
+        due=due.due.isoformat() if due.due else None,
+        **data,
+    )
+    return deadline
+
+
+def notices_raise(*, disagreement: Disagreement, run: StageRun, when: str, by: Person, at: datetime) -> None:
+    """Create the notices the stage and the procedure require at this moment (entry or close)."""
+    procedure = rules.procedure_of(disagreement)
+    stage = rules.stage_of(run)
+    reached = set(disagreement.stage_runs.values_list("stage", flat=True))
+    level = rules.involved_level(disagreement, stage)
+    candidates: Iterable[Notification] = (*stage.notifications, *procedure.notifications)
+    for n in candidates:
+        if n.when != when:
+            continue
+        if n.min_level is not None and level < n.min_level:
+            continue
+        if n.flag is not None and n.flag not in disagreement.flags:
+            continue
+        if n.reached_stage is not None and n.reached_stage not in reached:
+            continue
+        if disagreement.notices.filter(to=n.to, what=n.what, stage_run=run).exists():
+            continue
+        notice = Notice.objects.create(
+            disagreement=disagreement,
+            stage_run=run,
+            to=n.to,
+            what=n.what,
+            timing=n.timing or "",
+            form=n.form or "",
+            source=n.source,
+            created_at=at,
+        )
+        notice.recipients.set(rules.recipients_for(disagreement, n.to))
+        disagreement_event(disagreement, Verb.NOTICE_DUE, by=by, at=at, notice=notice.pk, to=n.to, stage=run.stage)
+
+
+def participant_ensure(
+    *, disagreement: Disagreement, person: Person, capacity: str, run: StageRun | None, by: Person, at: datetime
+) -> None:
+    """``person`` takes part in ``capacity`` from now (once: a second call changes nothing)."""
+    _, created = Participant.objects.get_or_create(
+        disagreement=disagreement,
+        person=person,
+        capacity=capacity,
+        defaults={"stage_run": run, "added_at": at},
+    )
+    if created:
+        disagreement_event(disagreement, Verb.PARTICIPANT_ADDED, by=by, at=at, person=str(person.pk), capacity=capacity)
