@@ -106,6 +106,19 @@ def roles_held(person: Person, partnership_id: UUID) -> set[str]:
     )
 
 
+def may_register_child(person: Person) -> bool:
+    """Registering or finding a child: someone active in one of the partnership's agencies, or
+    holding (in their partnership) a role its procedure names. Nobody else has a case to raise."""
+    if not person.is_active:
+        return False
+    if person.agency_id is not None:
+        return True
+    version = person.partnership.procedure
+    if version is None:
+        return False
+    return bool(roles_held(person, person.partnership_id) & {r.slug for r in version.procedure.roles})
+
+
 def _roles_reaching(person: Person) -> Q:
     """Disagreements that reached a stage handled by, or notifying, a role this person holds."""
     held = roles_held(person, person.partnership_id)

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.utils import timezone
 
+from resolve.access.policy import may_register_child
 from resolve.audit.models import Verb
 from resolve.audit.services import event_record
 from resolve.core.errors import Refused, ResolveError
@@ -29,7 +30,7 @@ from resolve.disagreements.services.guards import (
     required_text,
     yes_or_no,
 )
-from resolve.partnerships.models import Agency, Partnership, Person, RoleAssignment
+from resolve.partnerships.models import Agency, Partnership, Person
 from resolve.procedures.schema import Category, Pathway, Procedure
 
 M = TypeVar("M", bound=Model)
@@ -49,22 +50,28 @@ class RegisteredChild:
     reference: str
 
 
-@transaction.atomic
 def child_register(*, by: Person, reference: str, name: str = "", date_of_birth: date | None = None) -> RegisteredChild:
     """The child with this reference in ``by``'s partnership, registered on first use.
 
     ``by`` is an active member in one of the partnership's agencies, or holds a role its procedure
-    names. A child already registered is found, not changed: a name or date of birth given now is
-    kept only for a new child, so nobody can overwrite (or, from the answer, learn) what is stored.
-    Both registering and finding are in the audit trail, by the child's identifier.
+    names (the access policy's ``may_register_child``); anyone else is refused, and the refusal is
+    in the audit trail. A child already registered is found, not changed: a name or date of birth
+    given now is kept only for a new child, so nobody can overwrite (or, from the answer, learn)
+    what is stored. Both registering and finding are in the audit trail, by the child's identifier.
     """
-    partnership = Partnership.objects.select_related("procedure").get(pk=by.partnership_id)
-    require_member(partnership, by, "The person registering the child")
-    if by.agency_id is None and not _holds_procedure_role(partnership, by):
+    if not may_register_child(by):
+        # Written before any transaction of this service begins, so no rollback removes it.
+        event_record(verb=Verb.ACCESS_REFUSED, partnership=by.partnership, actor=by, data={"action": "register_child"})
         raise Refused(
             "Only someone in one of the partnership's agencies, or holding a role its procedure names, "
             "can register a child."
         )
+    return _child_register(by=by, reference=reference, name=name, date_of_birth=date_of_birth)
+
+
+@transaction.atomic
+def _child_register(*, by: Person, reference: str, name: str, date_of_birth: date | None) -> RegisteredChild:
+    partnership = Partnership.objects.get(pk=by.partnership_id)
     reference = required_text(
         reference,
         "reference",
@@ -85,13 +92,6 @@ def child_register(*, by: Person, reference: str, name: str = "", date_of_birth:
         data={"child": str(child.pk)},
     )
     return RegisteredChild(id=child.pk, reference=child.reference)
-
-
-def _holds_procedure_role(partnership: Partnership, person: Person) -> bool:
-    if partnership.procedure is None:
-        return False
-    roles = [r.slug for r in partnership.procedure.procedure.roles]
-    return RoleAssignment.objects.filter(partnership=partnership, person=person, role__in=roles).exists()
 
 
 @transaction.atomic
