@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin import RelatedOnlyFieldListFilter
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
 
+from resolve.accounts.services import account_invite
 from resolve.administration.audit import export_person_trail
 from resolve.administration.scope import AuditedAdmin, ScopedAdmin, sees_everything
 from resolve.core.errors import ResolveError
@@ -92,6 +93,21 @@ class AgencyAdmin(ScopedAdmin, AuditedAdmin):
     search_fields = ("name",)
 
 
+@admin.action(description="Send a sign-in invitation (makes the account; the person chooses a password)")
+def invite_people(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: Any) -> None:
+    """One invitation per chosen person, each its own transaction: a refusal for one stops none of the others."""
+    invited = 0
+    for person in queryset:
+        try:
+            account_invite(person=person, by=request.user)
+        except ResolveError as exc:
+            modeladmin.message_user(request, f"{person.name}: {exc.message}", messages.ERROR)
+        else:
+            invited += 1
+    if invited:
+        modeladmin.message_user(request, f"Invitations sent: {invited}.", messages.SUCCESS)
+
+
 @admin.register(Person)
 class PersonAdmin(ScopedAdmin, AuditedAdmin):
     list_display = ("name", "job_title", "agency", "level", "line_manager", "is_active")
@@ -104,7 +120,7 @@ class PersonAdmin(ScopedAdmin, AuditedAdmin):
     search_fields = ("name", "email", "job_title")
     autocomplete_fields = ("line_manager", "agency")
     raw_id_fields = ("user",)
-    actions = [export_person_trail]
+    actions = [export_person_trail, invite_people]
 
 
 @admin.register(RoleAssignment)
