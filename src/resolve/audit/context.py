@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-
-from django.http import HttpRequest, HttpResponse
 
 _origin: ContextVar[str] = ContextVar("resolve_audit_origin", default="")
 
@@ -23,14 +21,3 @@ def origin(value: str) -> Iterator[None]:
         yield
     finally:
         _origin.reset(token)
-
-
-class AuditOriginMiddleware:
-    """Every entry written while handling a request records the address it came from (no other detail)."""
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        with origin(request.META.get("REMOTE_ADDR", "")):
-            return self.get_response(request)
