@@ -6,13 +6,14 @@ from collections.abc import Callable
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
 
 from resolve.audit.models import Event, Verb
 from resolve.core.actors import Operator
 from resolve.core.errors import ResolveError
-from resolve.partnerships.models import Person, RoleAssignment
+from resolve.partnerships.models import Partnership, Person, RoleAssignment
 from resolve.partnerships.services import person_line_manager_set, role_assign
 from tests.conftest import Cast
 
@@ -130,3 +131,22 @@ def test_the_admin_refuses_a_line_manager_from_another_partnership_even_for_a_su
     assert response.status_code == 200
     assert "Choose a line manager in the same partnership as the person they manage." in response.content.decode()
     assert Person.objects.get(pk=person.pk).line_manager == a.at("school", 2)
+
+
+# --- the partnership's nation -------------------------------------------------------------------
+
+
+def test_a_partnership_made_without_a_nation_is_refused_not_counted_as_englands() -> None:
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Partnership.objects.create(slug="somewhere", name="Somewhere")
+    assert not Partnership.objects.filter(slug="somewhere").exists()
+
+
+def test_the_admin_asks_for_the_nation_and_assumes_none(administrator: Client) -> None:
+    page = administrator.get(reverse("admin:partnerships_partnership_add")).content.decode()
+    assert '<option value="" selected>---------</option>' in page
+    response = administrator.post(
+        reverse("admin:partnerships_partnership_add"), {"slug": "somewhere", "name": "Somewhere", "nation": ""}
+    )
+    assert response.status_code == 200  # the form again, with its error
+    assert not Partnership.objects.filter(slug="somewhere").exists()

@@ -60,7 +60,7 @@ def not_allowed(cast: Cast, who: str) -> Any:
         return give_account(cast.at("school", 1)).user
     if who == "a staff account of another partnership":
         other = staff_account("elsewhere")
-        Partnership.objects.create(slug="elsewhere", name="Elsewhere").administrators.add(other)
+        Partnership.objects.create(slug="elsewhere", name="Elsewhere", nation="ENG").administrators.add(other)
         return other
     if who == "an inactive administrator":
         staff = staff_account("gone")

@@ -17,8 +17,8 @@ class Partnership(UUIDModel):
     nation = models.CharField(
         max_length=3,
         choices=sorted(NATIONS.items()),
-        default="ENG",
-        help_text="whose bank holidays the working-day calendar uses",
+        help_text="whose bank holidays the working-day calendar uses; chosen when the partnership is made, "
+        "never assumed (decision 0003)",
     )
     procedure = models.ForeignKey(
         "procedures.ProcedureVersion",
@@ -43,6 +43,12 @@ class Partnership(UUIDModel):
         "then `resolve retention apply` removes it and keeps the anonymous figures",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            # No silent default nation: a partnership made without one is refused, not counted as England's.
+            models.CheckConstraint(condition=models.Q(nation__in=sorted(NATIONS)), name="partnership_nation_known")
+        ]
 
     def __str__(self) -> str:
         return self.name
