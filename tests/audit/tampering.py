@@ -15,7 +15,7 @@ from typing import Any
 
 from django.db import connection
 
-from resolve.audit.chain import entry_hash
+from resolve.audit.chain import hash_of
 from resolve.audit.models import Event
 
 
@@ -60,17 +60,7 @@ Hasher = Callable[[Event, str], str]  # (entry, previous hash) -> its hash
 
 def keyed(event: Event, prev: str) -> str:
     """The hash with whatever key settings.AUDIT_KEYS holds now (the real one, if it was stolen)."""
-    return entry_hash(
-        key_id=event.key_id,
-        prev_hash=prev,
-        at=event.at,
-        verb=event.verb,
-        partnership_id=event.partnership_id,
-        actor_id=event.actor_id,
-        disagreement_id=event.disagreement_id,
-        data=event.data,
-        remote_addr=event.remote_addr,
-    )
+    return hash_of(event, prev)
 
 
 def unkeyed(event: Event, prev: str) -> str:

@@ -108,11 +108,12 @@ def _legacy_hashes(event: Event) -> set[str]:
     }
 
 
-def hash_of(event: Event) -> str:
-    """The hash the entry's contents give now, with the key it names (which must be configured)."""
+def hash_of(event: Event, prev_hash: str | None = None) -> str:
+    """The hash the entry's contents give now, with the key it names (which must be configured),
+    chained to ``prev_hash`` (by default the one it records)."""
     return entry_hash(
         key_id=event.key_id,
-        prev_hash=event.prev_hash,
+        prev_hash=event.prev_hash if prev_hash is None else prev_hash,
         at=event.at,
         verb=event.verb,
         partnership_id=event.partnership_id,
