@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from resolve.procedures.loader import DefinitionError, UnknownProcedure, bundled, bundled_slugs, load_text
+from resolve.procedures.loader import (
+    DefinitionError,
+    UnknownProcedure,
+    bundled,
+    bundled_slugs,
+    load_file,
+    load_text,
+)
 
 MINIMAL = """\
 slug: ours
@@ -112,3 +121,104 @@ def test_a_bad_definition_is_refused_every_time_with_its_own_file_name() -> None
         with pytest.raises(DefinitionError) as refused:
             load_text(bad, filename=filename)
         assert str(refused.value).startswith(f"{filename}:")
+
+
+def test_a_key_given_twice_is_refused_at_the_line_of_the_second() -> None:
+    # `n: 7` then `n: 70` used to load and count 70 working days: PyYAML keeps the last of two keys
+    text = MINIMAL.replace(
+        "          - {slug: talk, what: Talked, rule: working_days, n: 5, source: p1}",
+        "          - slug: talk\n            what: Talked\n            rule: working_days\n"
+        "            n: 7\n            n: 70\n            source: p1",
+    )
+    (problem,) = problems_of(text)
+    assert problem.startswith("ours.yaml:23: (top level): is not valid YAML")
+    assert "the key 'n' is given twice (first on line 22)" in problem
+
+
+def test_a_top_level_key_given_twice_is_refused() -> None:
+    (problem,) = problems_of(MINIMAL.replace("name: Our procedure\n", "name: Our procedure\nname: Theirs\n"))
+    assert problem.startswith("ours.yaml:3:")
+    assert "the key 'name' is given twice (first on line 2)" in problem
+
+
+def test_yaml_merge_keys_may_still_be_overridden() -> None:
+    text = MINIMAL.replace(
+        "        handlers: {description: managers, level: 2, source: p2}",
+        "        handlers:\n          <<: {description: managers, level: 1, source: p2}\n          level: 2",
+    )
+    assert load_text(text, filename="ours.yaml").pathways[0].stages[1].handlers.level == 2
+
+
+def test_a_file_that_is_not_utf8_names_the_file_the_offset_and_the_line(tmp_path: Path) -> None:
+    bad = tmp_path / "ours.yaml"
+    bad.write_bytes(
+        MINIMAL.replace("Practitioners talk.", "Practitioners talk \u2013 in Windows-1252.").encode("cp1252")
+    )
+    offset = MINIMAL.index("Practitioners talk.") + len("Practitioners talk ")
+    with pytest.raises(DefinitionError) as refused:
+        load_file(bad)
+    (problem,) = refused.value.problems
+    assert str(problem).startswith(f"{bad}:15: (top level): is not UTF-8 text")
+    assert f"the byte 0x96 at offset {offset}" in str(problem)
+    assert "save the file as UTF-8" in str(problem)
+
+
+def test_a_category_naming_an_unknown_pathway_names_the_category_line() -> None:
+    text = MINIMAL.replace(
+        "pathways:\n",
+        "categories:\n  - {slug: threshold, name: Thresholds, source: p1}\n"
+        "  - {slug: other, name: Other, pathway: nowhere, source: p1}\npathways:\n",
+    )
+    (problem,) = problems_of(text)
+    assert problem.startswith("ours.yaml:9: categories[other].pathway: category 'other' names pathway 'nowhere'")
+
+
+def test_a_notification_to_an_unknown_role_names_the_notification_line() -> None:
+    text = MINIMAL.replace(
+        "handlers: {description: managers, level: 2, source: p2}",
+        "handlers: {description: managers, level: 2, source: p2}\n"
+        "        notifications:\n          - {to: handlers, what: Told, source: p2}\n"
+        "          - {to: nobody, what: Told, source: p2}",
+    )
+    (problem,) = problems_of(text)
+    assert problem.startswith("ours.yaml:27: pathways[main].stages[two].notifications[1].to:")
+
+
+def test_a_timescale_from_an_unknown_stage_names_the_timescale_line() -> None:
+    text = MINIMAL.replace("n: 5, source: p1}", "n: 5, from: stage_start:three, source: p1}")
+    (problem,) = problems_of(text)
+    assert problem.startswith("ours.yaml:19: pathways[main].stages[one].timescales[talk].from:")
+    assert "measured from the start of 'three'" in problem
+
+
+def test_a_timescale_due_from_an_unknown_timescale_names_its_line() -> None:
+    text = MINIMAL.replace(
+        "          - {slug: talk, what: Talked, rule: working_days, n: 5, source: p1}",
+        "          - {slug: talk, what: Talked, rule: working_days, n: 5, source: p1}\n"
+        "          - {slug: meet, what: Met, rule: working_days, n: 2, from: 'due:later', source: p1}",
+    )
+    (problem,) = problems_of(text)
+    assert problem.startswith("ours.yaml:20: pathways[main].stages[one].timescales[meet].from:")
+
+
+def test_every_unknown_reference_is_reported_at_its_own_line() -> None:
+    text = MINIMAL.replace(
+        "        handlers: {description: managers, level: 2, source: p2}",
+        "        handlers: {description: managers, level: 2, roles: [panel], source: p2}\n"
+        "        notifications: [{to: nobody, what: Told, source: p2}]",
+    )
+    found = problems_of(text)
+    assert [p.split(": ")[0:2] for p in found] == [
+        ["ours.yaml:24", "pathways[main].stages[two].handlers.roles[0]"],
+        ["ours.yaml:25", "pathways[main].stages[two].notifications[0].to"],
+    ]
+
+
+def test_a_repeated_category_slug_names_the_line_of_the_repeat() -> None:
+    text = MINIMAL.replace(
+        "pathways:\n",
+        "categories:\n  - {slug: threshold, name: Thresholds, source: p1}\n"
+        "  - {slug: threshold, name: Thresholds again, source: p1}\npathways:\n",
+    )
+    (problem,) = problems_of(text)
+    assert problem.startswith("ours.yaml:9: categories[threshold].slug: category slugs must be unique")

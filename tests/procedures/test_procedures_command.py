@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from resolve.procedures.services import procedure_version_from_file
 from tests.procedures.test_loader import MINIMAL
@@ -80,3 +81,35 @@ def test_versions_lists_every_stored_version_of_a_procedure(tmp_path: Path) -> N
     procedure_version_from_file(ours)
     listed = run("versions", "ours").splitlines()
     assert [line.split()[0] for line in listed] == ["v1", "v2"]
+
+
+def not_utf8(tmp_path: Path) -> Path:
+    bad = tmp_path / "ours.yaml"
+    bad.write_bytes(MINIMAL.replace("name: Our procedure", "name: Our procédure").encode("latin-1"))
+    return bad
+
+
+def test_check_a_file_that_is_not_utf8_names_it_and_the_offset(tmp_path: Path) -> None:
+    bad = not_utf8(tmp_path)
+    out = StringIO()
+    with pytest.raises(SystemExit) as exited:
+        call_command("procedures", "check", str(bad), stdout=out, stderr=StringIO())
+    assert exited.value.code == 1
+    offset = MINIMAL.index("procedure") + len("proc")
+    assert f"{bad}:2: (top level): is not UTF-8 text: the byte 0xe9 at offset {offset}" in out.getvalue()
+
+
+def test_show_a_file_that_is_not_utf8_says_so_without_a_traceback(tmp_path: Path) -> None:
+    bad = not_utf8(tmp_path)
+    with pytest.raises(CommandError, match=rf"{bad}:2: \(top level\): is not UTF-8 text"):
+        call_command("procedures", "show", str(bad), stdout=StringIO())
+
+
+def test_check_refuses_a_count_given_twice(tmp_path: Path) -> None:
+    # `n: 7` then `n: 70` used to pass and count 70 working days
+    twice = tmp_path / "ours.yaml"
+    twice.write_text(MINIMAL.replace("n: 5, source: p1}", "n: 7, n: 70, source: p1}"))
+    out = StringIO()
+    with pytest.raises(SystemExit):
+        call_command("procedures", "check", str(twice), stdout=out, stderr=StringIO())
+    assert f"{twice}:19: (top level): is not valid YAML: the key 'n' is given twice" in out.getvalue()

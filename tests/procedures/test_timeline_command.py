@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import json
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+
+from tests.procedures.test_loader import MINIMAL
 
 
 def timeline(*args: str) -> list[dict[str, str]]:
@@ -146,3 +149,10 @@ def test_the_table_names_whose_bank_holidays_it_counts(args: list[str], nation: 
 def test_bad_arguments_get_a_clear_message(args: list[str], message: str) -> None:
     with pytest.raises(CommandError, match=message):
         call_command("timeline", *args, stdout=StringIO())
+
+
+def test_a_definition_file_that_is_not_utf8_gets_a_clear_message(tmp_path: Path) -> None:
+    bad = tmp_path / "ours.yaml"
+    bad.write_bytes(MINIMAL.replace("name: Our procedure", "name: Our procédure").encode("latin-1"))
+    with pytest.raises(CommandError, match=rf"{bad}:2: \(top level\): is not UTF-8 text: the byte 0xe9 at offset"):
+        call_command("timeline", str(bad), "--start", "2026-12-21T10:00", stdout=StringIO())

@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from resolve.procedures.schema import Procedure
+from resolve.procedures.schema import Procedure, ReferenceProblems
 
 DEFINITIONS_DIR = Path(__file__).resolve().parent / "definitions"
 
@@ -65,13 +65,33 @@ def bundled(slug: str) -> Procedure:
     return load_file(bundled_path(slug))
 
 
-def load_file(path: Path | str) -> Procedure:
+def read_definition(path: Path | str) -> str:
+    """The text of a definition file; a file that cannot be read, or is not UTF-8, is a DefinitionError."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except OSError as exc:
         raise DefinitionError([Problem(str(path), "", None, f"cannot be read: {exc.strerror}")]) from exc
-    procedure = load_text(text, filename=str(path))
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise DefinitionError(
+            [
+                Problem(
+                    str(path),
+                    "",
+                    line,
+                    f"is not UTF-8 text: the byte 0x{raw[exc.start]:02x} at offset {exc.start} is not "
+                    f"UTF-8; save the file as UTF-8 (in most editors: Save As, encoding UTF-8)",
+                )
+            ]
+        ) from None
+
+
+def load_file(path: Path | str) -> Procedure:
+    path = Path(path)
+    procedure = load_text(read_definition(path), filename=str(path))
     if path.parent == DEFINITIONS_DIR and procedure.slug != path.stem:
         raise DefinitionError(
             [Problem(str(path), "slug", None, f"a bundled definition's slug must be its file name {path.stem!r}")]
@@ -105,30 +125,70 @@ class _NotAMapping(Exception):
     """The YAML parsed, but to something other than a mapping of fields."""
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing a key given twice in one mapping.
+
+    PyYAML keeps the last of two equal keys without a word, so ``n: 7`` then ``n: 70`` would count
+    70 working days: here the second key is an error at its own line. Merge keys (``<<``) are left
+    to PyYAML, whose merged values an explicit key may override.
+    """
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[Any, yaml.Node] = {}
+        for key_node, _ in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            key = self.construct_object(key_node)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    f"while reading the mapping that starts on line {node.start_mark.line + 1}",
+                    node.start_mark,
+                    f"the key {key!r} is given twice (first on line {seen[key].start_mark.line + 1}); keep one of them",
+                    key_node.start_mark,
+                )
+            seen[key] = key_node
+        return super().construct_mapping(node, deep=deep)
+
+
+def _parse(text: str) -> Any:
+    return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 (a SafeLoader: no arbitrary objects)
+
+
 @lru_cache(maxsize=64)
 def _valid_procedure(text: str) -> Procedure:
     """The validated procedure in ``text``; raises (and caches nothing) if it is not one."""
-    data = yaml.safe_load(text)
+    data = _parse(text)
     if not isinstance(data, dict):
         raise _NotAMapping
     return Procedure.model_validate(data)
 
 
 def _problems(text: str, filename: str, exc: ValidationError) -> list[Problem]:
-    """Every problem pydantic found, with its readable path and the line it is on in ``text``."""
-    data = yaml.safe_load(text)
+    """Every problem pydantic found, with its readable path and the line it is on in ``text``.
+
+    A problem where one part of the file names another (a notification to an unknown role) is
+    raised by the schema as ``ReferenceProblems``, each with where it is: it is reported at the line
+    of the entry to fix, not at the line of the model that found it.
+    """
+    data = _parse(text)
     root = yaml.compose(text, Loader=yaml.SafeLoader)  # only here: the nodes carry the line numbers
     errors = exc.errors(include_url=False)
     locs = [tuple(e["loc"]) for e in errors]
-    return [
-        Problem(filename, _readable_path(data, err["loc"]), _line_of(root, err["loc"]), _message(err))
-        for err in errors
+    problems: list[Problem] = []
+    for err in errors:
         # pydantic also says a list is "too short" when its items failed: only the items matter
-        if not (
-            err["type"] == "too_short"
-            and any(o[: len(err["loc"])] == tuple(err["loc"]) and o != tuple(err["loc"]) for o in locs)
-        )
-    ]
+        if err["type"] == "too_short" and any(
+            o[: len(err["loc"])] == tuple(err["loc"]) and o != tuple(err["loc"]) for o in locs
+        ):
+            continue
+        cause = err.get("ctx", {}).get("error")
+        if isinstance(cause, ReferenceProblems):
+            for where, message in cause.located:
+                loc = (*err["loc"], *where)
+                problems.append(Problem(filename, _readable_path(data, loc), _line_of(root, loc), message))
+            continue
+        problems.append(Problem(filename, _readable_path(data, err["loc"]), _line_of(root, err["loc"]), _message(err)))
+    return problems
 
 
 def check_file(path: Path | str) -> list[Problem]:

@@ -80,6 +80,29 @@ def reserved_role_problem(slug: str) -> str | None:
     return None
 
 
+# Where in a definition something is, as pydantic and the loader spell it: ("stages", 2, "from").
+Loc = tuple[str | int, ...]
+
+
+class ReferenceProblems(ValueError):
+    """Problems where one part of a definition names another, each with where it is.
+
+    A model's own check can only fail as a whole, at the model's line; each problem here carries
+    its place relative to that model (``("notifications", 0, "to")``), so that the loader can name
+    the line of the entry to fix.
+    """
+
+    def __init__(self, located: list[tuple[Loc, str]]) -> None:
+        self.located = located
+        super().__init__("; ".join(message for _, message in located))
+
+
+def _raise_located(problems: list[str], located: dict[int, Loc]) -> None:
+    """Raise the problems found, each at its place when known (else at the model's own line)."""
+    if problems:
+        raise ReferenceProblems([(located.get(i, ()), message) for i, message in enumerate(problems)])
+
+
 _ANCHOR = re.compile(r"^(stage_start|disagreement_start|stage_start:[a-z0-9-]+|due:[a-z0-9-]+)$")
 
 
@@ -237,9 +260,14 @@ class Stage(_Model):
             if t.from_.startswith("due:"):
                 ref = t.from_.removeprefix("due:")
                 if ref not in slugs[:i]:
-                    raise ValueError(
-                        f"timescale {t.slug!r} is measured from due:{ref}, which is not a timescale "
-                        f"listed before it in this stage"
+                    raise ReferenceProblems(
+                        [
+                            (
+                                ("timescales", i, "from"),
+                                f"timescale {t.slug!r} is measured from due:{ref}, which is not a timescale "
+                                f"listed before it in this stage",
+                            )
+                        ]
                     )
         if self.independent_reviewer and not any(r.kind == "reviewer_decision" for r in self.records):
             raise ValueError("a stage with an independent reviewer must require a reviewer_decision record")
@@ -261,15 +289,19 @@ class Pathway(_Model):
         dupes = sorted({s for s in slugs if slugs.count(s) > 1})
         if dupes:
             raise ValueError(f"stage slugs must be unique in a pathway; repeated: {', '.join(dupes)}")
+        problems: list[str] = []
+        located: dict[int, Loc] = {}
         for i, stage in enumerate(self.stages):
-            for t in stage.timescales:
+            for j, t in enumerate(stage.timescales):
                 if t.from_.startswith("stage_start:"):
                     ref = t.from_.removeprefix("stage_start:")
                     if ref not in slugs[: i + 1]:
-                        raise ValueError(
+                        located[len(problems)] = ("stages", i, "timescales", j, "from")
+                        problems.append(
                             f"stage {stage.slug!r} timescale {t.slug!r} is measured from the start "
                             f"of {ref!r}, which is not this stage or one before it"
                         )
+        _raise_located(problems, located)
         return self
 
     def stage(self, slug: str) -> Stage:
@@ -354,52 +386,73 @@ class Procedure(_Model):
     @model_validator(mode="after")
     def _references(self) -> Procedure:
         problems: list[str] = []
+        located: dict[int, Loc] = {}  # where a problem is, by its index in problems
+
+        def problem_at(loc: Loc, message: str) -> None:
+            located[len(problems)] = loc
+            problems.append(message)
+
         pathway_slugs = [p.slug for p in self.pathways]
         role_slugs = {r.slug for r in self.roles}
         flag_slugs = {f.slug for f in self.flags}
-        for kind, slugs in (
-            ("pathway", pathway_slugs),
-            ("category", [c.slug for c in self.categories]),
-            ("role", [r.slug for r in self.roles]),
-            ("flag", [f.slug for f in self.flags]),
+        for kind, field, slugs in (
+            ("pathway", "pathways", pathway_slugs),
+            ("category", "categories", [c.slug for c in self.categories]),
+            ("role", "roles", [r.slug for r in self.roles]),
+            ("flag", "flags", [f.slug for f in self.flags]),
         ):
             dupes = sorted({s for s in slugs if slugs.count(s) > 1})
             if dupes:
-                problems.append(f"{kind} slugs must be unique; repeated: {', '.join(dupes)}")
-        for c in self.categories:
+                # at the first repeat: the line to change
+                second = min(i for i, s in enumerate(slugs) if s in dupes and slugs.index(s) < i)
+                problem_at((field, second, "slug"), f"{kind} slugs must be unique; repeated: {', '.join(dupes)}")
+        for i, c in enumerate(self.categories):
             if c.pathway and c.pathway not in pathway_slugs:
-                problems.append(f"category {c.slug!r} names pathway {c.pathway!r}, which is not defined")
+                problem_at(
+                    ("categories", i, "pathway"),
+                    f"category {c.slug!r} names pathway {c.pathway!r}, which is not defined",
+                )
         all_stage_slugs = {s.slug for p in self.pathways for s in p.stages}
         levels = {lv.level for lv in self.seniority.levels} if self.seniority else None
 
-        def check_notification(n: Notification, where: str) -> None:
+        def check_notification(n: Notification, where: str, loc: Loc) -> None:
             if n.to not in role_slugs and n.to not in PARTY_RECIPIENTS:
-                problems.append(
+                problem_at(
+                    (*loc, "to"),
                     f"{where}: notification to {n.to!r} names no role in roles and is not one of "
-                    f"{', '.join(PARTY_RECIPIENTS)}"
+                    f"{', '.join(PARTY_RECIPIENTS)}",
                 )
             if n.flag and n.flag not in flag_slugs:
-                problems.append(f"{where}: notification flag {n.flag!r} is not in flags")
+                problem_at((*loc, "flag"), f"{where}: notification flag {n.flag!r} is not in flags")
             if n.reached_stage and n.reached_stage not in all_stage_slugs:
-                problems.append(f"{where}: reached_stage {n.reached_stage!r} is no stage of any pathway")
+                problem_at(
+                    (*loc, "reached_stage"),
+                    f"{where}: reached_stage {n.reached_stage!r} is no stage of any pathway",
+                )
 
-        for n in self.notifications:
-            check_notification(n, "notifications")
-        for p in self.pathways:
-            for s in p.stages:
+        for k, n in enumerate(self.notifications):
+            check_notification(n, "notifications", ("notifications", k))
+        for i, p in enumerate(self.pathways):
+            for j, s in enumerate(p.stages):
                 where = f"pathway {p.slug!r} stage {s.slug!r}"
-                for r in s.handlers.roles:
+                stage_loc: Loc = ("pathways", i, "stages", j)
+                for k, r in enumerate(s.handlers.roles):
                     if r not in role_slugs:
-                        problems.append(f"{where}: handler role {r!r} is not in roles")
+                        problem_at((*stage_loc, "handlers", "roles", k), f"{where}: handler role {r!r} is not in roles")
                 if levels is not None and s.handlers.level is not None and s.handlers.level not in levels:
-                    problems.append(f"{where}: handler level {s.handlers.level} is not a seniority level")
-                for n in s.notifications:
-                    check_notification(n, where)
-                for t in s.timescales:
+                    problem_at(
+                        (*stage_loc, "handlers", "level"),
+                        f"{where}: handler level {s.handlers.level} is not a seniority level",
+                    )
+                for k, n in enumerate(s.notifications):
+                    check_notification(n, where, (*stage_loc, "notifications", k))
+                for k, t in enumerate(s.timescales):
                     if t.flag and t.flag not in flag_slugs:
-                        problems.append(f"{where}: timescale {t.slug!r} flag {t.flag!r} is not in flags")
-        if problems:
-            raise ValueError("; ".join(problems))
+                        problem_at(
+                            (*stage_loc, "timescales", k, "flag"),
+                            f"{where}: timescale {t.slug!r} flag {t.flag!r} is not in flags",
+                        )
+        _raise_located(problems, located)
         return self
 
     def pathway(self, slug: str) -> Pathway:

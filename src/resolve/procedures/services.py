@@ -8,7 +8,7 @@ from pathlib import Path
 from django.db import transaction
 from django.db.models import Max
 
-from resolve.procedures.loader import bundled_path, load_file, load_text
+from resolve.procedures.loader import bundled_path, load_file, load_text, read_definition
 from resolve.procedures.models import ProcedureVersion
 from resolve.procedures.schema import Procedure
 
@@ -34,11 +34,11 @@ def procedure_version_store(*, procedure: Procedure, source_text: str, origin: s
 
 def procedure_version_from_bundle(slug: str) -> ProcedureVersion:
     path = bundled_path(slug)
-    text = path.read_text(encoding="utf-8")
+    text = read_definition(path)
     return procedure_version_store(procedure=load_file(path), source_text=text, origin=f"bundled:{slug}")
 
 
 def procedure_version_from_file(path: Path | str) -> ProcedureVersion:
     path = Path(path)
-    text = path.read_text(encoding="utf-8")
+    text = read_definition(path)
     return procedure_version_store(procedure=load_text(text, filename=str(path)), source_text=text, origin=path.name)
