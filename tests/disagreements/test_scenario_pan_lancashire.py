@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import pytest
 
+from resolve.core.errors import Refused
+from resolve.disagreements import rules, services
 from resolve.disagreements.models import Notice
 from tests.disagreements.walker import Step, Walker
 
@@ -47,3 +49,22 @@ def test_a_late_escalation_is_capped_at_15_working_days(walker: Walker) -> None:
 def test_life_threatening_non_involvement_tells_masa_at_once(walker: Walker) -> None:
     walker.raise_("2026-12-18T11:00", pathway="escalation", flags=["life-threatening-non-involvement"])
     assert Notice.objects.filter(disagreement=walker.d, to="masa-team").exists()
+
+
+def test_a_life_threatening_case_cannot_move_on_without_a_record_of_the_immediate_action(walker: Walker) -> None:
+    # L27: "immediate action to reduce the risk of harm will be required by all relevant parties"
+    run = walker.raise_("2026-12-18T11:00", pathway="escalation", flags=["life-threatening-non-involvement"])
+    assert [r.title for r in rules.missing_records(run, "escalate")] == [
+        "The immediate action taken by all relevant parties to reduce the risk of harm whilst the dispute is ongoing"
+    ]
+    with pytest.raises(Refused, match="immediate action"):
+        services.disagreement_escalate(
+            disagreement=walker.d, by=walker.person("school", run), reason="Still unresolved at this stage."
+        )
+    assert walker.escalate(Step("stage-1", "2026-12-18T12:00", {})).stage == "stage-1"  # once it is recorded
+
+
+def test_without_the_flag_no_immediate_action_record_is_asked_for(walker: Walker) -> None:
+    run = walker.raise_("2026-12-18T11:00", pathway="escalation")
+    assert rules.missing_records(run, "escalate") == []
+    assert rules.missing_records(run, "resolve") == []

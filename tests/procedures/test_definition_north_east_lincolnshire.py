@@ -400,10 +400,17 @@ def test_every_category_is_handled_by_a_pathway(nel: Procedure) -> None:
         assert c.refuse_with is None
         by_pathway.setdefault(c.pathway, set()).add(c.slug)
     assert set(by_pathway) == set(PATHWAYS)
-    assert {"thresholds", "roles-and-responsibilities", "multi-agency-meetings", "action-and-communication"} <= (
-        by_pathway["individual-cases"]
-    )
-    assert nel.category("thresholds").source == "L43"
+
+
+def test_the_causes_in_line_43_are_reasons_for_every_category_not_categories(nel: Procedure) -> None:
+    # L43: "most likely to arise as a result of differing views of thresholds, a lack of understanding of roles
+    # and responsibilities, requirements for multi-agency meetings, and the need for action and communication.
+    # They fall into the four following categories": causes of all four, routing none of them to pathway 1
+    causes = ["thresholds", "roles-and-responsibilities", "multi-agency-meetings", "action-and-communication"]
+    assert [r.slug for r in nel.reasons] == causes
+    assert all(r.source == "L43" for r in nel.reasons)
+    assert not {c.slug for c in nel.categories} & set(causes)
+    assert all(c.source != "L43" for c in nel.categories)
 
 
 def test_the_partnership_roles_the_document_names(nel: Procedure) -> None:
@@ -451,7 +458,7 @@ def test_every_element_carries_a_source(raw: dict[str, Any], nel: Procedure) -> 
             for i, item in enumerate(value):
                 walk(item, f"{path}[{i}]")
 
-    for key in ("categories", "roles", "significant_harm", "contacts", "pathways", "seniority"):
+    for key in ("categories", "reasons", "roles", "significant_harm", "contacts", "pathways", "seniority"):
         walk(raw[key], key)
     assert missing == []
     for pathway in nel.pathways:

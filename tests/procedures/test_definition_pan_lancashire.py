@@ -170,3 +170,18 @@ def test_notes_carry_the_checklist_and_the_framing(pan: Procedure) -> None:
     ):
         assert question in notes
     assert "'resolving professional differences' rather than 'escalation'" in notes
+
+
+def test_the_life_threatening_flag_requires_a_record_of_the_immediate_action_taken(pan: Procedure) -> None:
+    # L27: "Where there is a need for intervention to prevent a life threatening episode immediate action to
+    # reduce the risk of harm will be required by all relevant parties whilst the dispute is ongoing."
+    flagged = [(s.slug, r) for s in pan.pathway("escalation").stages for r in s.records if r.flag]
+    assert [slug for slug, _ in flagged] == ["practitioner"]  # where the flag is set: the case is raised there
+    ((_, record),) = flagged
+    assert record.flag == "life-threatening-non-involvement"
+    assert record.required_before == ("escalate", "resolve")
+    assert "immediate action" in record.title
+    assert "reduce the risk of harm" in record.title
+    assert record.source == "L27"
+    # the flag changes no clock (READING 4.2): no timescale turns on it
+    assert not any(t.flag for s in pan.pathway("escalation").stages for t in s.timescales)

@@ -72,12 +72,39 @@ def test_written_confirmation_between_the_parties(peterborough: Procedure) -> No
     assert confirmation.source == "L54"
 
 
-def test_appendix_3_to_the_independent_chair(peterborough: Procedure) -> None:
+APPENDIX_2 = "Appendix 2 — Pro-forma for recording inter-agency conflict and resolution on service user file"
+APPENDIX_3 = (
+    "Appendix 3 — Pro-forma for reporting conflicts which have been resolved at PSCB agency representative "
+    "level to PSCB"
+)
+
+
+def forms_at(peterborough: Procedure, stage: str) -> dict[str | None, tuple[str, ...]]:
+    records = peterborough.pathway("escalation").stage(stage).records
+    return {r.form: r.required_before for r in records if r.kind == "form"}
+
+
+def test_appendix_3_is_required_to_escalate_to_the_pscb_not_to_resolve(peterborough: Procedure) -> None:
+    # L53: "The escalation to the PSCB should be made via the Head of Service for the Safeguarding Boards using
+    # the appropriate form - Appendix 3": it goes with the escalation from the senior managers to the Chair
+    assert forms_at(peterborough, "senior-managers")[APPENDIX_3] == ("escalate",)
+    assert APPENDIX_3 not in forms_at(peterborough, "independent-chair")
     stage = peterborough.pathway("escalation").stage("independent-chair")
-    (form,) = [r for r in stage.records if r.kind == "form"]
-    assert form.form is not None
-    assert form.form.startswith("Appendix 3 — Pro-forma for reporting conflicts")
-    assert any(n.to == "head-of-service-boards" for n in stage.notifications)
+    assert any(n.to == "head-of-service-boards" and n.form == APPENDIX_3 for n in stage.notifications)
+
+
+def test_appendix_2_is_a_record_on_the_service_users_file_made_when_the_process_ends(peterborough: Procedure) -> None:
+    # L54: "When the escalation process has been used ... (Appendix 2) of the reason for the escalation and the
+    # outcome"; L58: "recording inter-agency conflict and resolution on service user file"
+    for stage in ("line-manager", "senior-managers", "independent-chair"):
+        assert forms_at(peterborough, stage)[APPENDIX_2] == ("resolve",), stage
+        (record,) = [r for r in peterborough.pathway("escalation").stage(stage).records if r.form == APPENDIX_2]
+        assert "service user's file" in record.title
+        assert "the reason for the escalation and the outcome" in record.title
+        assert record.kept_by == ("the professional who instigated the process",)
+        assert record.source == "L54, L58"
+    # resolved at practitioner level, the escalation process was not used: no Appendix 2
+    assert forms_at(peterborough, "practitioner") == {}
 
 
 def test_appendix_2_close_notification_when_escalation_was_used(peterborough: Procedure) -> None:
@@ -139,7 +166,4 @@ def test_generic_levels_and_no_invented_form_fields(peterborough: Procedure) -> 
     )
     # the forms are named by their titles only: no record or notification lists fields of them
     forms = [r for p in peterborough.pathways for s in p.stages for r in s.records if r.kind == "form"]
-    assert [f.form for f in forms] == [
-        "Appendix 3 — Pro-forma for reporting conflicts which have been resolved at PSCB agency representative "
-        "level to PSCB"
-    ]
+    assert {f.form for f in forms} == {APPENDIX_2, APPENDIX_3}

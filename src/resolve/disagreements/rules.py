@@ -97,12 +97,24 @@ def requirement_met(run: StageRun, requirement: RecordRequirement) -> bool:
         return confirmed_outcome(run) is not None
     if requirement.kind == "reviewer_decision":
         return standing_decision(run) is not None
+    if requirement.kind == "form":
+        # one pro-forma is not another (Peterborough's Appendix 2 and Appendix 3): the form named
+        return run.records.filter(kind="form", data__form=requirement.form or requirement.title).exists()
     return run.records.filter(kind=requirement.kind).exists()
+
+
+def record_applies(disagreement: Disagreement, requirement: RecordRequirement) -> bool:
+    """Whether the case needs this record: always, or only when it carries the requirement's flag."""
+    return requirement.flag is None or requirement.flag in disagreement.flags
 
 
 def missing_records(run: StageRun, transition: str) -> list[RecordRequirement]:
     stage = stage_of(run)
-    return [r for r in stage.records if transition in r.required_before and not requirement_met(run, r)]
+    return [
+        r
+        for r in stage.records
+        if transition in r.required_before and record_applies(run.disagreement, r) and not requirement_met(run, r)
+    ]
 
 
 def acting_level(disagreement: Disagreement, run: StageRun) -> int | None:

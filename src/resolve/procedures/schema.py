@@ -152,6 +152,23 @@ class Contact(_Model):
     name: Text
     detail: Text
     when: Text | None = None
+    out_of_hours: bool = Field(
+        False,
+        description="the contact for outside working hours: before the working day starts or after it ends on a "
+        "working day, or at any time on a day that is not one (Enfield's emergency duty team, L105)",
+    )
+    source: Text
+
+
+class Reason(_Model):
+    """A cause of disagreement the procedure names for every category (NEL L43), not a route.
+
+    A category chooses the pathway a disagreement takes; a reason only says why such disagreements
+    arise, so it routes nothing.
+    """
+
+    slug: Slug
+    name: Text
     source: Text
 
 
@@ -206,6 +223,7 @@ class RecordRequirement(_Model):
     required_before: tuple[Transition, ...] = ("escalate", "resolve")
     kept_by: tuple[Text, ...] = ()
     form: Text | None = None
+    flag: Slug | None = Field(None, description="required only when the disagreement carries this flag")
     source: Text
 
 
@@ -368,6 +386,7 @@ class Procedure(_Model):
     nation: Nation = "ENG"
     summary: Text
     categories: tuple[Category, ...] = ()
+    reasons: tuple[Reason, ...] = Field((), description="causes of disagreement in every category; they route nothing")
     roles: tuple[PartnershipRole, ...] = ()
     flags: tuple[Flag, ...] = ()
     significant_harm: Timescale | None = Field(
@@ -398,6 +417,7 @@ class Procedure(_Model):
         for kind, field, slugs in (
             ("pathway", "pathways", pathway_slugs),
             ("category", "categories", [c.slug for c in self.categories]),
+            ("reason", "reasons", [r.slug for r in self.reasons]),
             ("role", "roles", [r.slug for r in self.roles]),
             ("flag", "flags", [f.slug for f in self.flags]),
         ):
@@ -451,6 +471,12 @@ class Procedure(_Model):
                         problem_at(
                             (*stage_loc, "timescales", k, "flag"),
                             f"{where}: timescale {t.slug!r} flag {t.flag!r} is not in flags",
+                        )
+                for k, record in enumerate(s.records):
+                    if record.flag and record.flag not in flag_slugs:
+                        problem_at(
+                            (*stage_loc, "records", k, "flag"),
+                            f"{where}: record {record.title!r} flag {record.flag!r} is not in flags",
                         )
         _raise_located(problems, located)
         return self
