@@ -250,3 +250,10 @@ def test_contacts(enfield: Procedure) -> None:
         "999",
     }
     assert details["020 8379 1000"].when == "between 5pm and 9am weekdays or anytime at the weekend"
+
+
+def test_the_emergency_duty_team_is_the_one_out_of_hours_contact(enfield: Procedure) -> None:
+    # L105: "between 5pm and 9am weekdays or anytime at the weekend, call the Emergency out-of-hours duty team";
+    # L56: disagreements "can occur at any time, not just during office hours"
+    (duty,) = [c for c in enfield.contacts if c.out_of_hours]
+    assert (duty.name, duty.detail, duty.source) == ("Emergency out-of-hours duty team", "020 8379 1000", "L105, L56")

@@ -9,6 +9,7 @@ Monday 6 April. Working days end at 17:00 UK time.
 from __future__ import annotations
 
 import json
+import re
 from io import StringIO
 from pathlib import Path
 
@@ -156,3 +157,48 @@ def test_a_definition_file_that_is_not_utf8_gets_a_clear_message(tmp_path: Path)
     bad.write_bytes(MINIMAL.replace("name: Our procedure", "name: Our procédure").encode("latin-1"))
     with pytest.raises(CommandError, match=rf"{bad}:2: \(top level\): is not UTF-8 text: the byte 0xe9 at offset"):
         call_command("timeline", str(bad), "--start", "2026-12-21T10:00", stdout=StringIO())
+
+
+def table(*args: str) -> str:
+    out = StringIO()
+    call_command("timeline", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_every_line_of_the_table_is_marked_with_its_seed_reference() -> None:
+    text = table("enfield", "--start", "2026-12-21T10:00")
+    lines = [line for line in text.splitlines()[1:] if line.strip()]
+    assert lines
+    assert all(re.search(r"\[L\d+(-\d+)?(, L\d+(-\d+)?)*\]$", line) for line in lines), lines
+    assert "Stage 1 [stage-1], from Mon 21 Dec 2026 10:00 GMT [L60]" in text
+    assert "Mon 21 Dec 2026 17:00 GMT The line managers informed [L60]" in text
+
+
+def test_enfields_out_of_hours_duty_team_is_shown_with_its_seed_lines() -> None:
+    # L105: "between 5pm and 9am weekdays or anytime at the weekend, call the Emergency out-of-hours duty team"
+    text = table("enfield", "--start", "2026-12-21T10:00")
+    assert text.splitlines()[1] == (
+        "Out of hours: Emergency out-of-hours duty team, 020 8379 1000 "
+        "(between 5pm and 9am weekdays or anytime at the weekend) [L105, L56]"
+    )
+
+
+def test_a_stage_started_after_5pm_comes_with_the_out_of_hours_contact() -> None:
+    evening = timeline("enfield", "--start", "2026-12-21T18:00")
+    assert evening[0]["stage"] == "stage-1"
+    assert [c["detail"] for c in evening[0]["out_of_hours"]] == ["020 8379 1000"]
+    assert evening[0]["out_of_hours"][0]["source"] == "L105, L56"
+    # the next stages start at 17:00, the end of a working day, and fall due at 17:00: in working hours
+    assert all(row["out_of_hours"] == [] for row in evening[1:])
+    assert "outside working hours: Emergency out-of-hours duty team, 020 8379 1000" in table(
+        "enfield", "--start", "2026-12-21T18:00"
+    )
+
+
+def test_in_working_hours_no_out_of_hours_contact_is_given() -> None:
+    assert all(row["out_of_hours"] == [] for row in timeline("enfield", "--start", "2026-12-21T10:00"))
+    assert "outside working hours" not in table("enfield", "--start", "2026-12-21T10:00")
+
+
+def test_a_procedure_without_an_out_of_hours_contact_shows_none() -> None:
+    assert "Out of hours" not in table("peterborough", "--start", "2026-12-26T10:00")

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from resolve.calendar import WorkingCalendar
+from resolve.procedures.contacts import out_of_hours_contacts
 from resolve.procedures.engine import Circumstances, stage_deadlines
-from resolve.procedures.schema import Pathway, Procedure
+from resolve.procedures.schema import Contact, Pathway, Procedure
 
 
 class TimelineError(ValueError):
@@ -29,6 +30,9 @@ class TimelineRow:
     due: datetime | None
     rule: str
     source: str
+    stage_source: str = ""
+    # whom to call when the stage starts, or the deadline falls, outside working hours (Enfield L105)
+    out_of_hours: tuple[Contact, ...] = ()
 
 
 def choose_pathway(procedure: Procedure, slug: str | None) -> Pathway:
@@ -69,6 +73,13 @@ def pathway_timeline(
     rows: list[TimelineRow] = []
     clock = start
     stage_starts: dict[str, datetime] = {}
+
+    def after_hours(*moments: datetime | None) -> tuple[Contact, ...]:
+        for moment in moments:
+            if moment is not None and (found := out_of_hours_contacts(procedure, moment, calendar=calendar)):
+                return found
+        return ()
+
     for i, stage in enumerate(chosen.stages[first:]):
         stage_starts[stage.slug] = clock
         dues = stage_deadlines(
@@ -92,10 +103,24 @@ def pathway_timeline(
                     None,
                     "the procedure sets no timescale for this stage",
                     stage.source,
+                    stage.source,
+                    after_hours(clock),
                 )
             )
         for d in dues:
-            rows.append(TimelineRow(stage.slug, stage.name, clock, d.what, d.due, d.rule, d.source))
+            rows.append(
+                TimelineRow(
+                    stage.slug,
+                    stage.name,
+                    clock,
+                    d.what,
+                    d.due,
+                    d.rule,
+                    d.source,
+                    stage.source,
+                    after_hours(clock, d.due),
+                )
+            )
         completes = [d.due for d in dues if d.due is not None and not d.step]
         steps = [d.due for d in dues if d.due is not None and d.step]
         if completes:

@@ -17,7 +17,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from resolve.calendar import LONDON, NATIONS, WorkingCalendar
 from resolve.procedures.cli_support import procedure_from_argument
 from resolve.procedures.engine import Circumstances
-from resolve.procedures.schema import Procedure
+from resolve.procedures.schema import Contact, Procedure
 from resolve.procedures.timeline import TimelineError, TimelineRow, pathway_timeline
 
 
@@ -80,7 +80,7 @@ class Command(BaseCommand):
         if options["format"] == "json":
             self.stdout.write(json.dumps([self._json(r) for r in rows], indent=2))
         else:
-            self._table(rows, calendar)
+            self._table(procedure, rows, calendar)
 
     def calendar(self, procedure: Procedure, options: dict[str, Any]) -> WorkingCalendar:
         """The nation's bank holidays: the one asked for, else the one the procedure names."""
@@ -96,16 +96,33 @@ class Command(BaseCommand):
             "due": row.due.astimezone(LONDON).isoformat() if row.due else None,
             "rule": row.rule,
             "source": row.source,
+            "stage_source": row.stage_source,
+            "out_of_hours": [_contact(c) for c in row.out_of_hours],
         }
 
-    def _table(self, rows: list[TimelineRow], calendar: WorkingCalendar) -> None:
+    def _table(self, procedure: Procedure, rows: list[TimelineRow], calendar: WorkingCalendar) -> None:
+        """Every line marked with the place in the procedure it comes from, in square brackets."""
         own_days = len(calendar.closures) + len(calendar.extra_working_days)
         extra = f", and {own_days} day(s) of the partnership's own" if own_days else ""
         self.stdout.write(f"Working days: the bank holidays of {NATIONS[calendar.nation]}{extra}.")
+        for contact in procedure.contacts:
+            if contact.out_of_hours:
+                self.stdout.write(f"Out of hours: {_contact_text(contact)}")
         current = None
         for row in rows:
             if row.stage != current:
                 current = row.stage
-                self.stdout.write(f"\n{row.stage_name} [{row.stage}], from {local(row.starts)}")
-            self.stdout.write(f"  {local(row.due):<24} {row.what}")
+                self.stdout.write(f"\n{row.stage_name} [{row.stage}], from {local(row.starts)} [{row.stage_source}]")
+            self.stdout.write(f"  {local(row.due):<24} {row.what} [{row.source}]")
             self.stdout.write(f"  {'':<24} rule: {row.rule} [{row.source}]")
+            for contact in row.out_of_hours:
+                self.stdout.write(f"  {'':<24} outside working hours: {_contact_text(contact)}")
+
+
+def _contact(contact: Contact) -> dict[str, str | None]:
+    return {"name": contact.name, "detail": contact.detail, "when": contact.when, "source": contact.source}
+
+
+def _contact_text(contact: Contact) -> str:
+    when = f" ({contact.when})" if contact.when else ""
+    return f"{contact.name}, {contact.detail}{when} [{contact.source}]"
