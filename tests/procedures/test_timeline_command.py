@@ -12,6 +12,7 @@ import json
 import re
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -20,13 +21,13 @@ from django.core.management.base import CommandError
 from tests.procedures.test_loader import MINIMAL
 
 
-def timeline(*args: str) -> list[dict[str, str]]:
+def timeline(*args: str) -> list[dict[str, Any]]:
     out = StringIO()
     call_command("timeline", *args, "--format", "json", stdout=out)
     return json.loads(out.getvalue())
 
 
-def dues(rows: list[dict[str, str]]) -> list[tuple[str, str | None]]:
+def dues(rows: list[dict[str, Any]]) -> list[tuple[str, str | None]]:
     return [(r["stage"], r["due"]) for r in rows]
 
 
