@@ -113,3 +113,54 @@ def test_check_refuses_a_count_given_twice(tmp_path: Path) -> None:
     with pytest.raises(SystemExit):
         call_command("procedures", "check", str(twice), stdout=out, stderr=StringIO())
     assert f"{twice}:19: (top level): is not valid YAML: the key 'n' is given twice" in out.getvalue()
+
+
+def test_show_as_text_prints_the_contacts_with_the_out_of_hours_one_marked() -> None:
+    # Enfield L105: the Emergency out-of-hours duty team, "between 5pm and 9am weekdays or anytime at the weekend"
+    text = run("show", "enfield")
+    assert "\nContacts:\n" in text
+    assert (
+        "  - Emergency out-of-hours duty team: 020 8379 1000 "
+        "(between 5pm and 9am weekdays or anytime at the weekend) (out of hours) [L105, L56]"
+    ) in text
+    assert '  - MASH ("If you are worried about a child for any reason"): 0208 379 5555 [L103]' in text
+
+
+def test_show_as_text_prints_the_conditions_notifications_turn_on() -> None:
+    # Enfield L84-86: the business unit is copied once anyone at level 4 or above is involved
+    assert "only once someone at level 4 or above is involved) [L84-86]" in run("show", "enfield")
+    # Pan-Lancashire L27: MASA told at the earliest opportunity, only with the life-threatening flag
+    pan = run("show", "pan-lancashire")
+    assert (
+        "(when the stage begins; only with flag life-threatening-non-involvement; timing: at the earliest opportunity)"
+        " [L27]"
+    ) in pan
+    # Peterborough L54: the PSCB told on close, only if the disagreement reached the line managers
+    assert "(when the stage closes; only if it reached line-manager; form: Appendix 2" in run("show", "peterborough")
+
+
+def test_show_as_text_prints_flags_and_the_records_and_timescales_they_govern() -> None:
+    pan = run("show", "pan-lancashire")
+    assert "\nFlags (conditions of a case, set when raising it):\n  - Intervention is needed" in pan
+    assert "[life-threatening-non-involvement] [L27]" in pan
+    assert "record: The immediate action taken by all relevant parties to reduce the risk of harm" in pan
+    assert "(before escalate or resolve; only with flag life-threatening-non-involvement;" in pan
+    # Cumbria L35: the 24 hours apply only where it concerns child protection
+    assert "24 hours from stage_start (only when child protection) [L35]" in run("show", "cumbria")
+
+
+def test_show_as_text_prints_nels_reasons_apart_from_its_categories() -> None:
+    # NEL L43: the causes apply to all four categories and route none of them
+    text = run("show", "north-east-lincolnshire")
+    reasons = text.index("Reasons (apply to every category; they choose no pathway):")
+    assert text.index("Categories (each chooses a pathway):") < reasons
+    assert "  - Differing views of thresholds [thresholds] [L43]" in text[reasons:]
+
+
+def test_show_as_text_prints_the_handlers_roles_and_levels_with_sources() -> None:
+    text = run("show", "north-east-lincolnshire")
+    # NEL L85: "an Independent Scrutiny Officer may be requested"; L205 "will be requested"
+    assert "(roles: safeguarding-partners, independent-scrutiny-officer) [L85]" in text
+    assert "(roles: independent-scrutiny-officer) [L205]" in text
+    assert "Significant harm: Concerns escalated (significant harm): same working day" in text
+    assert "(level 3 in each agency) [L71-73]" in text

@@ -14,11 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from pydantic import BaseModel
 
 from resolve.procedures.cli_support import procedure_from_argument
 from resolve.procedures.loader import bundled, bundled_path, bundled_slugs, check_file
 from resolve.procedures.models import ProcedureVersion
-from resolve.procedures.schema import Procedure
+from resolve.procedures.schema import Handlers, Notification, Procedure, RecordRequirement, Timescale
 
 Action = Callable[[dict[str, Any]], None]
 
@@ -64,25 +65,55 @@ class Command(BaseCommand):
         self._show_text(procedure)
 
     def _show_text(self, procedure: Procedure) -> None:
-        self.stdout.write(f"{procedure.name} [{procedure.slug}]")
-        self.stdout.write(f"{procedure.partnership}; {procedure.version}; bank holidays: {procedure.nation}")
+        """The whole procedure in words, each rule with its source in square brackets."""
+        write = self.stdout.write
+        write(f"{procedure.name} [{procedure.slug}]")
+        write(f"{procedure.partnership}; {procedure.version}; bank holidays: {procedure.nation}")
+        write(f"from: {procedure.document}")
+        if procedure.categories:
+            write("\nCategories (each chooses a pathway):")
+            for c in procedure.categories:
+                route = f"refused: {c.refuse_with}" if c.refuse_with else f"pathway {c.pathway or '(any)'}"
+                write(f"  - {c.name} [{c.slug}]: {route} [{c.source}]")
+        if procedure.reasons:
+            write("\nReasons (apply to every category; they choose no pathway):")
+            for reason in procedure.reasons:
+                write(f"  - {reason.name} [{reason.slug}] [{reason.source}]")
+        if procedure.flags:
+            write("\nFlags (conditions of a case, set when raising it):")
+            for f in procedure.flags:
+                write(f"  - {f.name} [{f.slug}] [{f.source}]")
+        if procedure.roles:
+            write("\nPartnership roles:")
+            for role in procedure.roles:
+                reach = f"; contact: {role.contact}" if role.contact else ""
+                write(f"  - {role.name} [{role.slug}] ({role.kind.replace('_', ' ')}{reach}) [{role.source}]")
+        if procedure.contacts:
+            write("\nContacts:")
+            for contact in procedure.contacts:
+                when = f" ({contact.when})" if contact.when else ""
+                ooh = " (out of hours)" if contact.out_of_hours else ""
+                write(f"  - {contact.name}: {contact.detail}{when}{ooh} [{contact.source}]")
+        if procedure.significant_harm is not None:
+            write(f"\nSignificant harm: {_timescale_text(procedure.significant_harm)}")
+        if procedure.notifications:
+            write("\nAt every stage:")
+            for notice in procedure.notifications:
+                write(f"  tell {_notice_text(notice)}")
         for pathway in procedure.pathways:
-            self.stdout.write(f"\n{pathway.name} [{pathway.slug}]")
+            write(f"\n{pathway.name} [{pathway.slug}] [{pathway.source}]")
+            for condition in pathway.entry_conditions:
+                write(f"  when: {condition}")
             for n, stage in enumerate(pathway.stages, 1):
                 urgent = " (an urgent case may start here)" if stage.urgent_start else ""
-                self.stdout.write(f"  {n}. {stage.name} [{stage.slug}]{urgent}")
-                self.stdout.write(f"     handled by: {stage.handlers.description}")
+                write(f"  {n}. {stage.name} [{stage.slug}]{urgent} [{stage.source}]")
+                write(f"     handled by: {_handlers_text(stage.handlers)}")
                 for t in stage.timescales:
-                    measure = f"{t.n} " if t.n else ""
-                    words = f' "{t.words}"' if t.words else ""
-                    self.stdout.write(
-                        f"     due: {t.what}: {measure}{t.rule.replace('_', ' ')}{words} from {t.from_}"
-                        f"{'' if t.applies == 'always' else ' (' + t.applies.replace('_', ' ') + ')'}"
-                    )
+                    write(f"     due: {_timescale_text(t)}")
                 for r in stage.records:
-                    self.stdout.write(f"     record: {r.title}")
+                    write(f"     record: {_record_text(r)}")
                 for notice in stage.notifications:
-                    self.stdout.write(f"     tell {notice.to}: {notice.what}")
+                    write(f"     tell {_notice_text(notice)}")
 
     def _check(self, options: dict[str, Any]) -> None:
         files = [Path(f) for f in options["files"]] or [bundled_path(s) for s in bundled_slugs()]
@@ -99,3 +130,82 @@ class Command(BaseCommand):
             self.stderr.write(f"{failed} of {len(files)} definition(s) have problems.")
             raise SystemExit(1)
         self.stdout.write(f"All {len(files)} definition(s) are valid.")
+
+
+def _conditions(words: list[str]) -> str:
+    return f" ({'; '.join(words)})" if words else ""
+
+
+def _others(model: BaseModel, known: set[str]) -> list[str]:
+    """Fields this command does not word yet, when set: shown as written rather than left out."""
+    fields = type(model).model_fields
+    return [
+        f"{name.replace('_', ' ')}: {_plain(getattr(model, name))}"
+        for name, info in fields.items()
+        if name not in known and getattr(model, name) != info.get_default(call_default_factory=True)
+    ]
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, tuple | list):
+        return ", ".join(_plain(v) for v in value)
+    if isinstance(value, BaseModel):
+        return ", ".join(f"{k} {_plain(v)}" for k, v in value.model_dump(exclude_defaults=True).items())
+    return str(value)
+
+
+def _handlers_text(handlers: Handlers) -> str:
+    words = []
+    if handlers.level is not None:
+        words.append(f"level {handlers.level} in each agency")
+    if handlers.roles:
+        words.append(f"roles: {', '.join(handlers.roles)}")
+    # Handlers who take part only when someone with authority requests it (NEL's Independent Scrutiny
+    # Officer, "may be requested"): ``on_request`` once the schema has it, printed whatever its shape.
+    on_request = getattr(handlers, "on_request", None)
+    if on_request:
+        words.append(f"on request only: {_plain(on_request)}")
+    words += _others(handlers, {"description", "level", "roles", "on_request", "source"})
+    return f"{handlers.description}{_conditions(words)} [{handlers.source}]"
+
+
+def _timescale_text(t: Timescale) -> str:
+    measure = f"{t.n} " if t.n else ""
+    words = f' "{t.words}"' if t.words else ""
+    conditions = []
+    if t.applies != "always":
+        conditions.append(f"only when {t.applies.replace('_', ' ')}")
+    if t.flag:
+        conditions.append(f"only with flag {t.flag}")
+    if t.step:
+        conditions.append("a step within the stage")
+    conditions += _others(t, {"slug", "what", "rule", "n", "words", "from_", "applies", "flag", "step", "source"})
+    return f"{t.what}: {measure}{t.rule.replace('_', ' ')}{words} from {t.from_}{_conditions(conditions)} [{t.source}]"
+
+
+def _record_text(r: RecordRequirement) -> str:
+    conditions = [f"before {' or '.join(r.required_before)}"]
+    if r.flag:
+        conditions.append(f"only with flag {r.flag}")
+    if r.kept_by:
+        conditions.append(f"kept by {', '.join(r.kept_by)}")
+    if r.form and r.form != r.title:
+        conditions.append(f"form: {r.form}")
+    conditions += _others(r, {"kind", "title", "required_before", "kept_by", "form", "flag", "source"})
+    return f"{r.title}{_conditions(conditions)} [{r.source}]"
+
+
+def _notice_text(n: Notification) -> str:
+    conditions = ["when the stage closes" if n.when == "close" else "when the stage begins"]
+    if n.min_level is not None:
+        conditions.append(f"only once someone at level {n.min_level} or above is involved")
+    if n.flag:
+        conditions.append(f"only with flag {n.flag}")
+    if n.reached_stage:
+        conditions.append(f"only if it reached {n.reached_stage}")
+    if n.timing:
+        conditions.append(f"timing: {n.timing}")
+    if n.form:
+        conditions.append(f"form: {n.form}")
+    conditions += _others(n, {"to", "what", "when", "min_level", "flag", "reached_stage", "timing", "form", "source"})
+    return f"{n.to}: {n.what}{_conditions(conditions)} [{n.source}]"
