@@ -9,6 +9,7 @@ around it) or raises ``ResolveError`` having written nothing: never another exce
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
@@ -55,12 +56,17 @@ TABLES: list[type[models.Model]] = [
 PROPERTY = settings(
     max_examples=40,
     deadline=None,
+    # CI runs the same examples every time, so that a submission's result is reproducible; a
+    # developer's runs draw new ones and find what CI's do not.
+    derandomize=bool(os.environ.get("CI")),
     # The cast is built once per test; each example runs in a transaction rolled back after it.
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 
 #: Text a person could type: any printable or whitespace character, something besides spaces.
-GOOD_TEXT = st.text(st.characters(exclude_characters="\x00"), min_size=1, max_size=40).filter(str.strip)
+GOOD_TEXT = st.text(
+    st.characters(exclude_characters="\x00", exclude_categories=["Cs"]), min_size=1, max_size=40
+).filter(str.strip)  # text a database stores: no NUL, no lone surrogate
 
 
 def anything(limit: int) -> st.SearchStrategy[object]:
