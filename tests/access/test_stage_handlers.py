@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 import yaml
 
-from resolve.access.policy import Action, allowed, handles_stage, who_can_act
+from resolve.access.policy import Action, allowed, handles_stage, people_who_can_act, who_can_act
 from resolve.audit.models import Event, Verb
 from resolve.core.errors import NotFound, Refused, ResolveError
 from resolve.disagreements import rules, services
@@ -127,6 +127,7 @@ def test_until_requested_the_iso_neither_sees_the_child_nor_acts(at_partners: tu
     with pytest.raises(NotFound):
         services.disagreement_resolve(disagreement=d, by=iso)
     assert "Independent Scrutiny Officer (once requested)" in who_can_act(d)
+    assert iso not in people_who_can_act(d)
 
 
 def test_the_safeguarding_partners_request_the_iso_with_a_reason_and_the_iso_then_takes_part(
@@ -155,6 +156,12 @@ def test_the_safeguarding_partners_request_the_iso_with_a_reason_and_the_iso_the
     assert Event.objects.filter(verb=Verb.PARTICIPANT_ADDED, data__person=str(iso.pk)).exists()
     with nothing_changes(), pytest.raises(Refused, match="already been requested"):
         services.handler_request(disagreement=d, by=partner, role=ISO, reason="Again.")
+    assert iso in people_who_can_act(d)
+    # the reason can be corrected, the role requested cannot (a correction would grant another role)
+    services.record_correct(record=entry, by=partner, fields={"summary": "Mediation is needed."}, reason="Typo.")
+    with nothing_changes(), pytest.raises(ResolveError, match="cannot be corrected") as changed:
+        services.record_correct(record=entry, by=partner, fields={"requested_role": "partnership-board"}, reason="x")
+    assert changed.value.field == "requested_role"
 
 
 def test_a_practitioner_cannot_request_the_iso_and_the_refusal_is_recorded(

@@ -255,6 +255,10 @@ def record_correct(*, record: RecordEntry, by: Person, fields: Mapping[str, str]
     reason = required_text(reason, "reason", "why the record is being corrected")
     data = dict(record.data)
     for name, value in fields.items():
+        if name == "requested_role":
+            raise ResolveError(
+                "The role a request named cannot be corrected: request the right role instead.", field=name
+            )
         if name not in data:
             raise ResolveError(f"A {record.get_kind_display().lower()} has no field {name!r}.", field=name)
         data[name] = optional_text(value, name, name.replace("_", " "))
