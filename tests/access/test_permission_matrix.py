@@ -3,7 +3,8 @@
 The case: Cumbria, raised urgently by a teacher at the school against children's social care,
 naming the social worker they have been dealing with, at two stages: the Executive Manager/Lead
 (level 4 in each agency) and the formal process after it (the SCP Chair and the SCP member, the
-independent reviewer, handle it; the SCP Business Manager is copied in).
+independent reviewer, handle it; the SCP Business Manager is copied in, Cumbria L37, and being told
+is not taking part: it sees the notice, never the child's record).
 """
 
 from __future__ import annotations
@@ -88,7 +89,7 @@ MATRIX: dict[str, dict[str, set[Action]]] = {
         "senior manager of the raiser": {V, R, H, P, C, S, W, F},
         "manager in the other agency": {V, R, H, F},
         "senior manager in the other agency": {V, R, H, P, C, S, F},
-        "business unit": {V},
+        "business unit": set(),  # only copied in (L37): told, not taking part, so it does not see the child
         "chair": {V, R, H, S, F, A},
         "independent reviewer": {V, R, H, S, F, D},
         "administrator": set(),

@@ -9,7 +9,13 @@ import pytest
 from resolve.audit.models import Event, Verb
 from resolve.core.errors import NotFound, ResolveError
 from resolve.disagreements import services
-from resolve.disagreements.selectors import counterparts_for, disagreement_get, disagreement_list_for, work_for
+from resolve.disagreements.selectors import (
+    counterparts_for,
+    disagreement_get,
+    disagreement_list_for,
+    notices_for,
+    work_for,
+)
 from tests.conftest import Cast
 from tests.disagreements.test_services import raise_one
 from tests.disagreements.walker import at
@@ -59,10 +65,14 @@ def test_the_counterpart_added_to_a_disagreement_sees_it(enfield: Cast) -> None:
     assert d in disagreement_list_for(person=enfield.at("csc", 3))
 
 
-def test_the_business_unit_sees_disagreements_that_reached_level_4(enfield: Cast) -> None:
+def test_the_business_unit_is_told_of_level_4_escalations_but_does_not_see_the_child(enfield: Cast) -> None:
+    """Enfield L84-86: the business unit is "included in the emails" of a Level 4 escalation: it is told
+    (the notice's reference, stage and what is due), but being told is not taking part, so the child's
+    record stays closed to it."""
     d = raise_one(enfield)
     business_unit = enfield.role("business-unit")
     assert d not in disagreement_list_for(person=business_unit)
+    assert notices_for(person=business_unit) == []
     services.discussion_record(
         disagreement=d,
         by=enfield.at("school", 2),
@@ -80,7 +90,15 @@ def test_the_business_unit_sees_disagreements_that_reached_level_4(enfield: Cast
     )
     services.outcome_propose(disagreement=d, by=enfield.at("school", 3), text="Escalate to heads.")
     services.disagreement_escalate(disagreement=d, by=enfield.at("school", 3), reason="Still no agreement.")
-    assert d in disagreement_list_for(person=business_unit)
+    told = notices_for(person=business_unit)
+    assert [(n.reference, n.source) for n in told] == [(d.pk, "L84-86")]
+    assert told[0].stage == d.stage_runs.get(ended_at__isnull=True).name
+    assert "Level 4" in told[0].what
+    assert not {"child", "child_name", "name", "date_of_birth"} & set(vars(told[0]))
+    assert d not in disagreement_list_for(person=business_unit)
+    with pytest.raises(NotFound):
+        disagreement_get(person=business_unit, pk=d.pk)
+    assert notices_for(person=enfield.at("police", 5)) == []  # nobody else is shown the business unit's notice
 
 
 def test_counterparts_at_the_stage_level_with_the_matrix_title(enfield: Cast) -> None:
@@ -92,11 +110,13 @@ def test_counterparts_at_the_stage_level_with_the_matrix_title(enfield: Cast) ->
     assert [p.email for p in counterpart.people] == [enfield.at("csc", 2).email]
 
 
-def test_counterparts_for_the_next_stage(enfield: Cast) -> None:
+def test_counterparts_for_the_next_stage_are_at_the_other_agencys_own_level(enfield: Cast) -> None:
+    """Enfield stage 2's "Head of Service or equivalent" (L62) is level 4 in children's social care
+    (Appendix B, READING 2.7), where the matrix leaves the title blank: the counterpart is the level-4 person."""
     d = raise_one(enfield)
     (counterpart,) = counterparts_for(disagreement=d, person=enfield.at("school", 2), upcoming=True)
-    assert (counterpart.level, counterpart.role_title) == (3, "Service Manager")
-    assert counterpart.people == [enfield.at("csc", 3)]
+    assert (counterpart.level, counterpart.role_title) == (4, None)
+    assert counterpart.people == [enfield.at("csc", 4)]
 
 
 def test_no_one_at_the_level_falls_back_to_the_next_level_up(enfield: Cast) -> None:

@@ -299,10 +299,11 @@ def test_a_second_escalation_from_the_same_stage_is_refused_not_skipped_ahead(en
     services.disagreement_escalate(
         disagreement=d, by=enfield.at("school", 2), reason="No agreement.", from_stage="stage-1"
     )
-    # a senior manager (who may escalate Stage 2 too) acting on the page they loaded at Stage 1
+    # a senior manager (who may escalate Stage 2 too: level 4 in children's social care, Appendix B) acting
+    # on the page they loaded at Stage 1
     with nothing_changes(), pytest.raises(Refused, match="already escalated this disagreement: it is now at Stage 2"):
         services.disagreement_escalate(
-            disagreement=d, by=enfield.at("csc", 3), reason="No agreement.", from_stage="stage-1"
+            disagreement=d, by=enfield.at("csc", 4), reason="No agreement.", from_stage="stage-1"
         )
 
 

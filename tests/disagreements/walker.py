@@ -47,9 +47,10 @@ class Walker:
         """Who acts for ``agency`` at ``run``'s stage: the person at the level the procedure gives it.
 
         On a stage that names only roles, the level of the stage before it (``rules.acting_level``);
-        where no stage names a level, the practitioner.
+        where no stage names a level, the practitioner. The level is the agency's own where the stage
+        gives one per agency (Enfield stage 2).
         """
-        return self.cast.at(agency, rules.acting_level(self.d, run) or 1)
+        return self.cast.at(agency, rules.acting_level(self.d, run, self.cast.agencies[agency]) or 1)
 
     @property
     def d(self) -> Disagreement:

@@ -160,7 +160,11 @@ def test_show_as_text_prints_nels_reasons_apart_from_its_categories() -> None:
 def test_show_as_text_prints_the_handlers_roles_and_levels_with_sources() -> None:
     text = run("show", "north-east-lincolnshire")
     # NEL L85: "an Independent Scrutiny Officer may be requested"; L205 "will be requested"
-    assert "(roles: safeguarding-partners, independent-scrutiny-officer) [L85]" in text
+    assert "(roles: safeguarding-partners; on request only: independent-scrutiny-officer) [L85]" in text
     assert "(roles: independent-scrutiny-officer) [L205]" in text
     assert "Significant harm: Concerns escalated (significant harm): same working day" in text
     assert "(level 3 in each agency) [L71-73]" in text
+    # Enfield stage 2 (L62, Appendix B): "Head of Service or equivalent" is level 3 or 4 by agency
+    enfield = run("show", "enfield")
+    assert "level by agency: early-help 3, yot 3, childrens-social-care 4," in enfield
+    assert "; level 3 in any other agency) [L62, L78, Appendix B L115-132]" in enfield

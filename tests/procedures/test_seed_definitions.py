@@ -20,8 +20,8 @@ LINE_REFERENCE = re.compile(r"\bL\d+|^Appendix B")
 def test_every_element_of_the_file_names_its_line_in_the_seed(slug: str) -> None:
     checked = 0
     for path, mapping in walk(raw_definition(slug)):
-        if path == "" or path.startswith(NO_SOURCE_FIELD):
-            continue
+        if path == "" or path.startswith(NO_SOURCE_FIELD) or path.endswith(".handlers.levels"):
+            continue  # a stage's levels per agency are cited by its handlers' source
         assert mapping.get("source"), f"{slug}{path} has no source"
         assert LINE_REFERENCE.search(str(mapping["source"])), f"{slug}{path}: {mapping['source']!r}"
         checked += 1
@@ -109,9 +109,14 @@ def test_nel_iso_is_optional_in_pathways_1_to_3_and_a_stage_of_its_own_in_pathwa
     nel = bundled("north-east-lincolnshire")
     for slug in ("individual-cases", "convening-conference", "conference-majority", "conference-equally-divided"):
         last = nel.pathway(slug).stages[-1]
-        assert "independent-scrutiny-officer" in last.handlers.roles
+        # "may be requested" (L85, L117, L155, L183): on request, so not among the roles that take part from the start
+        assert last.handlers.on_request == ("independent-scrutiny-officer",)
+        assert "independent-scrutiny-officer" not in last.handlers.roles
         assert "may be requested" in last.handlers.description
     assert stages(nel, "serious-case")[-1] == "c-independent-scrutiny-officer"
+    # L205: "will be requested": automatic, the ISO takes part as the stage starts
+    last = nel.pathway("serious-case").stages[-1]
+    assert (last.handlers.roles, last.handlers.on_request) == (("independent-scrutiny-officer",), ())
 
 
 def test_nel_stages_have_no_invented_timescales() -> None:

@@ -2,7 +2,16 @@
 
 Need to know (DESIGN.md): a person sees a disagreement when they take part in it, when someone
 they line-manage (directly or further down the chain) takes part in it, or when they hold a
-partnership role that the procedure names at a stage the disagreement has reached.
+partnership role that the procedure makes a handler of a stage the disagreement has reached.
+Being told is not taking part: a role that a notice is only addressed to (Enfield's business unit,
+a Practice Improvement Group) does not see the child's record; it sees the notice itself
+(``resolve.disagreements.selectors.notices_for``: the reference, the stage and what is due). A
+role the procedure names "on request" (NEL's Independent Scrutiny Officer, L85) sees the record
+only once someone with the stage's authority has requested it, which makes its holders handlers.
+
+Where the procedure gives a stage's level per agency (Enfield stage 2's "Head of Service or
+equivalent": level 3 in Early Help and YOT, 4 in children's social care, police and health,
+Appendix B), each person acts at the level of their own agency's seniority-matrix column.
 
 Authority follows the procedure (DESIGN.md): escalating, resolving, proposing and confirming the
 written outcome at a stage need someone in an agency in dispute whose seniority level is at least
@@ -39,8 +48,9 @@ from django.db.models import Q, QuerySet
 from resolve.core.errors import NotFound, Refused
 from resolve.disagreements import rules
 from resolve.disagreements.models import Disagreement, StageRun
-from resolve.partnerships.models import Person, RoleAssignment
+from resolve.partnerships.models import Agency, Person, RoleAssignment
 from resolve.partnerships.selectors import managers_of
+from resolve.procedures.models import ProcedureVersion
 
 
 class Action(StrEnum):
@@ -119,12 +129,27 @@ def may_register_child(person: Person) -> bool:
     return bool(roles_held(person, person.partnership_id) & {r.slug for r in version.procedure.roles})
 
 
-def _roles_reaching(person: Person) -> Q:
-    """Disagreements that reached a stage handled by, or notifying, a role this person holds."""
+def _stages_handled_by_roles_of(person: Person) -> Q:
+    """Disagreements that reached a stage the procedure has handled by a role this person holds.
+
+    Only ``handlers.roles``: an on-request role takes part once requested (its holders are then
+    participants), and a role a notice is merely addressed to takes no part at all.
+    """
     held = roles_held(person, person.partnership_id)
     if not held:
         return Q(pk__in=[])
-    return Q(notices__to__in=held) | Q(notices__recipients=person)
+    reached = Q(pk__in=[])
+    versions = (
+        Disagreement.objects.filter(partnership=person.partnership_id)
+        .values_list("procedure_version", flat=True)
+        .distinct()
+    )
+    for version in ProcedureVersion.objects.filter(pk__in=versions):
+        for pathway in version.procedure.pathways:
+            stages = [s.slug for s in pathway.stages if held & set(s.handlers.roles)]
+            if stages:
+                reached |= Q(procedure_version=version.pk, pathway=pathway.slug, stage_runs__stage__in=stages)
+    return reached
 
 
 def disagreements_visible_to(person: Person) -> QuerySet[Disagreement]:
@@ -133,7 +158,7 @@ def disagreements_visible_to(person: Person) -> QuerySet[Disagreement]:
     people = people_managed_by(person) | {person.pk}
     return (
         Disagreement.objects.filter(partnership=person.partnership_id)
-        .filter(Q(participants__person__in=people) | _roles_reaching(person))
+        .filter(Q(participants__person__in=people) | _stages_handled_by_roles_of(person))
         .distinct()
     )
 
@@ -163,13 +188,20 @@ def _at_level(person: Person, level: int | None) -> bool:
 def handles_stage(person: Person, run: StageRun) -> bool:
     """Does ``person`` have the authority of ``run``'s stage: one of its roles, or its level in an agency in dispute?
 
+    The level is the one for the person's own agency (``handlers.levels``, by its seniority-matrix
+    column); an on-request role counts only once requested at this run (``rules.requested_roles``).
     A handler added to the stage (``participant_add``) was checked for the same when added.
     """
     disagreement = run.disagreement
     stage = rules.stage_of(run)
-    if roles_held(person, disagreement.partnership_id) & set(stage.handlers.roles):
+    held = roles_held(person, disagreement.partnership_id)
+    if held & set(stage.handlers.roles):
         return True
-    return _in_party_agency(person, disagreement) and _at_level(person, rules.acting_level(disagreement, run))
+    if held & set(stage.handlers.on_request) & rules.requested_roles(run):
+        return True
+    return _in_party_agency(person, disagreement) and _at_level(
+        person, rules.acting_level(disagreement, run, person.agency)
+    )
 
 
 def may_be_handler(person: Person, run: StageRun) -> bool:
@@ -277,10 +309,23 @@ def who_can_act(disagreement: Disagreement) -> str:
     stage = rules.stage_of(run)
     level = rules.acting_level(disagreement, run)
     procedure = disagreement.procedure_version.procedure
-    names = [r.name for r in procedure.roles if r.slug in stage.handlers.roles]
+    requested = rules.requested_roles(run) & set(stage.handlers.on_request)
+    names = [r.name for r in procedure.roles if r.slug in stage.handlers.roles or r.slug in requested]
+    names += [
+        f"{r.name} (once requested)"
+        for r in procedure.roles
+        if r.slug in stage.handlers.on_request and r.slug not in requested
+    ]
     who = []
     if level is not None:
-        who.append(f"someone at level {level} or above in an agency in dispute")
+        others = [
+            f"level {own} or above in {agency.name}"
+            for agency in Agency.objects.filter(pk__in=rules.party_agency_ids(disagreement)).order_by("name")
+            if (own := rules.acting_level(disagreement, run, agency)) != level
+        ]
+        who.append(
+            f"someone at level {level} or above in an agency in dispute" + (f" ({'; '.join(others)})" if others else "")
+        )
     else:
         who.append("someone in an agency in dispute")
     if names:

@@ -16,7 +16,7 @@ from resolve.disagreements.models import (
     StageRun,
     WrittenOutcome,
 )
-from resolve.partnerships.models import Person, RoleAssignment
+from resolve.partnerships.models import Agency, Person, RoleAssignment
 from resolve.partnerships.selectors import calendar_for, managers_of
 from resolve.procedures.engine import Circumstances, Due, stage_deadlines
 from resolve.procedures.schema import Pathway, Procedure, RecordRequirement, Stage
@@ -117,18 +117,33 @@ def missing_records(run: StageRun, transition: str) -> list[RecordRequirement]:
     ]
 
 
-def acting_level(disagreement: Disagreement, run: StageRun) -> int | None:
-    """The seniority level at which each agency in dispute acts at ``run``'s stage.
+def acting_level(disagreement: Disagreement, run: StageRun, agency: Agency | None = None) -> int | None:
+    """The seniority level at which ``agency`` (an agency in dispute) acts at ``run``'s stage.
 
-    The stage's handler level; on a stage that names no level (only partnership roles, or none),
-    the level of the nearest stage before it in the pathway that names one, since the people who
-    took the case there carry it on (see ``resolve.access.policy``). ``None``: no level applies.
+    The stage's handler level for the agency's seniority-matrix column (``handlers.levels``), else
+    the stage's ``level`` (also what is returned without an agency); on a stage that names no level
+    (only partnership roles, or none), the level of the nearest stage before it in the pathway that
+    names one, since the people who took the case there carry it on (see ``resolve.access.policy``).
+    ``None``: no level applies.
     """
     pathway = pathway_of(disagreement)
+    column = agency.matrix_agency if agency is not None else None
     for stage in reversed(pathway.stages[: run.position + 1]):
         if stage.handlers.level is not None:
-            return stage.handlers.level
+            return stage.handlers.level_for(column)
     return None
+
+
+def requested_roles(run: StageRun) -> set[str]:
+    """The on-request roles someone with the stage's authority has requested at this run (``handler_request``).
+
+    Only the request as first written counts: a correction of the record cannot request another role.
+    """
+    return {
+        str(entry.data["requested_role"])
+        for entry in run.records.filter(kind=RecordEntry.Kind.WRITTEN_REQUEST, corrects__isnull=True)
+        if entry.data.get("requested_role")
+    }
 
 
 def latest_run(disagreement: Disagreement) -> StageRun | None:

@@ -7,7 +7,7 @@ from datetime import datetime
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from resolve.access.policy import disagreements_visible_to
@@ -15,8 +15,8 @@ from resolve.audit.models import Verb
 from resolve.audit.services import disagreement_event, event_record, list_viewed
 from resolve.core.errors import NotFound
 from resolve.disagreements import rules
-from resolve.disagreements.models import Disagreement, StageDeadline, StageRun
-from resolve.partnerships.models import Agency, Person
+from resolve.disagreements.models import Disagreement, Notice, StageDeadline, StageRun
+from resolve.partnerships.models import Agency, Person, RoleAssignment
 from resolve.partnerships.selectors import Counterpart, calendar_for, counterparts_in
 
 
@@ -120,8 +120,8 @@ def counterparts_for(*, disagreement: Disagreement, person: Person, upcoming: bo
     position = run.position + (1 if upcoming else 0)
     if position >= len(pathway.stages):
         return []
-    level = pathway.stages[position].handlers.level
-    if level is None:
+    handlers = pathway.stages[position].handlers
+    if handlers.level is None:
         return []
     parties = rules.party_agency_ids(disagreement)
     matrix = rules.procedure_of(disagreement).seniority
@@ -130,6 +130,55 @@ def counterparts_for(*, disagreement: Disagreement, person: Person, upcoming: bo
     if person.agency_id is not None:
         agencies = agencies.exclude(pk=person.agency_id)
     for agency in agencies:
+        # each agency at its own level where the stage gives one per agency (Enfield stage 2, Appendix B)
+        level = handlers.level_for(agency.matrix_agency) or handlers.level
         title = matrix.title(agency.matrix_agency, level) if matrix and agency.matrix_agency else None
         result.append(counterparts_in(agency=agency, level=level, role_title=title))
     return result
+
+
+@dataclass(frozen=True)
+class NoticeShown:
+    """What someone told of a disagreement sees: the notice, never the child's record.
+
+    ``reference`` is the disagreement's identifier; there is no child detail here (no name, birth
+    date or the child's own reference), because being told is not taking part.
+    """
+
+    notice: int
+    reference: UUID
+    stage: str
+    what: str
+    timing: str
+    form: str
+    source: str
+    created_at: datetime
+
+
+def notices_for(*, person: Person) -> list[NoticeShown]:
+    """The notices addressed to the person, or to a role they hold in their partnership, newest first."""
+    if not person.is_active:
+        return []
+    held = list(
+        RoleAssignment.objects.filter(person=person, partnership=person.partnership_id).values_list("role", flat=True)
+    )
+    notices = (
+        Notice.objects.filter(disagreement__partnership=person.partnership_id)
+        .filter(Q(recipients=person) | Q(to__in=held))
+        .select_related("stage_run")
+        .distinct()
+        .order_by("-created_at", "-id")
+    )
+    return [
+        NoticeShown(
+            notice=n.pk,
+            reference=n.disagreement_id,
+            stage=n.stage_run.name if n.stage_run is not None else "",
+            what=n.what,
+            timing=n.timing,
+            form=n.form,
+            source=n.source,
+            created_at=n.created_at,
+        )
+        for n in notices
+    ]

@@ -209,12 +209,47 @@ class Timescale(_Model):
 
 
 class Handlers(_Model):
-    """Who handles a stage: the seniority level in each agency, and/or partnership roles."""
+    """Who handles a stage: the seniority level in each agency, and/or partnership roles.
+
+    ``levels`` gives the level per seniority-matrix agency column where the agencies differ
+    (Enfield stage 2's "Head of Service or equivalent" is level 3 in Early Help and YOT, level 4 in
+    children's social care, police and health: Appendix B); ``level`` is the level of every agency
+    not named there. ``on_request`` names roles that take part only when someone with the stage's
+    authority requests them, with a reason (NEL's Independent Scrutiny Officer "may be requested",
+    L85): until then they neither see the child nor act. The roles in ``roles`` take part as soon
+    as the stage starts.
+    """
 
     description: Text
-    level: int | None = Field(None, ge=1, description="seniority level in each agency")
+    level: int | None = Field(None, ge=1, description="seniority level in each agency not named in levels")
+    levels: dict[Slug, Annotated[int, Field(ge=1)]] = Field(
+        default_factory=dict, description="seniority-matrix agency column -> its level at this stage"
+    )
     roles: tuple[Slug, ...] = ()
+    on_request: tuple[Slug, ...] = Field((), description="roles that take part only once requested")
     source: Text
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Handlers:
+        if self.levels and self.level is None:
+            raise ValueError("handlers with levels per agency need level too: the level of every other agency")
+        both = sorted(set(self.roles) & set(self.on_request))
+        if both:
+            raise ValueError(
+                f"a role takes part either from the stage's start (roles) or on request (on_request), "
+                f"not both: {', '.join(both)}"
+            )
+        return self
+
+    def level_for(self, matrix_agency: str | None) -> int | None:
+        """The level an agency acts at here: its own column's, else the stage's ``level``."""
+        if matrix_agency and matrix_agency in self.levels:
+            return self.levels[matrix_agency]
+        return self.level
+
+    @property
+    def all_levels(self) -> set[int]:
+        return ({self.level} if self.level is not None else set()) | set(self.levels.values())
 
 
 class RecordRequirement(_Model):
@@ -369,6 +404,21 @@ class Seniority(_Model):
         return None
 
 
+def _matrix_columns_problems(handlers: Handlers, seniority: Seniority | None) -> list[str]:
+    """Handler levels per agency must name columns of the procedure's seniority matrix."""
+    if not handlers.levels:
+        return []
+    columns = {a.slug for a in seniority.agencies} if seniority else set()
+    unknown = sorted(set(handlers.levels) - columns)
+    if not unknown:
+        return []
+    known = ", ".join(sorted(columns)) or "none: the procedure has no seniority matrix with agencies"
+    return [
+        f"handler levels name agencies that are not columns of the seniority matrix: {', '.join(unknown)} "
+        f"(columns: {known})"
+    ]
+
+
 class RoleChain(_Model):
     """A worker's role and who is next above it (Peterborough's role-to-manager map)."""
 
@@ -456,14 +506,18 @@ class Procedure(_Model):
             for j, s in enumerate(p.stages):
                 where = f"pathway {p.slug!r} stage {s.slug!r}"
                 stage_loc: Loc = ("pathways", i, "stages", j)
-                for k, r in enumerate(s.handlers.roles):
-                    if r not in role_slugs:
-                        problem_at((*stage_loc, "handlers", "roles", k), f"{where}: handler role {r!r} is not in roles")
-                if levels is not None and s.handlers.level is not None and s.handlers.level not in levels:
-                    problem_at(
-                        (*stage_loc, "handlers", "level"),
-                        f"{where}: handler level {s.handlers.level} is not a seniority level",
-                    )
+                for key in ("roles", "on_request"):
+                    for k, r in enumerate(getattr(s.handlers, key)):
+                        if r not in role_slugs:
+                            problem_at((*stage_loc, "handlers", key, k), f"{where}: handler role {r!r} is not in roles")
+                for lv in sorted(s.handlers.all_levels):
+                    if levels is not None and lv not in levels:
+                        problem_at(
+                            (*stage_loc, "handlers", "level" if lv == s.handlers.level else "levels"),
+                            f"{where}: handler level {lv} is not a seniority level",
+                        )
+                for problem in _matrix_columns_problems(s.handlers, self.seniority):
+                    problem_at((*stage_loc, "handlers", "levels"), f"{where}: {problem}")
                 for k, n in enumerate(s.notifications):
                     check_notification(n, where, (*stage_loc, "notifications", k))
                 for k, t in enumerate(s.timescales):

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from resolve.disagreements.selectors import work_for
+from resolve.disagreements.selectors import notices_for, work_for
 from resolve.partnerships.selectors import person_of
 
 
@@ -14,4 +14,5 @@ from resolve.partnerships.selectors import person_of
 def home(request: HttpRequest) -> HttpResponse:
     person = person_of(request.user)
     work = work_for(person=person) if person else None
-    return render(request, "web/home.html", {"person": person, "work": work})
+    notices = notices_for(person=person) if person else []
+    return render(request, "web/home.html", {"person": person, "work": work, "notices": notices})

@@ -8,12 +8,13 @@ from typing import Any
 
 from django.utils import timezone
 
+from resolve.access.policy import AccessRefused, handles_stage, may_be_handler, require, who_can_act
 from resolve.access.policy import Action as Can
-from resolve.access.policy import handles_stage, may_be_handler, require, who_can_act
 from resolve.access.refusals import service
 from resolve.audit.models import Verb
 from resolve.audit.services import disagreement_event
 from resolve.core.errors import Refused, ResolveError
+from resolve.disagreements import rules
 from resolve.disagreements.models import (
     Disagreement,
     Participant,
@@ -30,7 +31,7 @@ from resolve.disagreements.services.guards import (
     require_open,
     required_text,
 )
-from resolve.partnerships.models import Person
+from resolve.partnerships.models import Person, RoleAssignment
 
 DISCUSSION_METHODS = ("telephone", "meeting", "video call", "e-mail")
 
@@ -69,6 +70,81 @@ def participant_add(*, disagreement: Disagreement, by: Person, person: Person, c
         disagreement=disagreement, person=person, capacity=capacity, run=run, by=by, at=timezone.now()
     )
     stages.notices_raise(disagreement=disagreement, run=run, when="entry", by=by, at=timezone.now())
+
+
+@service
+def handler_request(*, disagreement: Disagreement, by: Person, role: str, reason: str) -> RecordEntry:
+    """Request a role the current stage names "on request", with the reason: its holders take part from now.
+
+    NEL's Independent Scrutiny Officer "may be requested ... to facilitate a mediation meeting"
+    (L85, L117, L155, L183): only someone with the stage's authority asks, the request is kept as a
+    written request on the stage (who, when, why) and in the audit trail, and the role's holders
+    become the stage's handlers, who then see the child and act. Until then they do neither.
+    """
+    disagreement = lock(disagreement)
+    require(by, Can.RECORD, disagreement)
+    require_open(disagreement, "changed")
+    run = current_run(disagreement)
+    if not handles_stage(by, run):
+        raise AccessRefused(
+            f"Only the people with the authority of {run.name} can request a handler. {who_can_act(disagreement)}",
+            person=by,
+            action=Can.ADD_HANDLER,
+            disagreement=disagreement,
+        )
+    stage = rules.stage_of(run)
+    procedure = rules.procedure_of(disagreement)
+    if role not in stage.handlers.on_request:
+        offered = [procedure.role(slug).name for slug in stage.handlers.on_request]
+        raise ResolveError(
+            f"{run.name} names no such role on request: choose one of {', '.join(offered)}."
+            if offered
+            else f"{run.name} names no role to request: its handlers take part from the stage's start.",
+            field="role",
+        )
+    name = procedure.role(role).name
+    if role in rules.requested_roles(run):
+        raise Refused(f"The {name} has already been requested at {run.name}.")
+    reason = required_text(reason, "reason", f"why the {name} is requested")
+    holders = [
+        a.person
+        for a in RoleAssignment.objects.filter(
+            partnership=disagreement.partnership,
+            person__partnership=disagreement.partnership,
+            role=role,
+            person__is_active=True,
+        ).select_related("person")
+    ]
+    if not holders:
+        raise Refused(
+            f"Nobody in this partnership holds the role of {name}: ask the partnership's administrator to assign it, "
+            "then request it again."
+        )
+    now = timezone.now()
+    entry = entry_write(
+        disagreement=disagreement,
+        run=run,
+        kind=RecordEntry.Kind.WRITTEN_REQUEST,
+        by=by,
+        now=now,
+        data={"sent_to": name, "summary": reason, "requested_role": role},
+    )
+    disagreement_event(
+        disagreement,
+        Verb.RECORD_ADDED,
+        by=by,
+        at=now,
+        record=str(entry.pk),
+        kind=RecordEntry.Kind.WRITTEN_REQUEST,
+        stage=run.stage,
+        requested_role=role,
+    )
+    for person in holders:
+        stages.participant_ensure(
+            disagreement=disagreement, person=person, capacity=Participant.Capacity.HANDLER, run=run, by=by, at=now
+        )
+    stages.notices_raise(disagreement=disagreement, run=run, when="entry", by=by, at=now)
+    return entry
 
 
 @service
@@ -179,6 +255,10 @@ def record_correct(*, record: RecordEntry, by: Person, fields: Mapping[str, str]
     reason = required_text(reason, "reason", "why the record is being corrected")
     data = dict(record.data)
     for name, value in fields.items():
+        if name == "requested_role":
+            raise ResolveError(
+                "The role a request named cannot be corrected: request the right role instead.", field=name
+            )
         if name not in data:
             raise ResolveError(f"A {record.get_kind_display().lower()} has no field {name!r}.", field=name)
         data[name] = optional_text(value, name, name.replace("_", " "))

@@ -156,16 +156,19 @@ def _plain(value: Any) -> str:
 
 def _handlers_text(handlers: Handlers) -> str:
     words = []
-    if handlers.level is not None:
+    if handlers.levels:
+        by_agency = ", ".join(f"{column} {level}" for column, level in handlers.levels.items())
+        other = f"; level {handlers.level} in any other agency" if handlers.level is not None else ""
+        words.append(f"level by agency: {by_agency}{other}")
+    elif handlers.level is not None:
         words.append(f"level {handlers.level} in each agency")
     if handlers.roles:
         words.append(f"roles: {', '.join(handlers.roles)}")
     # Handlers who take part only when someone with authority requests it (NEL's Independent Scrutiny
-    # Officer, "may be requested"): ``on_request`` once the schema has it, printed whatever its shape.
-    on_request = getattr(handlers, "on_request", None)
-    if on_request:
-        words.append(f"on request only: {_plain(on_request)}")
-    words += _others(handlers, {"description", "level", "roles", "on_request", "source"})
+    # Officer, "may be requested").
+    if handlers.on_request:
+        words.append(f"on request only: {', '.join(handlers.on_request)}")
+    words += _others(handlers, {"description", "level", "levels", "roles", "on_request", "source"})
     return f"{handlers.description}{_conditions(words)} [{handlers.source}]"
 
 
