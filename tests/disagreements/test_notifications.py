@@ -23,7 +23,7 @@ def told(d: Disagreement, to: str) -> list[set[str]]:
 def lead(cast: Cast, agency: str) -> Person:
     """A safeguarding lead working in ``agency`` (each agency has its own)."""
     person = PersonFactory.create(
-        partnership=cast.partnership, agency=cast.agencies[agency], level=3, name=f"{agency} safeguarding lead"
+        partnership=cast.partnership, agency=cast.agencies[agency], level=None, name=f"{agency} safeguarding lead"
     )
     RoleAssignment.objects.create(partnership=cast.partnership, person=person, role="safeguarding-lead")
     return person
