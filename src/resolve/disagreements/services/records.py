@@ -68,7 +68,6 @@ def participant_add(*, disagreement: Disagreement, by: Person, person: Person, c
     stages.participant_ensure(
         disagreement=disagreement, person=person, capacity=capacity, run=run, by=by, at=timezone.now()
     )
-    stages.notices_raise(disagreement=disagreement, run=run, when="involved", by=by, at=timezone.now())
 
 
 @service
@@ -283,7 +282,4 @@ def _record(
             )
     verb = Verb.DISCUSSION_RECORDED if kind == RecordEntry.Kind.DISCUSSION_NOTE else Verb.RECORD_ADDED
     disagreement_event(disagreement, verb, by=by, at=now, record=str(entry.pk), kind=kind, stage=run.stage)
-    if people:
-        # Those who took part may include someone at a level a notice waits for (Enfield L84-86).
-        stages.notices_raise(disagreement=disagreement, run=run, when="involved", by=by, at=now)
     return entry

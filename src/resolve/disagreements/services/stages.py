@@ -159,7 +159,12 @@ def notices_raise(
 def participant_ensure(
     *, disagreement: Disagreement, person: Person, capacity: str, run: StageRun | None, by: Person, at: datetime
 ) -> None:
-    """``person`` takes part in ``capacity`` from now (once: a second call changes nothing)."""
+    """``person`` takes part in ``capacity`` from now (once: a second call changes nothing).
+
+    Whoever joins a stage in progress may be someone a notice waits for (``when: involved``: Enfield
+    L84-86's business unit, once anyone at Level 4 or above is involved), so that is checked here, for
+    every way of joining: a handler or attendee added, a meeting's chair and attendees, a reviewer.
+    """
     _, created = Participant.objects.get_or_create(
         disagreement=disagreement,
         person=person,
@@ -168,3 +173,5 @@ def participant_ensure(
     )
     if created:
         disagreement_event(disagreement, Verb.PARTICIPANT_ADDED, by=by, at=at, person=str(person.pk), capacity=capacity)
+        if run is not None and run.ended_at is None:
+            notices_raise(disagreement=disagreement, run=run, when="involved", by=by, at=at)
