@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from resolve.access.policy import can_see
 from resolve.core.errors import Refused, ResolveError
 from resolve.disagreements import rules, services
 from resolve.disagreements.models import Disagreement, Notice, RecordEntry
@@ -242,3 +243,13 @@ def test_peterborough_pscb_is_told_when_the_process_is_withdrawn_after_escalatio
         disagreement=walker.d, by=cast.at("school", 1), reason="Resolved by the family moving."
     )
     assert told(walker.d, "partnership-board") == [{"partnership-board holder"}]
+
+
+def test_peterborough_offered_advice_opens_the_child_to_no_safeguarding_lead_l36(cast_for, time_machine) -> None:
+    # L36: the worker seeks the advice; no lead is told, so none of them (their own included) sees the child yet
+    cast = cast_for("peterborough")
+    leads = [lead(cast, "school"), lead(cast, "csc"), cast.role("safeguarding-lead")]
+    walker = Walker(cast, time_machine)
+    walker.raise_("2027-01-11T10:00", pathway="escalation")
+    assert [can_see(person, walker.d) for person in leads] == [False, False, False]
+    assert can_see(cast.at("school", 1), walker.d)
