@@ -16,7 +16,7 @@ from resolve.disagreements.models import (
     StageRun,
     WrittenOutcome,
 )
-from resolve.partnerships.models import Person, RoleAssignment
+from resolve.partnerships.models import Agency, Person, RoleAssignment
 from resolve.partnerships.selectors import calendar_for, managers_of
 from resolve.procedures.engine import Circumstances, Due, stage_deadlines
 from resolve.procedures.schema import LEVEL_RECIPIENT, Notification, Pathway, Procedure, RecordRequirement, Stage
@@ -199,17 +199,12 @@ def recipients_of(disagreement: Disagreement, notification: Notification, run: S
     if notification.offer:
         return [disagreement.raised_by]
     if notification.to == LEVEL_RECIPIENT:
-        level = acting_level(disagreement, run)
-        if level is None:
-            return []
-        return list(
-            Person.objects.filter(
-                partnership=disagreement.partnership,
-                agency__in=party_agency_ids(disagreement),
-                level=level,
-                is_active=True,
-            ).order_by("agency__name", "name")
-        )
+        found: list[Person] = []
+        for agency in Agency.objects.filter(pk__in=party_agency_ids(disagreement)).order_by("name"):
+            level = acting_level(disagreement, run)  # handlers give one level, the same in every agency
+            if level is not None:
+                found += Person.objects.filter(agency=agency, level=level, is_active=True).order_by("name")
+        return found
     people = recipients_for(disagreement, notification.to)
     if notification.within == "own_agency":
         return [p for p in people if p.agency_id == disagreement.raising_agency_id]
