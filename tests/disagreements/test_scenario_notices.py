@@ -60,12 +60,26 @@ def test_cumbria_escalation_who_is_told_at_each_level(cast_for, time_machine) ->
         ("level-1", []),  # L19: not yet: only "if they are unable to do so"
         ("level-2", [("line_managers", MANAGERS)]),  # L19: escalated, so reported to their line managers
         ("level-3", []),
-        ("executive-lead", [("line_managers", MANAGERS)]),  # L29: action fed back to the managers involved
+        ("executive-lead", []),  # L29: nothing agreed at Level 3, so nothing fed back
         (
             "formal-process",
             [("scp-chair", holder("scp-chair")), ("scp-business-manager", holder("scp-business-manager"))],
         ),  # L37
         ("resolved", [("partnership", holder("partnership"))]),  # L41: formal use reported to the Partnership
+    ]
+
+
+def test_cumbria_resolved_at_level_3_feeds_the_agreed_action_back_to_the_managers_involved_l29(
+    cast_for, time_machine
+) -> None:
+    walker = Walker(cast_for("cumbria"), time_machine)
+    walker.raise_("2027-01-11T10:00", pathway="escalation")
+    walker.escalate(Step("level-2", "2027-01-12T10:00", {}))
+    walker.escalate(Step("level-3", "2027-01-13T10:00", {}))
+    d = walker.resolve("2027-01-14T10:00")
+    notices = d.notices.filter(source="L29")
+    assert [(n.stage_run and n.stage_run.stage, {p.name for p in n.recipients.all()}) for n in notices] == [
+        ("level-3", MANAGERS)
     ]
 
 
