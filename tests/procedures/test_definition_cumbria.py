@@ -74,7 +74,12 @@ def test_level_3_without_delay_immediately_and_recorded_on_the_childs_file(cumbr
     assert record.kept_by == ("the child's file",)
     assert record.source == "L29"
     (fed_back,) = stage(cumbria, "level-3").notifications
-    assert (fed_back.to, fed_back.timing, fed_back.source) == ("line_managers", "immediately", "L29")
+    assert (fed_back.to, fed_back.when, fed_back.timing, fed_back.source) == (
+        "line_managers",
+        "final",
+        "immediately",
+        "L29",
+    )
     assert "Head teachers" in stage(cumbria, "level-3").handlers.description
 
 

@@ -139,9 +139,10 @@ def test_round_table_actions_go_to_front_line_staff_for_case_files(enfield: Proc
     assert "case files" in record.title
 
 
-def test_level_4_escalations_go_to_the_business_unit(enfield: Procedure) -> None:
+def test_level_4_escalations_go_to_the_business_unit_once_anyone_at_level_4_takes_part(enfield: Procedure) -> None:
+    # L84-86: keyed to the level of the people involved, at any time, not to a stage's entry
     (rule,) = [n for n in enfield.notifications if n.min_level is not None]
-    assert (rule.to, rule.min_level, rule.when, rule.source) == ("business-unit", 4, "entry", "L84-86")
+    assert (rule.to, rule.min_level, rule.when, rule.source) == ("business-unit", 4, "involved", "L84-86")
     unit = enfield.role("business-unit")
     assert (unit.kind, unit.contact) == ("business_unit", "safeguardingenfield@enfield.gov.uk")
     # and Step 4 (escalation to the partnership's chair) tells the business unit on entry
@@ -149,9 +150,17 @@ def test_level_4_escalations_go_to_the_business_unit(enfield: Procedure) -> None
     assert any(n.to == "business-unit" and n.when == "entry" for n in step_4.notifications)
 
 
-def test_learning_goes_to_the_practice_improvement_group(enfield: Procedure) -> None:
-    (learning,) = [n for n in enfield.notifications if n.to == "practice-improvement-group"]
-    assert (learning.when, learning.source) == ("close", "L82")
+def test_learning_goes_to_the_practice_improvement_group_only_when_recorded(enfield: Procedure) -> None:
+    # L82: wider learning points or gaps in policies go to the Practice Improvement Group; gaps in policies
+    # also to the Independent Chair; each only once a handler records that it holds
+    learning = [n for n in enfield.notifications if n.to == "practice-improvement-group"]
+    assert {(n.when, n.condition, n.source) for n in learning} == {
+        ("condition", "wider-learning", "L82"),
+        ("condition", "policy-gaps", "L82"),
+    }
+    (chair,) = [n for n in enfield.notifications if n.to == "escp-chair"]
+    assert (chair.when, chair.condition) == ("condition", "policy-gaps")
+    assert {c.slug: c.source for c in enfield.conditions} == {"wider-learning": "L82", "policy-gaps": "L82"}
     assert enfield.role("practice-improvement-group").kind == "other"
 
 

@@ -107,9 +107,15 @@ def test_appendix_2_is_a_record_on_the_service_users_file_made_when_the_process_
     assert forms_at(peterborough, "practitioner") == {}
 
 
-def test_appendix_2_close_notification_when_escalation_was_used(peterborough: Procedure) -> None:
+def test_appendix_2_notification_once_when_the_process_ends_after_escalation(peterborough: Procedure) -> None:
+    # L54: "When the escalation process has been used": when the process ends, once, not at every stage
     (notice,) = peterborough.notifications
-    assert (notice.to, notice.when, notice.reached_stage) == ("partnership-board", "close", "line-manager")
+    assert (notice.to, notice.when, notice.once, notice.reached_stage) == (
+        "partnership-board",
+        "final",
+        True,
+        "line-manager",
+    )
     assert notice.form == (
         "Appendix 2 — Pro-forma for recording inter-agency conflict and resolution on service user file"
     )

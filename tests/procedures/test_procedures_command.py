@@ -132,11 +132,14 @@ def test_show_as_text_prints_the_conditions_notifications_turn_on() -> None:
     # Pan-Lancashire L27: MASA told at the earliest opportunity, only with the life-threatening flag
     pan = run("show", "pan-lancashire")
     assert (
-        "(when the stage begins; only with flag life-threatening-non-involvement; timing: at the earliest opportunity)"
-        " [L27]"
+        "(when the stage begins; once per disagreement; only with flag life-threatening-non-involvement; "
+        "timing: at the earliest opportunity) [L27]"
     ) in pan
     # Peterborough L54: the PSCB told on close, only if the disagreement reached the line managers
-    assert "(when the stage closes; only if it reached line-manager; form: Appendix 2" in run("show", "peterborough")
+    assert (
+        "(when the disagreement ends at this stage; once per disagreement; only if it reached line-manager; "
+        "form: Appendix 2"
+    ) in run("show", "peterborough")
 
 
 def test_show_as_text_prints_flags_and_the_records_and_timescales_they_govern() -> None:

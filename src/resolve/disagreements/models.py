@@ -194,6 +194,7 @@ class RecordEntry(UUIDModel):
         WRITTEN_REQUEST = "written_request", "Written request"
         FORM = "form", "Pro-forma"
         FEEDBACK = "feedback", "Feedback to the person who raised it"
+        CONDITION = "condition", "A condition the procedure names, recorded as holding"
 
     disagreement = models.ForeignKey(Disagreement, on_delete=models.PROTECT, related_name="records")
     stage_run = models.ForeignKey(StageRun, on_delete=models.PROTECT, related_name="records")

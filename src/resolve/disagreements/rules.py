@@ -19,7 +19,7 @@ from resolve.disagreements.models import (
 from resolve.partnerships.models import Agency, Person, RoleAssignment
 from resolve.partnerships.selectors import calendar_for, managers_of
 from resolve.procedures.engine import Circumstances, Due, stage_deadlines
-from resolve.procedures.schema import Pathway, Procedure, RecordRequirement, Stage
+from resolve.procedures.schema import LEVEL_RECIPIENT, Notification, Pathway, Procedure, RecordRequirement, Stage
 
 
 def procedure_of(disagreement: Disagreement) -> Procedure:
@@ -156,7 +156,10 @@ def is_last_stage(run: StageRun) -> bool:
 
 
 def involved_level(disagreement: Disagreement, stage: Stage) -> int:
-    """The most senior level involved: the stage's handlers and every person taking part."""
+    """The most senior level involved: the stage's handlers and every person taking part.
+
+    The people actually involved, not the levels a stage could reach in some agency (READING 2.7 on
+    Enfield L84: "trigger ... from the Appendix B level of the people actually involved")."""
     levels = [stage.handlers.level or 0]
     levels += [
         lv
@@ -213,4 +216,51 @@ def recipients_for(disagreement: Disagreement, to: str) -> list[Person]:
             role=to,
             person__is_active=True,
         ).select_related("person")
+    ]
+
+
+def recipients_of(disagreement: Disagreement, notification: Notification, run: StageRun) -> list[Person]:
+    """The people ``notification`` goes to at ``run``'s stage, as far as known.
+
+    ``stage_level``: the active people at the stage's handler level in each agency in dispute. A role
+    ``within: own_agency``: its holders in the raising agency only. An ``offer`` goes to the raiser,
+    who is offered the role's holders in their own agency (``offered_contacts``); they are not told.
+    """
+    if notification.offer:
+        return [disagreement.raised_by]
+    if notification.to == LEVEL_RECIPIENT:
+        found: list[Person] = []
+        for agency in Agency.objects.filter(pk__in=party_agency_ids(disagreement)).order_by("name"):
+            level = acting_level(disagreement, run, agency)  # the agency's own level (handlers.levels)
+            if level is not None:
+                found += Person.objects.filter(agency=agency, level=level, is_active=True).order_by("name")
+        return found
+    people = recipients_for(disagreement, notification.to)
+    if notification.within == "own_agency":
+        return [p for p in people if p.agency_id == disagreement.raising_agency_id]
+    return people
+
+
+def offered_contacts(disagreement: Disagreement, run: StageRun) -> list[tuple[Notification, list[Person]]]:
+    """The advice ``run``'s stage offers the raiser, each with whom they may ask in their own agency.
+
+    Peterborough L36: "professionals should seek the advice and support of the safeguarding lead within
+    their organisation": the worker seeks it, so the lead is named to them, never told.
+    """
+    stage = stage_of(run)
+    offers = [n for n in (*stage.notifications, *procedure_of(disagreement).notifications) if n.offer]
+    return [
+        (
+            n,
+            [
+                a.person
+                for a in RoleAssignment.objects.filter(
+                    partnership=disagreement.partnership,
+                    role=n.to,
+                    person__agency=disagreement.raising_agency_id,
+                    person__is_active=True,
+                ).select_related("person")
+            ],
+        )
+        for n in offers
     ]

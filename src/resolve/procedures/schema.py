@@ -53,7 +53,7 @@ RecordKind = Literal[
     "form",
 ]
 Transition = Literal["escalate", "resolve"]
-NotifyWhen = Literal["entry", "close"]
+NotifyWhen = Literal["entry", "close", "escalate", "final", "involved", "condition"]
 RoleKind = Literal[
     "business_unit",
     "chair",
@@ -68,6 +68,11 @@ RoleKind = Literal[
 PARTY_RECIPIENTS = ("line_managers", "handlers", "raiser", "parties")
 # So no partnership role can be one of those: a role named "parties" would be told what the parties are told.
 RESERVED_ROLE_SLUGS = frozenset(PARTY_RECIPIENTS)
+# The active people at the stage's handler level in each agency in dispute (a stage whose handlers are a
+# level, not named people: Enfield's Head of Service, Peterborough's senior managers). A slug cannot hold
+# "_", so no role can be called this and it needs no reservation.
+LEVEL_RECIPIENT = "stage_level"
+RECIPIENTS = (*PARTY_RECIPIENTS, LEVEL_RECIPIENT)
 
 
 def reserved_role_problem(slug: str) -> str | None:
@@ -262,16 +267,71 @@ class RecordRequirement(_Model):
     source: Text
 
 
+class Condition(_Model):
+    """Something a handler records as holding (Enfield L82: wider learning points, gaps in policy).
+
+    A notification with ``when: condition`` is sent only once a handler has recorded it.
+    """
+
+    slug: Slug
+    name: Text
+    source: Text
+
+
 class Notification(_Model):
-    to: str = Field(description="a role slug, or line_managers, handlers, raiser or parties")
+    """Who is told what, and when.
+
+    ``when``:
+
+    - ``entry``: the stage starts;
+    - ``close``: the stage ends, however (escalated, resolved or withdrawn);
+    - ``escalate``: the stage ends by escalation only (Cumbria L19 "if they are unable to do so");
+    - ``final``: the disagreement itself ends (resolved or withdrawn) at this stage;
+    - ``involved``: someone at ``min_level`` or above takes part, at any time (Enfield L84-86),
+      checked whenever anyone joins (a stage's start, a person added, a meeting's attendees);
+    - ``condition``: a handler records that ``condition`` holds (Enfield L82).
+
+    ``once``: sent once per disagreement, not at every stage (Pan-Lancashire's MASA alert, L27);
+    ``involved`` and ``condition`` notices are always once.
+
+    ``within: own_agency``: of the holders of the role ``to``, only those in the agency of the
+    person it concerns (the raiser), not one partnership-wide post: "the safeguarding lead within
+    their organisation" (Peterborough L36, Pan-Lancashire L23).
+
+    ``offer``: the notice is not sent to the role's holders; it is offered to the raiser, who is
+    shown whom they may ask ("professionals should seek the advice", Peterborough L36): the advice
+    is sought by the worker, so nobody else is told.
+    """
+
+    to: str = Field(description="a role slug, or line_managers, handlers, raiser, parties or stage_level")
     what: Text
     when: NotifyWhen = "entry"
     min_level: int | None = Field(None, ge=1, description="only when someone at this level or above is involved")
     flag: Slug | None = Field(None, description="only when the disagreement carries this flag")
     reached_stage: Slug | None = Field(None, description="(on close) only if the disagreement reached this stage")
+    condition: Slug | None = Field(None, description="(when: condition) the condition a handler records")
+    once: bool = Field(False, description="once per disagreement, not at every stage")
+    within: Literal["own_agency"] | None = Field(
+        None, description="only the role's holders in the agency of the person raising it"
+    )
+    offer: bool = Field(False, description="offered to the raiser (whom they may ask), not sent to the role")
     timing: Text | None = Field(None, description="the procedure's words for how soon")
     form: Text | None = None
     source: Text
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Notification:
+        if self.when == "condition" and self.condition is None:
+            raise ValueError("a 'when: condition' notification needs condition: the condition a handler records")
+        if self.condition is not None and self.when != "condition":
+            raise ValueError("condition is only for a 'when: condition' notification")
+        if self.when == "involved" and self.min_level is None:
+            raise ValueError("a 'when: involved' notification needs min_level: the level whose taking part it awaits")
+        if (self.within or self.offer) and self.to in RECIPIENTS:
+            raise ValueError(f"within and offer are for a partnership role, not {self.to!r}")
+        if self.offer and self.within is None:
+            raise ValueError("an offer names the role's holders in the raiser's own agency: add within: own_agency")
+        return self
 
 
 class ConferenceRule(_Model):
@@ -445,6 +505,7 @@ class Procedure(_Model):
         "when absent, Resolve's own rule applies (same working day)",
     )
     notifications: tuple[Notification, ...] = Field((), description="notifications for every stage")
+    conditions: tuple[Condition, ...] = Field((), description="what a handler may record as holding")
     seniority: Seniority | None = None
     line_management: tuple[RoleChain, ...] = ()
     contacts: tuple[Contact, ...] = ()
@@ -464,12 +525,14 @@ class Procedure(_Model):
         pathway_slugs = [p.slug for p in self.pathways]
         role_slugs = {r.slug for r in self.roles}
         flag_slugs = {f.slug for f in self.flags}
+        condition_slugs = {c.slug for c in self.conditions}
         for kind, field, slugs in (
             ("pathway", "pathways", pathway_slugs),
             ("category", "categories", [c.slug for c in self.categories]),
             ("reason", "reasons", [r.slug for r in self.reasons]),
             ("role", "roles", [r.slug for r in self.roles]),
             ("flag", "flags", [f.slug for f in self.flags]),
+            ("condition", "conditions", [c.slug for c in self.conditions]),
         ):
             dupes = sorted({s for s in slugs if slugs.count(s) > 1})
             if dupes:
@@ -486,12 +549,14 @@ class Procedure(_Model):
         levels = {lv.level for lv in self.seniority.levels} if self.seniority else None
 
         def check_notification(n: Notification, where: str, loc: Loc) -> None:
-            if n.to not in role_slugs and n.to not in PARTY_RECIPIENTS:
+            if n.to not in role_slugs and n.to not in RECIPIENTS:
                 problem_at(
                     (*loc, "to"),
                     f"{where}: notification to {n.to!r} names no role in roles and is not one of "
-                    f"{', '.join(PARTY_RECIPIENTS)}",
+                    f"{', '.join(RECIPIENTS)}",
                 )
+            if n.condition and n.condition not in condition_slugs:
+                problem_at((*loc, "condition"), f"{where}: notification condition {n.condition!r} is not in conditions")
             if n.flag and n.flag not in flag_slugs:
                 problem_at((*loc, "flag"), f"{where}: notification flag {n.flag!r} is not in flags")
             if n.reached_stage and n.reached_stage not in all_stage_slugs:
@@ -543,6 +608,12 @@ class Procedure(_Model):
 
     def category(self, slug: str) -> Category:
         for c in self.categories:
+            if c.slug == slug:
+                return c
+        raise KeyError(slug)
+
+    def condition(self, slug: str) -> Condition:
+        for c in self.conditions:
             if c.slug == slug:
                 return c
         raise KeyError(slug)

@@ -69,7 +69,6 @@ def participant_add(*, disagreement: Disagreement, by: Person, person: Person, c
     stages.participant_ensure(
         disagreement=disagreement, person=person, capacity=capacity, run=run, by=by, at=timezone.now()
     )
-    stages.notices_raise(disagreement=disagreement, run=run, when="entry", by=by, at=timezone.now())
 
 
 @service
@@ -234,6 +233,52 @@ def record_add(
                 "Record the concerns and reasons of those who hold the minority view.", field="minority_view"
             )
     return _record(disagreement=disagreement, by=by, kind=kind, occurred_at=occurred_at, fields=fields, people={})
+
+
+@service
+def condition_record(*, disagreement: Disagreement, by: Person, condition: str, note: str) -> RecordEntry:
+    """A handler of the current stage records that one of the procedure's conditions holds, and why.
+
+    Only then are the notices that wait for it sent (Enfield L82: wider learning points or gaps in
+    policies and procedures go to the Practice Improvement Group and the Independent Chair). Recording
+    the same condition again keeps the note but tells nobody twice.
+    """
+    disagreement = lock(disagreement)
+    require(by, Can.RECORD, disagreement)
+    require_open(disagreement, "added to")
+    procedure = disagreement.procedure_version.procedure
+    try:
+        named = procedure.condition(str(condition))
+    except KeyError:
+        known = ", ".join(c.slug for c in procedure.conditions) or "none"
+        raise ResolveError(
+            f"{procedure.name} names no condition {str(condition)[:80]!r}; its conditions: {known}.", field="condition"
+        ) from None
+    run = current_run(disagreement)
+    if not handles_stage(by, run):
+        raise Refused(f"Only a handler of {run.name} can record that {named.name.lower()}. {who_can_act(disagreement)}")
+    note = required_text(note, "note", "what shows that it holds")
+    now = timezone.now()
+    entry = entry_write(
+        disagreement=disagreement,
+        run=run,
+        kind=RecordEntry.Kind.CONDITION,
+        by=by,
+        now=now,
+        data={"condition": named.slug, "name": named.name, "note": note, "source": named.source},
+    )
+    disagreement_event(
+        disagreement,
+        Verb.RECORD_ADDED,
+        by=by,
+        at=now,
+        record=str(entry.pk),
+        kind=RecordEntry.Kind.CONDITION,
+        condition=named.slug,
+        stage=run.stage,
+    )
+    stages.notices_raise(disagreement=disagreement, run=run, when="condition", by=by, at=now, condition=named.slug)
+    return entry
 
 
 @service

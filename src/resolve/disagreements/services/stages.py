@@ -94,15 +94,42 @@ def deadline_store(
     return deadline
 
 
-def notices_raise(*, disagreement: Disagreement, run: StageRun, when: str, by: Person, at: datetime) -> None:
-    """Create the notices the stage and the procedure require at this moment (entry or close)."""
+#: Which of a definition's ``when`` values each moment fires (``Notification``'s docstring says what each means).
+MOMENTS: dict[str, frozenset[str]] = {
+    "entry": frozenset({"entry", "involved"}),
+    "escalate": frozenset({"close", "escalate"}),
+    "final": frozenset({"close", "final"}),
+    "involved": frozenset({"involved"}),
+    "condition": frozenset({"condition"}),
+}
+
+
+def notices_raise(
+    *,
+    disagreement: Disagreement,
+    run: StageRun,
+    when: str,
+    by: Person,
+    at: datetime,
+    condition: str | None = None,
+) -> None:
+    """Create the notices the stage and the procedure require at this moment.
+
+    ``when`` is the moment: ``entry`` (the stage starts), ``escalate`` (it closes by escalation),
+    ``final`` (the disagreement closes at it), ``involved`` (someone joined) or ``condition`` (a
+    handler recorded ``condition``). A notice already created for this stage, or for the whole
+    disagreement when it is sent once, is not created again.
+    """
     procedure = rules.procedure_of(disagreement)
     stage = rules.stage_of(run)
     reached = set(disagreement.stage_runs.values_list("stage", flat=True))
     level = rules.involved_level(disagreement, stage)
+    fired = MOMENTS[when]
     candidates: Iterable[Notification] = (*stage.notifications, *procedure.notifications)
     for n in candidates:
-        if n.when != when:
+        if n.when not in fired:
+            continue
+        if n.when == "condition" and n.condition != condition:
             continue
         if n.min_level is not None and level < n.min_level:
             continue
@@ -110,26 +137,34 @@ def notices_raise(*, disagreement: Disagreement, run: StageRun, when: str, by: P
             continue
         if n.reached_stage is not None and n.reached_stage not in reached:
             continue
-        if disagreement.notices.filter(to=n.to, what=n.what, stage_run=run).exists():
+        once = n.once or n.when in ("involved", "condition")
+        to = "raiser" if n.offer else n.to
+        earlier = disagreement.notices.filter(to=to, what=n.what, source=n.source)
+        if earlier.filter(**({} if once else {"stage_run": run})).exists():
             continue
         notice = Notice.objects.create(
             disagreement=disagreement,
             stage_run=run,
-            to=n.to,
+            to=to,
             what=n.what,
             timing=n.timing or "",
             form=n.form or "",
             source=n.source,
             created_at=at,
         )
-        notice.recipients.set(rules.recipients_for(disagreement, n.to))
-        disagreement_event(disagreement, Verb.NOTICE_DUE, by=by, at=at, notice=notice.pk, to=n.to, stage=run.stage)
+        notice.recipients.set(rules.recipients_of(disagreement, n, run))
+        disagreement_event(disagreement, Verb.NOTICE_DUE, by=by, at=at, notice=notice.pk, to=to, stage=run.stage)
 
 
 def participant_ensure(
     *, disagreement: Disagreement, person: Person, capacity: str, run: StageRun | None, by: Person, at: datetime
 ) -> None:
-    """``person`` takes part in ``capacity`` from now (once: a second call changes nothing)."""
+    """``person`` takes part in ``capacity`` from now (once: a second call changes nothing).
+
+    Whoever joins a stage in progress may be someone a notice waits for (``when: involved``: Enfield
+    L84-86's business unit, once anyone at Level 4 or above is involved), so that is checked here, for
+    every way of joining: a handler or attendee added, a meeting's chair and attendees, a reviewer.
+    """
     _, created = Participant.objects.get_or_create(
         disagreement=disagreement,
         person=person,
@@ -138,3 +173,5 @@ def participant_ensure(
     )
     if created:
         disagreement_event(disagreement, Verb.PARTICIPANT_ADDED, by=by, at=at, person=str(person.pk), capacity=capacity)
+        if run is not None and run.ended_at is None:
+            notices_raise(disagreement=disagreement, run=run, when="involved", by=by, at=at)

@@ -71,7 +71,7 @@ def disagreement_escalate(
         from_stage=run.stage,
         to_stage=pathway.stages[run.position + 1].slug,
     )
-    stages.notices_raise(disagreement=disagreement, run=run, when="close", by=by, at=now)
+    stages.notices_raise(disagreement=disagreement, run=run, when="escalate", by=by, at=now)
     return stages.stage_open(
         disagreement=disagreement, position=run.position + 1, entry=StageRun.Entry.ESCALATED, by=by, at=now
     )
@@ -156,7 +156,7 @@ def close(
     disagreement.closing_reason = reason
     disagreement.save(update_fields=["status", "closed_at", "closed_by", "closing_reason"])
     disagreement_event(disagreement, verb, by=by, at=now, stage=run.stage)
-    stages.notices_raise(disagreement=disagreement, run=run, when="close", by=by, at=now)
+    stages.notices_raise(disagreement=disagreement, run=run, when="final", by=by, at=now)
     return disagreement
 
 

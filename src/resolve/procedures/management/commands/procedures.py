@@ -198,10 +198,28 @@ def _record_text(r: RecordRequirement) -> str:
     return f"{r.title}{_conditions(conditions)} [{r.source}]"
 
 
+NOTICE_WHEN = {
+    "entry": "when the stage begins",
+    "close": "when the stage closes",
+    "escalate": "when the stage is escalated",
+    "final": "when the disagreement ends at this stage",
+    "involved": "when someone at the level takes part",
+    "condition": "when a handler records the condition",
+}
+
+
 def _notice_text(n: Notification) -> str:
-    conditions = ["when the stage closes" if n.when == "close" else "when the stage begins"]
+    conditions = [NOTICE_WHEN.get(n.when, f"when: {n.when}")]
+    if n.condition:
+        conditions.append(f"condition: {n.condition}")
     if n.min_level is not None:
         conditions.append(f"only once someone at level {n.min_level} or above is involved")
+    if n.once:
+        conditions.append("once per disagreement")
+    if n.within == "own_agency":
+        conditions.append("only the role's holders in the raiser's own organisation")
+    if n.offer:
+        conditions.append("offered to the raiser to ask, not sent")
     if n.flag:
         conditions.append(f"only with flag {n.flag}")
     if n.reached_stage:
@@ -210,5 +228,6 @@ def _notice_text(n: Notification) -> str:
         conditions.append(f"timing: {n.timing}")
     if n.form:
         conditions.append(f"form: {n.form}")
-    conditions += _others(n, {"to", "what", "when", "min_level", "flag", "reached_stage", "timing", "form", "source"})
+    shown = {"to", "what", "when", "condition", "min_level", "once", "within", "offer", "flag", "reached_stage"}
+    conditions += _others(n, {*shown, "timing", "form", "source"})
     return f"{n.to}: {n.what}{_conditions(conditions)} [{n.source}]"
