@@ -8,6 +8,7 @@ from resolve.access.policy import can_see
 from resolve.core.errors import Refused, ResolveError
 from resolve.disagreements import rules, services
 from resolve.disagreements.models import Disagreement, Notice, RecordEntry
+from resolve.disagreements.selectors import notices_for
 from resolve.partnerships.models import Person, RoleAssignment
 from tests.conftest import Cast
 from tests.disagreements.walker import Step, Walker, at
@@ -205,6 +206,17 @@ def test_pan_lancashire_advice_goes_to_the_raisers_own_safeguarding_lead_only_l2
     assert told(walker.d, "safeguarding-lead") == [{"school safeguarding lead"}]
 
 
+def test_only_the_lead_who_was_told_sees_the_notice_on_their_dashboard_l23(cast_for, time_machine) -> None:
+    # L23: the lead "in your organisation"; the other agency's lead holds the same role but was not told
+    cast = cast_for("pan-lancashire")
+    ours, theirs = lead(cast, "school"), lead(cast, "csc")
+    walker = Walker(cast, time_machine)
+    walker.raise_("2027-01-11T10:00", pathway="escalation")
+    walker.escalate(Step("stage-1", "2027-01-12T10:00", {}))
+    assert [n.source for n in notices_for(person=ours)] == ["L23"]
+    assert notices_for(person=theirs) == []
+
+
 def test_peterborough_safeguarding_lead_advice_is_offered_to_the_worker_not_sent_to_the_lead_l36(
     cast_for, time_machine
 ) -> None:
@@ -253,4 +265,5 @@ def test_peterborough_offered_advice_opens_the_child_to_no_safeguarding_lead_l36
     walker = Walker(cast, time_machine)
     walker.raise_("2027-01-11T10:00", pathway="escalation")
     assert [can_see(person, walker.d) for person in leads] == [False, False, False]
+    assert [notices_for(person=person) for person in leads] == [[], [], []]  # nor is any of them shown it
     assert can_see(cast.at("school", 1), walker.d)

@@ -7,7 +7,7 @@ from datetime import datetime
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from resolve.access.policy import disagreements_visible_to
@@ -16,7 +16,7 @@ from resolve.audit.services import disagreement_event, event_record, list_viewed
 from resolve.core.errors import NotFound
 from resolve.disagreements import rules
 from resolve.disagreements.models import Disagreement, Notice, StageDeadline, StageRun
-from resolve.partnerships.models import Agency, Person, RoleAssignment
+from resolve.partnerships.models import Agency, Person
 from resolve.partnerships.selectors import Counterpart, calendar_for, counterparts_in
 
 
@@ -156,15 +156,17 @@ class NoticeShown:
 
 
 def notices_for(*, person: Person) -> list[NoticeShown]:
-    """The notices addressed to the person, or to a role they hold in their partnership, newest first."""
+    """The notices sent to the person, newest first.
+
+    By its recipients, not by the role it was addressed to: a notice for a role "within their
+    organisation" went to one agency's holders only, and advice that is offered (Peterborough L36)
+    went to the raiser, not to the role's holders; other holders of the role were not told.
+    """
     if not person.is_active:
         return []
-    held = list(
-        RoleAssignment.objects.filter(person=person, partnership=person.partnership_id).values_list("role", flat=True)
-    )
     notices = (
         Notice.objects.filter(disagreement__partnership=person.partnership_id)
-        .filter(Q(recipients=person) | Q(to__in=held))
+        .filter(recipients=person)
         .select_related("stage_run")
         .distinct()
         .order_by("-created_at", "-id")
