@@ -146,6 +146,11 @@ class Timescale(_Model):
         description="a step within the stage (Enfield's referral to the Head of Service) rather than "
         "a deadline for completing the stage",
     )
+    case_may_set: bool = Field(
+        False,
+        description="a cap the case may shorten: someone with the stage's authority may set an earlier "
+        "date for this case (Cumbria's 'appropriate timescale lasting no longer than 7 working days')",
+    )
     source: Text
 
     @model_validator(mode="after")
@@ -156,6 +161,8 @@ class Timescale(_Model):
             raise ValueError(f"n is only for working_days or hours, not '{self.rule}'")
         if self.rule == "words" and not self.words:
             raise ValueError("a 'words' timescale needs words: the procedure's own wording")
+        if self.case_may_set and self.rule == "words":
+            raise ValueError("case_may_set needs a cap with a date: a 'words' timescale has none")
         if not _ANCHOR.match(self.from_):
             raise ValueError(
                 f"from must be stage_start, disagreement_start, stage_start:<stage> or "
@@ -166,6 +173,22 @@ class Timescale(_Model):
     @property
     def computable(self) -> bool:
         return self.rule != "words"
+
+
+class Instruction(_Model):
+    """What the procedure tells people to do, in its own words, with no date to compute.
+
+    Shown with the stage's deadlines (``resolve timeline``, the pages) when it ``applies``: NEL's
+    telephone-first duty of an urgent start (L34); what a procedure that sets no significant-harm
+    deadline says to do when a child is at risk (its own words, never a date of Resolve's).
+    """
+
+    slug: Slug
+    what: Text = Field(description="what the instruction is about, as a heading")
+    text: Text = Field(description="the procedure's own words")
+    applies: Applies = "always"
+    flag: Slug | None = Field(None, description="applies only when the disagreement carries this flag")
+    source: Text
 
 
 class Handlers(_Model):
@@ -217,6 +240,12 @@ class Stage(_Model):
     summary: Text
     handlers: Handlers
     timescales: tuple[Timescale, ...] = ()
+    instructions: tuple[Instruction, ...] = Field((), description="instructions shown at this stage")
+    start_is: Text | None = Field(
+        None,
+        description="what the stage's start is, in the procedure's words (NEL's adjournment: 'the adjourned "
+        "conference'), so a deadline from it reads 'from the adjourned conference on <date>'",
+    )
     records: tuple[RecordRequirement, ...] = ()
     notifications: tuple[Notification, ...] = ()
     urgent_start: bool = Field(False, description="an urgent disagreement may start at this stage")
@@ -229,10 +258,10 @@ class Stage(_Model):
 
     @model_validator(mode="after")
     def _unique_timescales(self) -> Stage:
-        slugs = [t.slug for t in self.timescales]
+        slugs = [t.slug for t in self.timescales] + [i.slug for i in self.instructions]
         dupes = sorted({s for s in slugs if slugs.count(s) > 1})
         if dupes:
-            raise ValueError(f"timescale slugs must be unique in a stage; repeated: {', '.join(dupes)}")
+            raise ValueError(f"timescale and instruction slugs must be unique in a stage; repeated: {', '.join(dupes)}")
         for i, t in enumerate(self.timescales):
             if t.from_.startswith("due:"):
                 ref = t.from_.removeprefix("due:")
@@ -340,8 +369,11 @@ class Procedure(_Model):
     flags: tuple[Flag, ...] = ()
     significant_harm: Timescale | None = Field(
         None,
-        description="the deadline a significant-harm case puts on the stage it starts at; "
-        "when absent, Resolve's own rule applies (same working day)",
+        description="the deadline a significant-harm case puts on the stage it starts at, only where the "
+        "procedure states one (NEL L36); Resolve adds none of its own",
+    )
+    instructions: tuple[Instruction, ...] = Field(
+        (), description="instructions shown at the stage a disagreement starts at, when they apply"
     )
     notifications: tuple[Notification, ...] = Field((), description="notifications for every stage")
     seniority: Seniority | None = None
@@ -398,6 +430,14 @@ class Procedure(_Model):
                 for t in s.timescales:
                     if t.flag and t.flag not in flag_slugs:
                         problems.append(f"{where}: timescale {t.slug!r} flag {t.flag!r} is not in flags")
+                for i in s.instructions:
+                    if i.flag and i.flag not in flag_slugs:
+                        problems.append(f"{where}: instruction {i.slug!r} flag {i.flag!r} is not in flags")
+        for i in self.instructions:
+            if i.flag and i.flag not in flag_slugs:
+                problems.append(f"instructions: instruction {i.slug!r} flag {i.flag!r} is not in flags")
+        if self.significant_harm is not None and self.significant_harm.applies != "significant_harm":
+            problems.append("significant_harm: its timescale must say applies: significant_harm")
         if problems:
             raise ValueError("; ".join(problems))
         return self

@@ -96,6 +96,7 @@ class Command(BaseCommand):
             "due": row.due.astimezone(LONDON).isoformat() if row.due else None,
             "rule": row.rule,
             "source": row.source,
+            "instruction": row.instruction,
         }
 
     def _table(self, rows: list[TimelineRow], calendar: WorkingCalendar) -> None:
@@ -107,5 +108,6 @@ class Command(BaseCommand):
             if row.stage != current:
                 current = row.stage
                 self.stdout.write(f"\n{row.stage_name} [{row.stage}], from {local(row.starts)}")
-            self.stdout.write(f"  {local(row.due):<24} {row.what}")
+            when = "(instruction)" if row.instruction else local(row.due)
+            self.stdout.write(f"  {when:<24} {row.what}")
             self.stdout.write(f"  {'':<24} rule: {row.rule} [{row.source}]")
