@@ -106,3 +106,10 @@ def test_five_working_day_overall_deadline_is_shown_at_stage_1_l68(walker: Walke
     assert walker.dated()["resolution"] == "2026-12-30 17:00"
     assert deadline.source == "L68"
     assert "5 working days from the start of Stage 1" in deadline.rule
+
+
+def test_significant_harm_has_no_invented_deadline_only_the_procedures_words_l103_l107(walker: Walker) -> None:
+    """Enfield states no significant-harm deadline: its stage 1 dates are unchanged, its own words shown."""
+    walker.raise_("2026-12-21T10:00", pathway="escalation", significant_harm=True)
+    assert walker.dated() == {"line-managers-informed": "2026-12-21 17:00", "resolution": "2026-12-30 17:00"}
+    assert "always phone 999" in walker.instructions()["L103, L107"]

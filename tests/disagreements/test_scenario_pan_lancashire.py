@@ -47,3 +47,17 @@ def test_a_late_escalation_is_capped_at_15_working_days(walker: Walker) -> None:
 def test_life_threatening_non_involvement_tells_masa_at_once(walker: Walker) -> None:
     walker.raise_("2026-12-18T11:00", pathway="escalation", flags=["life-threatening-non-involvement"])
     assert Notice.objects.filter(disagreement=walker.d, to="masa-team").exists()
+
+
+def test_significant_harm_keeps_the_stage_clocks_and_adds_only_the_procedures_words_l33(walker: Walker) -> None:
+    """No significant-harm deadline in the seed: none is invented; L33's words are shown, undated."""
+    walker.raise_("2026-12-18T11:00", pathway="escalation", significant_harm=True)
+    run = walker.escalate(Step("stage-1", "2026-12-18T15:00", {}))
+    assert run.stage == "stage-1"
+    assert walker.dated() == {"stage-complete": "2026-12-29 17:00", "maximum": "2027-01-13 17:00"}
+
+
+def test_significant_harm_raised_at_practitioner_level_has_no_date_only_l33(walker: Walker) -> None:
+    walker.raise_("2026-12-18T11:00", pathway="escalation", significant_harm=True)
+    assert walker.dated() == {}
+    assert "no cost to the child's and family's wellbeing or safety" in walker.instructions()["L33"]

@@ -37,7 +37,8 @@ def test_the_dashboard_lists_a_persons_open_work_with_its_deadline_rule(
     assert d.child.reference in page
     assert "Significant harm" in page
     assert "same working day as the start of this stage" in page
-    assert "Due by the end of the next working day (2)" in page
+    # Enfield states no significant-harm deadline (none is invented): only L60's same working day is due soon
+    assert "Due by the end of the next working day (1)" in page
 
 
 def test_the_dashboard_shows_nothing_the_person_may_not_see(cast_for: Callable[[str], Cast]) -> None:
