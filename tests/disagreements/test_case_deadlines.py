@@ -196,6 +196,21 @@ def test_entered_the_same_day_it_counts_from_the_conference_time_l159(nel, time_
     assert local(d.stage_runs.get().started_at) == "2026-12-16 11:00"
 
 
+def test_the_conference_chair_sets_an_earlier_reconvene_date_l125_l159(nel, time_machine) -> None:
+    """READING 1.6: "any earlier reconvene date the chair sets"; the chair handles the adjournment (L125)."""
+    time_machine.move_to(at("2026-12-18T10:00"), tick=False)
+    d = raise_adjourned(nel, started_at=at("2026-12-16T14:00"))
+    deadline = services.deadline_set_for_case(
+        disagreement=d,
+        by=nel.role("conference-chair"),
+        timescale="reconvene",
+        due=at("2027-01-07T10:00"),
+        reason="All agencies can attend on 7 January.",
+    )
+    assert deadline.set_by == nel.role("conference-chair")
+    assert governing(d) == {"reconvene-for-case": "2027-01-07 10:00"}
+
+
 def test_the_chair_or_line_manager_sets_an_earlier_reconvene_date_never_a_later_one_l159(nel, time_machine) -> None:
     time_machine.move_to(at("2026-12-18T10:00"), tick=False)
     d = raise_adjourned(nel, started_at=at("2026-12-16T14:00"))
