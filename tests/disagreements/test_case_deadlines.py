@@ -66,6 +66,7 @@ def test_executive_lead_sets_an_earlier_timescale_than_the_7_working_day_cap_l35
     )
     assert deadline.cap is not None
     assert local(deadline.cap.due) == "2027-01-04 17:00"  # the cap stays, beside it
+    assert "at most: an earlier date may be set for the case" in deadline.cap.rule
     assert deadline.source == "L35"
     assert "earlier than the procedure's cap" in deadline.rule
     # the earlier one governs: the cap gives way to it

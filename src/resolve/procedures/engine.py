@@ -182,6 +182,8 @@ def _describe(t: Timescale, anchor_words: str, *, has_anchor: bool) -> str:
         text += f" ({t.applies.replace('_', ' ')})"
     if t.flag:
         text += f" (when {t.flag.replace('-', ' ')})"
+    if t.case_may_set:
+        text += " (at most: an earlier date may be set for the case)"
     if not has_anchor:
         text += ": no date, as that deadline has none"
     return text
