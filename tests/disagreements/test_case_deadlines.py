@@ -242,3 +242,51 @@ def test_a_start_in_the_future_too_long_ago_or_without_a_time_zone_is_refused(
     with nothing_changes(), pytest.raises(ResolveError, match=message) as caught:
         raise_adjourned(nel, started_at=started_at)
     assert caught.value.field == "started_at"
+
+
+def test_a_stage_entered_late_counts_from_when_it_began_l62(cast_for, time_machine) -> None:
+    """Enfield L62: the referral by the next working day counts from stage 2's real start, not its entry."""
+    cast = cast_for("enfield")
+    time_machine.move_to(at("2026-12-21T10:00"), tick=False)
+    d = raise_one(cast)
+    services.discussion_record(
+        disagreement=d,
+        by=cast.at("school", 2),
+        held_at=at("2026-12-21T10:00"),
+        method="telephone",
+        with_people=[cast.at("csc", 2)],
+        summary="No agreement.",
+    )
+    # stage 2 began on Monday at 16:00 (the concern continued); it is entered on Tuesday morning
+    time_machine.move_to(at("2026-12-22T09:30"), tick=False)
+    run = services.disagreement_escalate(
+        disagreement=d, by=cast.at("school", 2), reason="Still unresolved.", started_at=at("2026-12-21T16:00")
+    )
+    assert local(run.started_at) == "2026-12-21 16:00"
+    referral = run.current_deadlines().get(timescale="referral")
+    assert local(referral.due) == "2026-12-22 17:00"  # the next working day after Monday, not after Tuesday
+    first = d.stage_runs.get(stage="stage-1")
+    assert local(first.ended_at) == "2026-12-21 16:00"
+    started = Event.objects.get(disagreement=d, verb=Verb.STAGE_STARTED, data__stage="stage-2")
+    assert started.actor == cast.at("school", 2)
+    assert started.data["started_at"] == at("2026-12-21T16:00").isoformat()
+
+
+def test_a_stage_cannot_be_dated_before_the_stage_it_follows(cast_for, time_machine) -> None:
+    cast = cast_for("enfield")
+    time_machine.move_to(at("2026-12-21T10:00"), tick=False)
+    d = raise_one(cast)
+    services.discussion_record(
+        disagreement=d,
+        by=cast.at("school", 2),
+        held_at=at("2026-12-21T10:00"),
+        method="telephone",
+        with_people=[cast.at("csc", 2)],
+        summary="No agreement.",
+    )
+    time_machine.move_to(at("2026-12-22T09:30"), tick=False)
+    with nothing_changes(), pytest.raises(ResolveError, match="after Stage 1 began") as caught:
+        services.disagreement_escalate(
+            disagreement=d, by=cast.at("school", 2), reason="Still unresolved.", started_at=at("2026-12-21T09:00")
+        )
+    assert caught.value.field == "started_at"

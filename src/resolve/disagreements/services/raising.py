@@ -161,7 +161,7 @@ def disagreement_raise(
     child_protection = yes_or_no(child_protection, "child_protection", "whether there is a child protection plan")
     flags = _checked_flags(flags)
     now = timezone.now()
-    start = _checked_start(started_at, now)
+    start = start_checked(started_at, now=now, not_before=now - EARLIEST_START)
     counterparts = _instances(counterparts, Person, "counterparts", "the people you have been dealing with")
 
     others = _check_other_agencies(by, _instances(other_agencies, Agency, "other_agencies", "the agencies"))
@@ -228,8 +228,11 @@ def disagreement_raise(
     return disagreement
 
 
-def _checked_start(started_at: object, now: datetime) -> datetime:
-    """When the disagreement began: now, or an earlier moment given with its time zone, at most four weeks ago."""
+def start_checked(started_at: object, *, now: datetime, not_before: datetime, after: str = "") -> datetime:
+    """When something began: ``now``, or an earlier moment given with its time zone, not before ``not_before``.
+
+    ``after`` names what it cannot come before (the stage before it); otherwise the bound is four weeks.
+    """
     if started_at is None:
         return now
     if not isinstance(started_at, datetime) or timezone.is_naive(started_at):
@@ -243,12 +246,10 @@ def _checked_start(started_at: object, now: datetime) -> datetime:
             "or leave it out to start it now.",
             field="started_at",
         )
-    if started_at < now - EARLIEST_START:
-        earliest = timezone.localtime(now - EARLIEST_START).strftime("%d %B %Y")
-        raise ResolveError(
-            f"When it started can be given up to four weeks back (not before {earliest}): check the date.",
-            field="started_at",
-        )
+    if started_at < not_before:
+        earliest = timezone.localtime(not_before).strftime("%H:%M on %d %B %Y")
+        limit = f"after {after} began ({earliest})" if after else f"up to four weeks back (not before {earliest})"
+        raise ResolveError(f"When it started can be given {limit}: check the date.", field="started_at")
     return started_at
 
 
