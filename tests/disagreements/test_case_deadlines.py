@@ -11,7 +11,7 @@ Hand-computed against England's bank holidays: 25 and 28 December 2026, 1 Januar
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 
@@ -21,8 +21,9 @@ from resolve.core.errors import NotFound, Refused, ResolveError
 from resolve.disagreements import services
 from resolve.disagreements.models import Disagreement, StageDeadline
 from resolve.disagreements.selectors import work_for
+from resolve.partnerships.services import calendar_day_set
 from tests.conftest import Cast
-from tests.disagreements.test_services import nothing_changes, raise_one
+from tests.disagreements.test_services import OPERATOR, nothing_changes, raise_one
 
 pytestmark = pytest.mark.django_db
 
@@ -290,3 +291,17 @@ def test_a_stage_cannot_be_dated_before_the_stage_it_follows(cast_for, time_mach
             disagreement=d, by=cast.at("school", 2), reason="Still unresolved.", started_at=at("2026-12-21T09:00")
         )
     assert caught.value.field == "started_at"
+
+
+def test_after_a_recalculation_moves_the_cap_the_case_deadline_still_governs_l35(cumbria) -> None:
+    cast, d = cumbria
+    services.deadline_set_for_case(
+        disagreement=d, by=cast.at("school", 4), timescale="decision", due=at("2026-12-23T17:00"), reason="Sooner."
+    )
+    calendar_day_set(
+        partnership=cast.partnership, day=date(2026, 12, 22), kind="closure", reason="Training day", by=OPERATOR
+    )
+    assert services.deadlines_recalculate(partnership=cast.partnership, by=OPERATOR, reason="Training day") == 1
+    run = d.stage_runs.get()
+    assert local(run.current_deadlines().get(timescale="decision").due) == "2027-01-05 17:00"  # the new cap
+    assert governing(d) == {"decision-for-case": "2026-12-23 17:00"}

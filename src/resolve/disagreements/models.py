@@ -142,10 +142,7 @@ class StageRun(UUIDModel):
 
     def governing_deadlines(self) -> models.QuerySet[StageDeadline]:
         """What is due as it stands: a cap that a deadline set for the case shortens gives way to it."""
-        shortened = StageDeadline.objects.filter(
-            stage_run=self, kind=StageDeadline.Kind.SET_FOR_CASE, replaced_at__isnull=True
-        ).values("cap_id")
-        return self.current_deadlines().exclude(pk__in=shortened)
+        return self.current_deadlines().exclude(StageDeadline.shortened_for_case())
 
 
 class StageDeadline(models.Model):
@@ -191,6 +188,22 @@ class StageDeadline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.what}: {self.due}"
+
+    @staticmethod
+    def shortened_for_case() -> models.Exists:
+        """True of a procedure's deadline that a standing, no later date set for the case replaces.
+
+        Matched by the cap's timescale, so a cap an explicit recalculation replaced still gives way.
+        """
+        return models.Exists(
+            StageDeadline.objects.filter(
+                kind=StageDeadline.Kind.SET_FOR_CASE,
+                replaced_at__isnull=True,
+                stage_run=models.OuterRef("stage_run"),
+                cap__timescale=models.OuterRef("timescale"),
+                due__lte=models.OuterRef("due"),
+            )
+        )
 
 
 class Participant(models.Model):

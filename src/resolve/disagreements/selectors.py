@@ -88,10 +88,9 @@ def work_for(*, person: Person, now: datetime | None = None) -> WorkList:
         r.disagreement_id: r for r in StageRun.objects.filter(disagreement__in=disagreements, ended_at__isnull=True)
     }
     deadlines: dict[object, list[StageDeadline]] = {}
-    shortened = StageDeadline.objects.filter(kind=StageDeadline.Kind.SET_FOR_CASE, replaced_at__isnull=True)
     for d in (
         StageDeadline.objects.filter(stage_run__in=runs.values(), due__isnull=False, replaced_at__isnull=True)
-        .exclude(pk__in=shortened.values("cap_id"))  # a cap gives way to the earlier date set for the case
+        .exclude(StageDeadline.shortened_for_case())  # a cap gives way to the earlier date set for the case
         .order_by("due")
     ):
         deadlines.setdefault(d.stage_run_id, []).append(d)
