@@ -64,6 +64,8 @@ class WorkItem:
     disagreement: Disagreement
     stage: StageRun
     deadline: StageDeadline | None
+    #: the procedure's instructions at this stage (never dated): NEL's telephone-first duty (L34)...
+    instructions: tuple[StageDeadline, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -94,11 +96,17 @@ def work_for(*, person: Person, now: datetime | None = None) -> WorkList:
         .order_by("due")
     ):
         deadlines.setdefault(d.stage_run_id, []).append(d)
+    instructions: dict[object, list[StageDeadline]] = {}
+    for d in StageDeadline.objects.filter(
+        stage_run__in=runs.values(), kind=StageDeadline.Kind.INSTRUCTION, replaced_at__isnull=True
+    ).order_by("id"):
+        instructions.setdefault(d.stage_run_id, []).append(d)
     open_items, overdue, due = [], [], []
     for disagreement in disagreements:
         run = runs[disagreement.pk]
         dated = deadlines.get(run.pk, [])
-        open_items.append(WorkItem(disagreement, run, dated[0] if dated else None))
+        told = tuple(instructions.get(run.pk, []))
+        open_items.append(WorkItem(disagreement, run, dated[0] if dated else None, told))
         for deadline in dated:
             item = WorkItem(disagreement, run, deadline)
             if deadline.due is not None and deadline.due < now:
