@@ -27,6 +27,11 @@ A timescale is measured ``from`` one of:
   that stage (an urgent case that started later), the disagreement's start is used instead;
 - ``due:<timescale>``: the due time of an earlier timescale of the same stage (Enfield's
   professionals meeting, held within 2 working days of the referral to the Head of Service).
+
+A timescale marked ``case_may_set`` is a cap the case may shorten (Cumbria's "no longer than 7
+working days", L35). A deadline exists only where the procedure states one: what a procedure says
+without a measure (NEL's telephone-first duty, L34; what to do when a child is at risk of
+significant harm, where no deadline is stated) is an ``Instruction``, shown and never dated.
 """
 
 from __future__ import annotations
