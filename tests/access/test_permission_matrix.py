@@ -10,7 +10,7 @@ is not taking part: it sees the notice, never the child's record).
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from django.db import transaction
@@ -44,6 +44,7 @@ V, R, H, P, C, E, S, W, F, A, D = (
     Action.APPOINT_REVIEWER,
     Action.DECIDE,
 )
+T = Action.SET_DEADLINE  # an earlier deadline for the case than the cap (Cumbria L35)
 ALL = list(Action)
 
 ROLES: dict[str, Callable[[Cast], Person]] = {
@@ -86,12 +87,12 @@ MATRIX: dict[str, dict[str, set[Action]]] = {
         "practitioner in the other agency": {V, R, F},
         "practitioner in an uninvolved agency": set(),
         "line manager of the raiser": {V, R, H, W, F},
-        "senior manager of the raiser": {V, R, H, P, C, S, W, F},
+        "senior manager of the raiser": {V, R, H, P, C, S, W, F, T},
         "manager in the other agency": {V, R, H, F},
-        "senior manager in the other agency": {V, R, H, P, C, S, F},
+        "senior manager in the other agency": {V, R, H, P, C, S, F, T},
         "business unit": set(),  # only copied in (L37): told, not taking part, so it does not see the child
-        "chair": {V, R, H, S, F, A},
-        "independent reviewer": {V, R, H, S, F, D},
+        "chair": {V, R, H, S, F, A, T},
+        "independent reviewer": {V, R, H, S, F, D, T},
         "administrator": set(),
     },
 }
@@ -154,6 +155,10 @@ def _prepare(action: Action, d: Disagreement, cast: Cast, person: Person) -> Cal
         return lambda: services.disagreement_withdraw(disagreement=d, by=person, reason="Resolved informally.")
     if action == F:
         return lambda: services.feedback_give(disagreement=d, by=person, text="A visit is booked.")
+    if action == T:
+        return lambda: services.deadline_set_for_case(
+            disagreement=d, by=person, timescale="decision", due=now + timedelta(hours=1), reason="Urgent."
+        )
     if action == A:
         return lambda: services.reviewer_appoint(disagreement=d, by=person, reviewer=cast.at("police", 4))
     assert action == D
@@ -209,7 +214,7 @@ def test_the_policy_and_the_services_agree_on_every_role_and_action(
 
 
 #: Actions no one can do at the stage, whatever their authority: the service refuses them by state.
-STATE_BOUND = {"executive-lead": {A, D}, "formal-process": {E}}
+STATE_BOUND = {"executive-lead": {A, D, T}, "formal-process": {E}}
 
 
 @pytest.mark.parametrize("role", [r for r, actions in MATRIX["formal-process"].items() if V not in actions])

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import pytest
 
+from resolve.disagreements import services
 from resolve.disagreements.models import Notice
-from tests.disagreements.walker import Step, Walker
+from tests.disagreements.walker import Step, Walker, at, local
 
 pytestmark = pytest.mark.django_db
 
@@ -63,3 +64,30 @@ def test_a_24_hour_clock_crosses_the_october_clock_change(walker: Walker) -> Non
     # 24 elapsed hours from 12:00 BST on Saturday: the clocks go back, so 11:00 GMT on Sunday
     assert walker.dated()["decision-child-protection"] == "2026-10-25 11:00"
     assert walker.dated()["decision"] == "2026-11-03 17:00"
+
+
+def test_significant_harm_has_no_invented_deadline_only_the_procedures_words_l6_l43(walker: Walker) -> None:
+    walker.raise_("2026-12-23T10:00", pathway="escalation", significant_harm=True)
+    assert walker.dated() == {}
+    assert "the safety of the child is not compromised" in walker.instructions()["L6, L43"]
+
+
+def test_the_executive_lead_sets_the_formal_process_timescale_under_7_working_days_l35(walker: Walker) -> None:
+    walker.raise_(
+        "2026-12-29T10:00",
+        pathway="escalation",
+        urgent=True,
+        start_stage="formal-process",
+        urgent_reason="The placement ends this week.",
+    )
+    assert walker.dated() == {"decision": "2027-01-08 17:00"}  # 30, 31 Dec, 4, 5, 6, 7, 8 Jan
+    services.deadline_set_for_case(
+        disagreement=walker.d,
+        by=walker.cast.at("school", 4),
+        timescale="decision",
+        due=at("2027-01-04T17:00"),
+        reason="The placement ends on 5 January.",
+    )
+    assert {x.timescale: local(x.due) for x in walker.current().governing_deadlines() if x.due} == {
+        "decision-for-case": "2027-01-04 17:00"
+    }

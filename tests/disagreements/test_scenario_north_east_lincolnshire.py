@@ -2,7 +2,8 @@
 
 NEL sets no timescale for its stages; its two computable rules are significant harm (escalated the
 same working day, L36) and the equally divided conference's adjournment of at most 15 working days
-(L159). Hand-computed against England's bank holidays: 25 and 28 December 2026, 1 January 2027.
+(L159). Its urgent start carries the telephone-first duty (L34) as an instruction, never a date.
+Hand-computed against England's bank holidays: 25 and 28 December 2026, 1 January 2027.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ def walker(cast_for, time_machine) -> Walker:
 
 
 def test_individual_case_with_significant_harm_raised_on_boxing_day(walker: Walker) -> None:
+    # L36: the only significant-harm deadline any seed states; the walk checks it on the first stage
     walker.walk(
         Step("a-practitioner", "2026-12-26T09:00", {"significant-harm": "2026-12-29 17:00"}),
         Step("b-line-manager", "2026-12-29T11:00", {}),
@@ -31,6 +33,27 @@ def test_individual_case_with_significant_harm_raised_on_boxing_day(walker: Walk
         pathway="individual-cases",
         significant_harm=True,
     )
+
+
+def test_significant_harm_shows_how_to_escalate_beside_its_same_working_day_deadline_l36(walker: Walker) -> None:
+    walker.raise_("2026-12-26T09:00", pathway="individual-cases", significant_harm=True)
+    assert walker.dated() == {"significant-harm": "2026-12-29 17:00"}
+    assert "using their own agency's safeguarding procedures" in walker.instructions()["L36-39"]
+
+
+def test_urgent_start_at_senior_manager_level_tells_the_raiser_to_telephone_first_l34(walker: Walker) -> None:
+    run = walker.raise_(
+        "2026-12-21T10:00",
+        pathway="individual-cases",
+        urgent=True,
+        start_stage="c-senior-manager",
+        urgent_reason="The child is to be discharged today.",
+    )
+    assert run.stage == "c-senior-manager"
+    assert walker.dated() == {}  # NEL gives the stage no timescale: the duty is an instruction, not a date
+    assert "by telephone rather than awaiting a response to an email" in walker.instructions()["L34"]
+    walker.escalate(Step("d-multi-agency-review", "2026-12-22T10:00", {}))
+    assert walker.instructions() == {}  # shown where the urgent start is, not on every later stage
 
 
 def test_convening_a_child_protection_conference(walker: Walker) -> None:

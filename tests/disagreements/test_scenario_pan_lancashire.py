@@ -68,3 +68,17 @@ def test_without_the_flag_no_immediate_action_record_is_asked_for(walker: Walker
     run = walker.raise_("2026-12-18T11:00", pathway="escalation")
     assert rules.missing_records(run, "escalate") == []
     assert rules.missing_records(run, "resolve") == []
+
+
+def test_significant_harm_keeps_the_stage_clocks_and_adds_only_the_procedures_words_l33(walker: Walker) -> None:
+    """No significant-harm deadline in the seed: none is invented; L33's words are shown, undated."""
+    walker.raise_("2026-12-18T11:00", pathway="escalation", significant_harm=True)
+    run = walker.escalate(Step("stage-1", "2026-12-18T15:00", {}))
+    assert run.stage == "stage-1"
+    assert walker.dated() == {"stage-complete": "2026-12-29 17:00", "maximum": "2027-01-13 17:00"}
+
+
+def test_significant_harm_raised_at_practitioner_level_has_no_date_only_l33(walker: Walker) -> None:
+    walker.raise_("2026-12-18T11:00", pathway="escalation", significant_harm=True)
+    assert walker.dated() == {}
+    assert "no cost to the child's and family's wellbeing or safety" in walker.instructions()["L33"]

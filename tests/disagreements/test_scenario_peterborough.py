@@ -36,9 +36,11 @@ def test_resolved_at_practitioner_level_needs_no_appendix_2(walker: Walker) -> N
     assert not any("Appendix 2" in n.form for n in Notice.objects.filter(disagreement=d))
 
 
-def test_significant_harm_gets_resolves_own_same_working_day_rule(walker: Walker) -> None:
+def test_significant_harm_has_no_invented_deadline_only_the_procedures_words_l22(walker: Walker) -> None:
+    """Peterborough sets no timescale at all: significant harm shows L22's words with no date."""
     walker.raise_("2026-12-25T10:00", pathway="escalation", significant_harm=True)
-    assert walker.dated() == {"significant-harm": "2026-12-29 17:00"}
+    assert walker.dated() == {}
+    assert any("welfare and safety must remain paramount" in rule for rule in walker.undated())
 
 
 def test_appendix_3_is_needed_to_escalate_to_the_chair_and_no_other_form_will_do(walker: Walker) -> None:

@@ -139,32 +139,37 @@ def test_raising_starts_stage_one_due_the_same_working_day(enfield: Cast, time_m
     d = raise_one(enfield)
     run = d.stage_runs.get()
     assert (run.stage, run.entry) == ("stage-1", StageRun.Entry.RAISED)
-    assert deadlines(d) == {"line-managers-informed": "2026-12-24 17:00"}
+    # L60 same working day; L68's five-day overall deadline from stage 1: 29, 30, 31 Dec, 4, 5 Jan
+    assert deadlines(d) == {"line-managers-informed": "2026-12-24 17:00", "resolution": "2027-01-05 17:00"}
     assert Event.objects.filter(disagreement=d, verb=Verb.RAISED).count() == 1
 
 
 def test_raised_after_five_on_christmas_eve_is_due_after_the_christmas_holidays(enfield: Cast, time_machine) -> None:
     time_machine.move_to(at("2026-12-24T17:30"), tick=False)
     d = raise_one(enfield)
-    assert deadlines(d) == {"line-managers-informed": "2026-12-29 17:00"}
+    assert deadlines(d) == {"line-managers-informed": "2026-12-29 17:00", "resolution": "2027-01-05 17:00"}
 
 
 def test_the_deadline_is_stored_with_the_rule_that_produced_it(enfield: Cast, time_machine) -> None:
     time_machine.move_to(at("2026-12-21T10:00"), tick=False)
     d = raise_one(enfield)
-    deadline = d.stage_runs.get().deadlines.get()
+    deadline = d.stage_runs.get().deadlines.get(timescale="line-managers-informed")
     assert "same working day" in deadline.rule
     assert deadline.source.startswith("L60")
 
 
-def test_significant_harm_is_due_the_same_working_day_even_where_the_seed_sets_no_timescale(
+def test_significant_harm_where_the_seed_sets_no_timescale_gets_its_instruction_and_no_date_l22(
     cast_for: Callable[[str], Cast], time_machine
 ) -> None:
+    """Peterborough states no significant-harm deadline: its own words (L22) are shown, undated."""
     cast = cast_for("peterborough")
     time_machine.move_to(at("2026-12-21T11:00"), tick=False)
     d = raise_one(cast, significant_harm=True)
-    assert deadlines(d) == {"significant-harm": "2026-12-21 17:00", "swiftly": "no date"}
-    assert "Resolve's rule" in d.stage_runs.get().deadlines.get(timescale="significant-harm").source
+    assert deadlines(d) == {"swiftly": "no date", "significant-harm": "no date"}
+    instruction = d.stage_runs.get().deadlines.get(timescale="significant-harm")
+    assert instruction.kind == StageDeadline.Kind.INSTRUCTION
+    assert instruction.source == "L22"
+    assert "must remain paramount" in instruction.rule
 
 
 @pytest.mark.parametrize(
@@ -259,7 +264,11 @@ def test_escalating_moves_to_the_next_stage_with_new_deadlines(enfield: Cast, ti
     first, second = d.stage_runs.order_by("position")
     assert (first.outcome, first.outcome_reason) == (StageRun.Outcome.ESCALATED, "Line managers disagree.")
     assert second.stage == "stage-2"
-    assert deadlines(d) == {"referral": "2026-12-22 17:00", "professionals-meeting": "2026-12-24 17:00"}
+    assert deadlines(d) == {
+        "referral": "2026-12-22 17:00",
+        "professionals-meeting": "2026-12-24 17:00",
+        "resolution": "2026-12-30 17:00",
+    }
 
 
 def test_escalating_needs_a_reason(enfield: Cast) -> None:
@@ -560,11 +569,12 @@ def test_a_new_closure_day_moves_no_deadline_until_recalculated(enfield: Cast, t
         reason="Staff training day",
         by=OPERATOR,
     )
-    assert deadlines(d) == {"line-managers-informed": "2026-12-21 17:00"}
+    assert deadlines(d) == {"line-managers-informed": "2026-12-21 17:00", "resolution": "2026-12-30 17:00"}
     assert (
         services.deadlines_recalculate(partnership=enfield.partnership, by=OPERATOR, reason="Training day added") == 1
     )
-    assert deadlines(d) == {"line-managers-informed": "2026-12-22 17:00"}
+    # the five days of L68 count the dates after the 21st, so the closure does not move them
+    assert deadlines(d) == {"line-managers-informed": "2026-12-22 17:00", "resolution": "2026-12-30 17:00"}
     replaced = d.stage_runs.get().deadlines.exclude(replaced_at=None).get()
     assert local(replaced.due) == "2026-12-21 17:00"
     assert Event.objects.filter(disagreement=d, verb=Verb.DEADLINES_RECALCULATED).count() == 1

@@ -2,7 +2,8 @@
 
 At each stage the walker does what the procedure requires before the stage can close (read from
 the definition, not hard-coded), moves the clock to the given moment, escalates, and returns the
-due times the new stage was given, so each test can check them against hand-computed dates.
+due times the new stage was given, so each test can check them against hand-computed dates. The
+procedure's instructions (never dated) are kept apart from them (``instructions``).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from datetime import datetime
 
 from resolve.calendar import LONDON
 from resolve.disagreements import rules, services
-from resolve.disagreements.models import Disagreement, StageRun
+from resolve.disagreements.models import Disagreement, StageDeadline, StageRun
 from resolve.partnerships.models import Person
 from tests.conftest import Cast
 from tests.factories import ChildFactory
@@ -66,6 +67,11 @@ class Walker:
 
     def undated(self) -> list[str]:
         return [x.rule for x in self.current().current_deadlines() if x.due is None]
+
+    def instructions(self) -> dict[str, str]:
+        """The procedure's instructions shown at the current stage (never dated): source -> words."""
+        run = self.current()
+        return {x.source: x.rule for x in run.current_deadlines().filter(kind=StageDeadline.Kind.INSTRUCTION)}
 
     def raise_(self, when: str, *, pathway: str, **kwargs: object) -> StageRun:
         self.clock.move_to(at(when), tick=False)  # type: ignore[attr-defined]

@@ -30,7 +30,7 @@ def test_identity(cumbria: Procedure) -> None:
     assert cumbria.partnership == "Cumberland and Westmorland and Furness Safeguarding Children Partnership"
     assert cumbria.version == "v9, last updated 5 February 2024"
     assert cumbria.document.startswith("shared/seeds/004_9b3c276dd4cd4e8f.txt")
-    # the seed states no significant-harm rule: Resolve's own applies
+    # the seed states no significant-harm deadline: none is computed, its own words are shown (instructions)
     assert cumbria.significant_harm is None
 
 

@@ -34,7 +34,7 @@ def test_identity(enfield: Procedure) -> None:
     assert enfield.nation == "ENG"
     assert enfield.version == "Undated (cites Working Together 2023)"
     assert enfield.document.startswith("shared/seeds/001_c4333947cb7e0dcc.txt")
-    # the seed states no significant-harm rule: Resolve's own applies
+    # the seed states no significant-harm deadline: none is computed, its own words are shown (instructions)
     assert enfield.significant_harm is None
 
 
@@ -100,6 +100,9 @@ def test_only_the_four_stated_timescales_are_computed(enfield: Procedure) -> Non
         ("conference-request", "stage-1", "line-managers-informed", "same_working_day", None, "stage_start"),
         ("escalation", "stage-2", "referral", "next_working_day", None, "stage_start"),
         ("escalation", "stage-2", "professionals-meeting", "working_days", 2, "due:referral"),
+        # L68's overall deadline, shown from stage 1 onwards (READING 2.7)
+        ("escalation", "stage-1", "resolution", "working_days", 5, "stage_start:stage-1"),
+        ("escalation", "stage-2", "resolution", "working_days", 5, "stage_start:stage-1"),
         ("escalation", "stage-3", "resolution", "working_days", 5, "stage_start:stage-1"),
         ("escalation", "step-4", "resolution", "working_days", 5, "stage_start:stage-1"),
     }

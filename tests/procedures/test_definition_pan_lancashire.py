@@ -34,7 +34,7 @@ def test_identity(pan: Procedure) -> None:
     )
     assert pan.version == "Undated briefing (cites Working Together 2023)"
     assert pan.document.startswith("shared/seeds/003_7e5a23bf1e0c6812.txt")
-    # the seed states no significant-harm rule: Resolve's own applies
+    # the seed states no significant-harm deadline: none is computed, its own words are shown (instructions)
     assert pan.significant_harm is None
 
 

@@ -35,13 +35,15 @@ def test_enfield_escalation_over_christmas() -> None:
     rows = timeline("enfield", "--start", "2026-12-21T10:00")
     assert dues(rows) == [
         ("stage-1", "2026-12-21T17:00:00+00:00"),  # line managers told the same working day
+        ("stage-1", "2026-12-30T17:00:00+00:00"),  # L68: 5 working days from stage 1, shown from stage 1 on
         ("stage-2", "2026-12-22T17:00:00+00:00"),  # referral to Head of Service: next working day
         ("stage-2", "2026-12-24T17:00:00+00:00"),  # professionals meeting within 2 working days of it
+        ("stage-2", "2026-12-30T17:00:00+00:00"),  # L68: the same overall clock
         ("stage-3", "2026-12-30T17:00:00+00:00"),  # 5 working days from stage 1: 22, 23, 24, 29, 30
         ("step-4", "2026-12-30T17:00:00+00:00"),  # the same overall clock, never reset
     ]
     assert all(r["rule"] for r in rows)
-    assert "from the start of Stage 1" in rows[3]["rule"]
+    assert all("from the start of Stage 1" in r["rule"] for r in rows if r["source"] == "L68")
 
 
 def test_pan_lancashire_five_days_a_stage_and_fifteen_at_most() -> None:
@@ -189,8 +191,10 @@ def test_a_stage_started_after_5pm_comes_with_the_out_of_hours_contact() -> None
     assert evening[0]["stage"] == "stage-1"
     assert [c["detail"] for c in evening[0]["out_of_hours"]] == ["020 8379 1000"]
     assert evening[0]["out_of_hours"][0]["source"] == "L105, L56"
-    # the next stages start at 17:00, the end of a working day, and fall due at 17:00: in working hours
-    assert all(row["out_of_hours"] == [] for row in evening[1:])
+    # every line of the stage started at 18:00 carries it; the next stages start at 17:00, the end of a
+    # working day, and fall due at 17:00: in working hours
+    assert all(row["out_of_hours"] for row in evening if row["stage"] == "stage-1")
+    assert all(row["out_of_hours"] == [] for row in evening if row["stage"] != "stage-1")
     assert "outside working hours: Emergency out-of-hours duty team, 020 8379 1000" in table(
         "enfield", "--start", "2026-12-21T18:00"
     )

@@ -37,7 +37,27 @@ def test_the_dashboard_lists_a_persons_open_work_with_its_deadline_rule(
     assert d.child.reference in page
     assert "Significant harm" in page
     assert "same working day as the start of this stage" in page
-    assert "Due by the end of the next working day (2)" in page
+    # Enfield states no significant-harm deadline (none is invented): only L60's same working day is due soon
+    assert "Due by the end of the next working day (1)" in page
+
+
+def test_the_dashboard_shows_the_procedures_instruction_at_an_urgent_start_l34(
+    cast_for: Callable[[str], Cast], time_machine
+) -> None:
+    """NEL L34: an urgent start at senior manager level carries the telephone-first duty, shown undated."""
+    cast = cast_for("north-east-lincolnshire")
+    time_machine.move_to(at("2026-12-21T10:00"), tick=False)
+    raise_one(
+        cast,
+        pathway="individual-cases",
+        urgent=True,
+        start_stage="c-senior-manager",
+        urgent_reason="The child is discharged today.",
+    )
+    page = signed_in(cast.at("school", 1)).get(reverse("home")).content.decode()
+    assert "Urgent resolution: telephone the other agency" in page
+    assert "by telephone rather than awaiting a response to an email" in page
+    assert "[L34]" in page
 
 
 def test_the_dashboard_shows_nothing_the_person_may_not_see(cast_for: Callable[[str], Cast]) -> None:

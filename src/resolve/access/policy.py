@@ -67,6 +67,7 @@ class Action(StrEnum):
     GIVE_FEEDBACK = "give_feedback"
     APPOINT_REVIEWER = "appoint_reviewer"
     DECIDE = "decide"
+    SET_DEADLINE = "set_deadline"  # an earlier deadline for the case than the procedure's cap
 
 
 class AccessRefused(Refused):
@@ -93,7 +94,13 @@ class AccessNotFound(NotFound):
 AFTER_CLOSE = {Action.VIEW, Action.GIVE_FEEDBACK}
 
 #: Actions that need the authority of the current stage (its level, or one of its roles).
-STAGE_AUTHORITY = {Action.PROPOSE_OUTCOME, Action.CONFIRM_OUTCOME, Action.ESCALATE, Action.RESOLVE}
+STAGE_AUTHORITY = {
+    Action.PROPOSE_OUTCOME,
+    Action.CONFIRM_OUTCOME,
+    Action.ESCALATE,
+    Action.RESOLVE,
+    Action.SET_DEADLINE,
+}
 
 
 def people_managed_by(person: Person) -> set[UUID]:
@@ -253,6 +260,8 @@ def _possible(action: Action, disagreement: Disagreement) -> bool:
         return not rules.is_last_stage(run)
     if action in (Action.APPOINT_REVIEWER, Action.DECIDE):
         return rules.stage_of(run).independent_reviewer
+    if action == Action.SET_DEADLINE:
+        return any(t.case_may_set for t in rules.stage_of(run).timescales)
     return True
 
 
@@ -387,4 +396,5 @@ REASONS = {
     Action.GIVE_FEEDBACK: "Only the agencies in dispute and the people handling its stages can give feedback.",
     Action.APPOINT_REVIEWER: "Only the partnership's chair can name the independent reviewer.",
     Action.DECIDE: "Only the independent reviewer can record the decision.",
+    Action.SET_DEADLINE: "Only the people with the authority of the current stage can set its deadline for the case.",
 }

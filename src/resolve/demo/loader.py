@@ -196,7 +196,8 @@ def _disagreements(partnership: Partnership, p: dict[str, Person]) -> None:
     services.outcome_confirm(outcome=outcome, by=p["team-manager"])
     services.disagreement_resolve(disagreement=third, by=p["ds"])
     services.feedback_give(disagreement=third, by=p["ds"], text="The joint visit is booked for Thursday.")
-    # 4. Significant harm, due the same working day, with the police and health.
+    # 4. Significant harm, with the police and health: Enfield states no deadline for it, so its own words
+    # (refer now under the safeguarding procedures, L103, L107) are shown, undated.
     services.disagreement_raise(
         by=p["social-worker"],
         child=child("DEMO-CHILD-004"),

@@ -65,7 +65,12 @@ class Disagreement(UUIDModel):
     conference_kind = models.CharField(max_length=10, choices=ConferenceKind.choices, blank=True)
 
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True)
-    raised_at = models.DateTimeField()
+    raised_at = models.DateTimeField(
+        help_text="when it started: when it was entered, or the earlier time given for it (a conference's date)"
+    )
+    entered_at = models.DateTimeField(
+        null=True, blank=True, help_text="when it was entered in Resolve (by the person who raised it)"
+    )
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_by = models.ForeignKey(
         "partnerships.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -135,11 +140,27 @@ class StageRun(UUIDModel):
         """Its deadlines as they stand: without those an explicit recalculation replaced."""
         return self.deadlines.filter(replaced_at__isnull=True)
 
+    def governing_deadlines(self) -> models.QuerySet[StageDeadline]:
+        """What is due as it stands: a cap that a deadline set for the case shortens gives way to it."""
+        return self.current_deadlines().exclude(StageDeadline.shortened_for_case())
+
 
 class StageDeadline(models.Model):
-    """A due time, stored with the rule that produced it; never recomputed silently on read."""
+    """A due time, stored with the rule that produced it; never recomputed silently on read.
+
+    Also the procedure's instructions shown at the stage (``Kind.INSTRUCTION``: its words, never a
+    date), and a deadline someone with the stage's authority set for the case, earlier than the
+    procedure's cap (``Kind.SET_FOR_CASE``: ``cap`` is the procedure's deadline it shortens, with
+    ``set_by`` and ``reason``). While it stands it governs: the cap stays beside it, not shown as due.
+    """
+
+    class Kind(models.TextChoices):
+        PROCEDURE = "procedure", "The procedure's deadline"
+        SET_FOR_CASE = "case", "Set for this case, earlier than the procedure's cap"
+        INSTRUCTION = "instruction", "The procedure's instruction (no date)"
 
     stage_run = models.ForeignKey(StageRun, on_delete=models.PROTECT, related_name="deadlines")
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.PROCEDURE)
     timescale = models.SlugField(max_length=80)
     what = models.CharField(max_length=300)
     due = models.DateTimeField(null=True, blank=True, db_index=True)
@@ -149,6 +170,16 @@ class StageDeadline(models.Model):
     replaced_at = models.DateTimeField(
         null=True, blank=True, help_text="when an explicit recalculation replaced this due time"
     )
+    cap = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="set_for_case",
+        help_text="the procedure's deadline this one, set for the case, shortens",
+    )
+    set_by = models.ForeignKey("partnerships.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    reason = models.TextField(blank=True, help_text="why the deadline was set for this case")
 
     objects = AppendOnlyQuerySet.as_manager()
 
@@ -157,6 +188,22 @@ class StageDeadline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.what}: {self.due}"
+
+    @staticmethod
+    def shortened_for_case() -> models.Exists:
+        """True of a procedure's deadline that a standing, no later date set for the case replaces.
+
+        Matched by the cap's timescale, so a cap an explicit recalculation replaced still gives way.
+        """
+        return models.Exists(
+            StageDeadline.objects.filter(
+                kind=StageDeadline.Kind.SET_FOR_CASE,
+                replaced_at__isnull=True,
+                stage_run=models.OuterRef("stage_run"),
+                cap__timescale=models.OuterRef("timescale"),
+                due__lte=models.OuterRef("due"),
+            )
+        )
 
 
 class Participant(models.Model):

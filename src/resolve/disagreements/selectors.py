@@ -64,6 +64,8 @@ class WorkItem:
     disagreement: Disagreement
     stage: StageRun
     deadline: StageDeadline | None
+    #: the procedure's instructions at this stage (never dated): NEL's telephone-first duty (L34)...
+    instructions: tuple[StageDeadline, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -88,15 +90,23 @@ def work_for(*, person: Person, now: datetime | None = None) -> WorkList:
         r.disagreement_id: r for r in StageRun.objects.filter(disagreement__in=disagreements, ended_at__isnull=True)
     }
     deadlines: dict[object, list[StageDeadline]] = {}
-    for d in StageDeadline.objects.filter(
-        stage_run__in=runs.values(), due__isnull=False, replaced_at__isnull=True
-    ).order_by("due"):
+    for d in (
+        StageDeadline.objects.filter(stage_run__in=runs.values(), due__isnull=False, replaced_at__isnull=True)
+        .exclude(StageDeadline.shortened_for_case())  # a cap gives way to the earlier date set for the case
+        .order_by("due")
+    ):
         deadlines.setdefault(d.stage_run_id, []).append(d)
+    instructions: dict[object, list[StageDeadline]] = {}
+    for d in StageDeadline.objects.filter(
+        stage_run__in=runs.values(), kind=StageDeadline.Kind.INSTRUCTION, replaced_at__isnull=True
+    ).order_by("id"):
+        instructions.setdefault(d.stage_run_id, []).append(d)
     open_items, overdue, due = [], [], []
     for disagreement in disagreements:
         run = runs[disagreement.pk]
         dated = deadlines.get(run.pk, [])
-        open_items.append(WorkItem(disagreement, run, dated[0] if dated else None))
+        told = tuple(instructions.get(run.pk, []))
+        open_items.append(WorkItem(disagreement, run, dated[0] if dated else None, told))
         for deadline in dated:
             item = WorkItem(disagreement, run, deadline)
             if deadline.due is not None and deadline.due < now:

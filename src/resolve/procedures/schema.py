@@ -27,6 +27,11 @@ A timescale is measured ``from`` one of:
   that stage (an urgent case that started later), the disagreement's start is used instead;
 - ``due:<timescale>``: the due time of an earlier timescale of the same stage (Enfield's
   professionals meeting, held within 2 working days of the referral to the Head of Service).
+
+A timescale marked ``case_may_set`` is a cap the case may shorten (Cumbria's "no longer than 7
+working days", L35). A deadline exists only where the procedure states one: what a procedure says
+without a measure (NEL's telephone-first duty, L34; what to do when a child is at risk of
+significant harm, where no deadline is stated) is an ``Instruction``, shown and never dated.
 """
 
 from __future__ import annotations
@@ -191,6 +196,11 @@ class Timescale(_Model):
         description="a step within the stage (Enfield's referral to the Head of Service) rather than "
         "a deadline for completing the stage",
     )
+    case_may_set: bool = Field(
+        False,
+        description="a cap the case may shorten: someone with the stage's authority may set an earlier "
+        "date for this case (Cumbria's 'appropriate timescale lasting no longer than 7 working days')",
+    )
     source: Text
 
     @model_validator(mode="after")
@@ -201,6 +211,8 @@ class Timescale(_Model):
             raise ValueError(f"n is only for working_days or hours, not '{self.rule}'")
         if self.rule == "words" and not self.words:
             raise ValueError("a 'words' timescale needs words: the procedure's own wording")
+        if self.case_may_set and self.rule == "words":
+            raise ValueError("case_may_set needs a cap with a date: a 'words' timescale has none")
         if not _ANCHOR.match(self.from_):
             raise ValueError(
                 f"from must be stage_start, disagreement_start, stage_start:<stage> or "
@@ -211,6 +223,22 @@ class Timescale(_Model):
     @property
     def computable(self) -> bool:
         return self.rule != "words"
+
+
+class Instruction(_Model):
+    """What the procedure tells people to do, in its own words, with no date to compute.
+
+    Shown with the stage's deadlines (``resolve timeline``, the pages) when it ``applies``: NEL's
+    telephone-first duty of an urgent start (L34); what a procedure that sets no significant-harm
+    deadline says to do when a child is at risk (its own words, never a date of Resolve's).
+    """
+
+    slug: Slug
+    what: Text = Field(description="what the instruction is about, as a heading")
+    text: Text = Field(description="the procedure's own words")
+    applies: Applies = "always"
+    flag: Slug | None = Field(None, description="applies only when the disagreement carries this flag")
+    source: Text
 
 
 class Handlers(_Model):
@@ -353,6 +381,12 @@ class Stage(_Model):
     summary: Text
     handlers: Handlers
     timescales: tuple[Timescale, ...] = ()
+    instructions: tuple[Instruction, ...] = Field((), description="instructions shown at this stage")
+    start_is: Text | None = Field(
+        None,
+        description="what the stage's start is, in the procedure's words (NEL's adjournment: 'the adjourned "
+        "conference'), so a deadline from it reads 'from the adjourned conference on <date>'",
+    )
     records: tuple[RecordRequirement, ...] = ()
     notifications: tuple[Notification, ...] = ()
     urgent_start: bool = Field(False, description="an urgent disagreement may start at this stage")
@@ -365,10 +399,10 @@ class Stage(_Model):
 
     @model_validator(mode="after")
     def _unique_timescales(self) -> Stage:
-        slugs = [t.slug for t in self.timescales]
+        slugs = [t.slug for t in self.timescales] + [i.slug for i in self.instructions]
         dupes = sorted({s for s in slugs if slugs.count(s) > 1})
         if dupes:
-            raise ValueError(f"timescale slugs must be unique in a stage; repeated: {', '.join(dupes)}")
+            raise ValueError(f"timescale and instruction slugs must be unique in a stage; repeated: {', '.join(dupes)}")
         for i, t in enumerate(self.timescales):
             if t.from_.startswith("due:"):
                 ref = t.from_.removeprefix("due:")
@@ -501,8 +535,11 @@ class Procedure(_Model):
     flags: tuple[Flag, ...] = ()
     significant_harm: Timescale | None = Field(
         None,
-        description="the deadline a significant-harm case puts on the stage it starts at; "
-        "when absent, Resolve's own rule applies (same working day)",
+        description="the deadline a significant-harm case puts on the stage it starts at, only where the "
+        "procedure states one (NEL L36); Resolve adds none of its own",
+    )
+    instructions: tuple[Instruction, ...] = Field(
+        (), description="instructions shown at the stage a disagreement starts at, when they apply"
     )
     notifications: tuple[Notification, ...] = Field((), description="notifications for every stage")
     conditions: tuple[Condition, ...] = Field((), description="what a handler may record as holding")
@@ -597,6 +634,22 @@ class Procedure(_Model):
                             (*stage_loc, "records", k, "flag"),
                             f"{where}: record {record.title!r} flag {record.flag!r} is not in flags",
                         )
+                for k, instruction in enumerate(s.instructions):
+                    if instruction.flag and instruction.flag not in flag_slugs:
+                        problem_at(
+                            (*stage_loc, "instructions", k, "flag"),
+                            f"{where}: instruction {instruction.slug!r} flag {instruction.flag!r} is not in flags",
+                        )
+        for k, instruction in enumerate(self.instructions):
+            if instruction.flag and instruction.flag not in flag_slugs:
+                problem_at(
+                    ("instructions", k, "flag"),
+                    f"instructions: instruction {instruction.slug!r} flag {instruction.flag!r} is not in flags",
+                )
+        if self.significant_harm is not None and self.significant_harm.applies != "significant_harm":
+            problem_at(
+                ("significant_harm", "applies"), "significant_harm: its timescale must say applies: significant_harm"
+            )
         _raise_located(problems, located)
         return self
 

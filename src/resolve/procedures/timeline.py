@@ -3,7 +3,8 @@
 Each stage is assumed to run to its deadline before the next begins: a stage ends at the earliest
 of its computable deadlines for completing it (steps within the stage do not end it; a stage with
 only steps ends at the last of them). A stage with no computable timescale is shown as such and does not
-move the clock, so later stages are measured from the same start.
+move the clock, so later stages are measured from the same start. The procedure's instructions that
+apply (``instruction`` rows) are shown with no date and never move the clock.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ class TimelineRow:
     stage_source: str = ""
     # whom to call when the stage starts, or the deadline falls, outside working hours (Enfield L105)
     out_of_hours: tuple[Contact, ...] = ()
+    instruction: bool = False
 
 
 def choose_pathway(procedure: Procedure, slug: str | None) -> Pathway:
@@ -93,7 +95,7 @@ def pathway_timeline(
             circumstances=circumstances,
             entry_stage=i == 0,
         )
-        if not dues:
+        if not [d for d in dues if not d.instruction]:
             rows.append(
                 TimelineRow(
                     stage.slug,
@@ -119,6 +121,7 @@ def pathway_timeline(
                     d.source,
                     stage.source,
                     after_hours(clock, d.due),
+                    instruction=d.instruction,
                 )
             )
         completes = [d.due for d in dues if d.due is not None and not d.step]

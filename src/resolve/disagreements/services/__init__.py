@@ -7,6 +7,7 @@ or ``NotFound`` (not visible to this person) with a message saying what to fix, 
 changes nothing. Every transition locks the disagreement's row first.
 """
 
+from resolve.disagreements.services.deadlines import deadline_set_for_case
 from resolve.disagreements.services.outcomes import action_add, action_complete, outcome_confirm, outcome_propose
 from resolve.disagreements.services.raising import RegisteredChild, child_register, disagreement_raise
 from resolve.disagreements.services.records import (
@@ -39,6 +40,7 @@ __all__ = [
     "action_complete",
     "child_register",
     "condition_record",
+    "deadline_set_for_case",
     "deadlines_recalculate",
     "disagreement_escalate",
     "disagreement_raise",

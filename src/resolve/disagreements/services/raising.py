@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import TypeVar
 from uuid import UUID
 
@@ -34,6 +34,10 @@ from resolve.partnerships.models import Agency, Partnership, Person
 from resolve.procedures.schema import Category, Pathway, Procedure
 
 M = TypeVar("M", bound=Model)
+
+#: How far back a disagreement's start may be given (``started_at``). Not a timescale of any
+#: procedure: an input check, so a mistyped year is refused rather than dating a stage years back.
+EARLIEST_START = timedelta(days=28)
 
 # Raising
 
@@ -114,14 +118,21 @@ def disagreement_raise(
     flags: Sequence[str] = (),
     conference_kind: str = "",
     counterparts: Sequence[Person] = (),
+    started_at: datetime | None = None,
 ) -> Disagreement:
     """Raise a disagreement about ``child`` with ``other_agencies`` under the partnership's procedure.
 
     ``counterparts`` are the people in the other agencies the raiser has been dealing with; they
     (and their line managers) can then see the disagreement.
 
-    A significant-harm disagreement is due the same working day. An urgent one may start at any
-    later stage the procedure allows urgent cases to start at, with the reason recorded.
+    A significant-harm disagreement is due the same working day where the procedure says so (NEL
+    L36); elsewhere it shows the procedure's own instruction, with no date. An urgent one may start
+    at any later stage the procedure allows urgent cases to start at, with the reason recorded.
+
+    ``started_at``: when it really began, if earlier than now (NEL's equally divided conference,
+    whose adjournment counts 15 working days from the conference, L159): not in the future, and
+    within the last four weeks. Its deadlines count from then; the disagreement keeps when it was
+    entered, and the audit trail that ``by`` entered it then with the earlier start.
 
     Every value is checked before anything is written; text is stored as given, without the spaces
     around it.
@@ -149,6 +160,8 @@ def disagreement_raise(
     urgent = yes_or_no(urgent, "urgent", "whether it is urgent")
     child_protection = yes_or_no(child_protection, "child_protection", "whether there is a child protection plan")
     flags = _checked_flags(flags)
+    now = timezone.now()
+    start = start_checked(started_at, now=now, not_before=now - EARLIEST_START)
     counterparts = _instances(counterparts, Person, "counterparts", "the people you have been dealing with")
 
     others = _check_other_agencies(by, _instances(other_agencies, Agency, "other_agencies", "the agencies"))
@@ -163,7 +176,6 @@ def disagreement_raise(
         raise ResolveError("Enter why this needs urgent resolution.", field="urgent_reason")
     _check_flags_and_conference(procedure, chosen, flags, conference_kind)
 
-    now = timezone.now()
     disagreement = Disagreement.objects.create(
         partnership=partnership,
         procedure_version=version,
@@ -179,7 +191,8 @@ def disagreement_raise(
         child_protection=child_protection,
         flags=sorted(set(flags)),
         conference_kind=conference_kind,
-        raised_at=now,
+        raised_at=start,
+        entered_at=now,
     )
     disagreement.other_agencies.set(others)
     event_record(
@@ -199,6 +212,7 @@ def disagreement_raise(
             "other_agencies": [str(a.pk) for a in others],
             "conference_kind": conference_kind,
             "child_protection_plan": _plan_effect(chosen, conference_kind),
+            **({"started_at": start.isoformat()} if start != now else {}),
         },
         at=now,
     )
@@ -210,8 +224,33 @@ def disagreement_raise(
             disagreement=disagreement, person=person, capacity=Participant.Capacity.COUNTERPART, run=None, by=by, at=now
         )
     entry = StageRun.Entry.URGENT if position > 0 else StageRun.Entry.RAISED
-    stages.stage_open(disagreement=disagreement, position=position, entry=entry, by=by, at=now)
+    stages.stage_open(disagreement=disagreement, position=position, entry=entry, by=by, at=now, started_at=start)
     return disagreement
+
+
+def start_checked(started_at: object, *, now: datetime, not_before: datetime, after: str = "") -> datetime:
+    """When something began: ``now``, or an earlier moment given with its time zone, not before ``not_before``.
+
+    ``after`` names what it cannot come before (the stage before it); otherwise the bound is four weeks.
+    """
+    if started_at is None:
+        return now
+    if not isinstance(started_at, datetime) or timezone.is_naive(started_at):
+        raise ResolveError(
+            "Give when it started as a date and time with its time zone, or leave it out to start it now.",
+            field="started_at",
+        )
+    if started_at > now:
+        raise ResolveError(
+            "When it started cannot be in the future: give the time it began (the conference's date and time), "
+            "or leave it out to start it now.",
+            field="started_at",
+        )
+    if started_at < not_before:
+        earliest = timezone.localtime(not_before).strftime("%H:%M on %d %B %Y")
+        limit = f"after {after} began ({earliest})" if after else f"up to four weeks back (not before {earliest})"
+        raise ResolveError(f"When it started can be given {limit}: check the date.", field="started_at")
+    return started_at
 
 
 def _child_in(partnership: Partnership, child: object) -> Child:

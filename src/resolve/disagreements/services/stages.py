@@ -32,8 +32,13 @@ def stage_open(
     entry: str,
     by: Person,
     at: datetime,
+    started_at: datetime | None = None,
 ) -> StageRun:
-    """Start the pathway's stage at ``position``: its run, its deadlines and its notices."""
+    """Start the pathway's stage at ``position``: its run, its deadlines and its notices.
+
+    ``at`` is when this is entered; ``started_at``, when the stage really began if that was earlier
+    (NEL's adjourned conference, L159): its deadlines count from then, and the event says so.
+    """
     pathway = rules.pathway_of(disagreement)
     stage = pathway.stages[position]
     earlier = list(disagreement.stage_runs.all())
@@ -43,10 +48,20 @@ def stage_open(
         name=stage.name,
         position=position,
         entry=entry,
-        started_at=at,
+        started_at=started_at or at,
         started_by=by,
     )
-    disagreement_event(disagreement, Verb.STAGE_STARTED, by=by, at=at, stage=stage.slug, position=position, entry=entry)
+    earlier_start = {"started_at": started_at.isoformat()} if started_at is not None and started_at != at else {}
+    disagreement_event(
+        disagreement,
+        Verb.STAGE_STARTED,
+        by=by,
+        at=at,
+        stage=stage.slug,
+        position=position,
+        entry=entry,
+        **earlier_start,
+    )
     # The people holding a partnership role that handles this stage (a chair, a reviewer...) take part from now.
     for holder in RoleAssignment.objects.filter(
         partnership=disagreement.partnership,
@@ -74,6 +89,7 @@ def deadline_store(
     """Store one due time with the rule that produced it, and say so in the timeline."""
     deadline = StageDeadline.objects.create(
         stage_run=run,
+        kind=StageDeadline.Kind.INSTRUCTION if due.instruction else StageDeadline.Kind.PROCEDURE,
         timescale=due.timescale,
         what=due.what,
         due=due.due,

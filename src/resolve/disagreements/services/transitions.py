@@ -28,6 +28,7 @@ from resolve.disagreements.services.guards import (
     require_open,
     required_text,
 )
+from resolve.disagreements.services.raising import start_checked
 from resolve.partnerships.models import Agency, Partnership, Person
 from resolve.partnerships.services import Asking, administrator_check
 
@@ -36,18 +37,27 @@ from resolve.partnerships.services import Asking, administrator_check
 
 @service
 def disagreement_escalate(
-    *, disagreement: Disagreement, by: Person, reason: str, from_stage: str | None = None
+    *,
+    disagreement: Disagreement,
+    by: Person,
+    reason: str,
+    from_stage: str | None = None,
+    started_at: datetime | None = None,
 ) -> StageRun:
     """Close the current stage as escalated and start the next one, with the reason recorded.
 
     ``from_stage`` is the stage the person saw when they chose to escalate: if someone else
-    escalated it meanwhile, this one is refused rather than skipping a stage.
+    escalated it meanwhile, this one is refused rather than skipping a stage. ``started_at``: when
+    the next stage really began, if earlier than now (NEL's reconvened conference, L165), not before
+    the current stage began; its deadlines count from then and the trail says who entered it when.
     """
     disagreement = lock(disagreement)
     require(by, Can.ESCALATE, disagreement)
     require_open(disagreement, "escalated")
     reason = required_text(reason, "reason", "why the disagreement is being escalated")
     run = current_run(disagreement)
+    now = timezone.now()
+    start = start_checked(started_at, now=now, not_before=run.started_at, after=run.name)
     if from_stage is not None and from_stage != run.stage:
         raise Refused(f"Someone has already escalated this disagreement: it is now at {run.name}.")
     pathway = rules.pathway_of(disagreement)
@@ -61,8 +71,7 @@ def disagreement_escalate(
     problem = describe_missing(run, "escalate")
     if problem:
         raise Refused(problem)
-    now = timezone.now()
-    close_run(run, StageRun.Outcome.ESCALATED, reason, now)
+    close_run(run, StageRun.Outcome.ESCALATED, reason, start)
     disagreement_event(
         disagreement,
         Verb.ESCALATED,
@@ -73,7 +82,12 @@ def disagreement_escalate(
     )
     stages.notices_raise(disagreement=disagreement, run=run, when="escalate", by=by, at=now)
     return stages.stage_open(
-        disagreement=disagreement, position=run.position + 1, entry=StageRun.Entry.ESCALATED, by=by, at=now
+        disagreement=disagreement,
+        position=run.position + 1,
+        entry=StageRun.Entry.ESCALATED,
+        by=by,
+        at=now,
+        started_at=start,
     )
 
 

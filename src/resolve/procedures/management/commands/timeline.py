@@ -98,6 +98,7 @@ class Command(BaseCommand):
             "source": row.source,
             "stage_source": row.stage_source,
             "out_of_hours": [_contact(c) for c in row.out_of_hours],
+            "instruction": row.instruction,
         }
 
     def _table(self, procedure: Procedure, rows: list[TimelineRow], calendar: WorkingCalendar) -> None:
@@ -113,7 +114,8 @@ class Command(BaseCommand):
             if row.stage != current:
                 current = row.stage
                 self.stdout.write(f"\n{row.stage_name} [{row.stage}], from {local(row.starts)} [{row.stage_source}]")
-            self.stdout.write(f"  {local(row.due):<24} {row.what} [{row.source}]")
+            when = "(instruction)" if row.instruction else local(row.due)
+            self.stdout.write(f"  {when:<24} {row.what} [{row.source}]")
             self.stdout.write(f"  {'':<24} rule: {row.rule} [{row.source}]")
             for contact in row.out_of_hours:
                 self.stdout.write(f"  {'':<24} outside working hours: {_contact_text(contact)}")

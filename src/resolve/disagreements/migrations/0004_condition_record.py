@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("disagreements", "0002_retention"),
+        ("disagreements", "0003_case_deadlines_and_real_starts"),
     ]
 
     operations = [
