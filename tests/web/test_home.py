@@ -99,3 +99,31 @@ def test_a_dashboard_showing_no_child_writes_no_viewed_entry(cast_for: Callable[
     raise_one(cast)
     signed_in(cast.at("police", 3)).get(reverse("home"))
     assert not Event.objects.filter(verb=Verb.VIEWED).exists()
+
+
+def test_read_outside_working_hours_the_dashboard_gives_enfields_duty_team_l105(
+    cast_for: Callable[[str], Cast], time_machine
+) -> None:
+    """Enfield L105, L56: "between 5pm and 9am weekdays or anytime at the weekend" the duty team's number is shown."""
+    cast = cast_for("enfield")
+    time_machine.move_to(at("2026-12-21T10:00"), tick=False)
+    raise_one(cast)
+    manager = cast.at("school", 2)
+    client = signed_in(manager)
+    assert "020 8379 1000" not in client.get(reverse("home")).content.decode()  # Monday 10:00: in working hours
+    time_machine.move_to(at("2026-12-21T19:30"), tick=False)
+    assert manager.user is not None
+    client.force_login(manager.user)  # the morning's session ended after 30 idle minutes
+    page = client.get(reverse("home")).content.decode()
+    assert "Outside working hours:" in page
+    assert "020 8379 1000" in page
+    assert "[L105, L56]" in page
+
+
+def test_a_procedure_with_no_out_of_hours_contact_shows_none_at_night(
+    cast_for: Callable[[str], Cast], time_machine
+) -> None:
+    cast = cast_for("cumbria")
+    time_machine.move_to(at("2026-12-21T22:00"), tick=False)
+    raise_one(cast)
+    assert "Outside working hours" not in signed_in(cast.at("school", 2)).get(reverse("home")).content.decode()

@@ -13,11 +13,14 @@ from django.utils import timezone
 from resolve.access.policy import disagreements_visible_to
 from resolve.audit.models import Verb
 from resolve.audit.services import disagreement_event, event_record, list_viewed
+from resolve.calendar import WorkingCalendar
 from resolve.core.errors import NotFound
 from resolve.disagreements import rules
 from resolve.disagreements.models import Disagreement, Notice, StageDeadline, StageRun
 from resolve.partnerships.models import Agency, Person
 from resolve.partnerships.selectors import Counterpart, calendar_for, counterparts_in
+from resolve.procedures.contacts import out_of_hours_contacts
+from resolve.procedures.schema import Contact, Procedure
 
 
 def disagreement_get(*, person: Person, pk: UUID | str) -> Disagreement:
@@ -66,6 +69,8 @@ class WorkItem:
     deadline: StageDeadline | None
     #: the procedure's instructions at this stage (never dated): NEL's telephone-first duty (L34)...
     instructions: tuple[StageDeadline, ...] = ()
+    #: whom to call if the deadline falls outside working hours (Enfield's duty team, L105, L56)
+    out_of_hours: tuple[Contact, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,8 @@ class WorkList:
     open: list[WorkItem]
     overdue: list[WorkItem]
     due: list[WorkItem]
+    #: the procedure's out-of-hours contacts, when the list is read outside working hours
+    out_of_hours: tuple[Contact, ...] = ()
 
 
 def work_for(*, person: Person, now: datetime | None = None) -> WorkList:
@@ -84,7 +91,8 @@ def work_for(*, person: Person, now: datetime | None = None) -> WorkList:
     entry naming the disagreements and children shown (identifiers only), not one per row.
     """
     now = now or timezone.now()
-    horizon = calendar_for(person.partnership).next_working_day(now)
+    calendar = calendar_for(person.partnership)
+    horizon = calendar.next_working_day(now)
     disagreements = list(disagreement_list_for(person=person))
     runs = {
         r.disagreement_id: r for r in StageRun.objects.filter(disagreement__in=disagreements, ended_at__isnull=True)
@@ -106,15 +114,28 @@ def work_for(*, person: Person, now: datetime | None = None) -> WorkList:
         run = runs[disagreement.pk]
         dated = deadlines.get(run.pk, [])
         told = tuple(instructions.get(run.pk, []))
-        open_items.append(WorkItem(disagreement, run, dated[0] if dated else None, told))
+        procedure = rules.procedure_of(disagreement)
+        first = dated[0] if dated else None
+        open_items.append(WorkItem(disagreement, run, first, told, _after_hours(procedure, first, calendar)))
         for deadline in dated:
-            item = WorkItem(disagreement, run, deadline)
+            item = WorkItem(disagreement, run, deadline, out_of_hours=_after_hours(procedure, deadline, calendar))
             if deadline.due is not None and deadline.due < now:
                 overdue.append(item)
             elif deadline.due is not None and deadline.due <= horizon:
                 due.append(item)
     list_viewed(person=person, listing="dashboard", disagreements=disagreements)
-    return WorkList(open=open_items, overdue=overdue, due=due)
+    version = person.partnership.procedure
+    now_contacts = out_of_hours_contacts(version.procedure, now, calendar=calendar) if version else ()
+    return WorkList(open=open_items, overdue=overdue, due=due, out_of_hours=now_contacts)
+
+
+def _after_hours(
+    procedure: Procedure, deadline: StageDeadline | None, calendar: WorkingCalendar
+) -> tuple[Contact, ...]:
+    """Whom to call if ``deadline`` falls outside working hours (Enfield L105, L56); nobody otherwise."""
+    if deadline is None or deadline.due is None:
+        return ()
+    return out_of_hours_contacts(procedure, deadline.due, calendar=calendar)
 
 
 def counterparts_for(*, disagreement: Disagreement, person: Person, upcoming: bool = False) -> list[Counterpart]:
