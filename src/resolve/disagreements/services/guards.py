@@ -15,6 +15,8 @@ from typing import Any, TypeAlias
 from django.db.models import Field, ForeignObjectRel
 from django.utils import timezone
 
+from resolve.audit.models import Verb
+from resolve.audit.services import disagreement_event
 from resolve.core.errors import Refused, ResolveError
 from resolve.disagreements import rules
 from resolve.disagreements.models import (
@@ -187,6 +189,28 @@ def describe_missing(run: StageRun, transition: str) -> str | None:
     needs = "; ".join(f"{r.title} [{r.source}]" for r in missing)
     verb = "escalated" if transition == "escalate" else "resolved"
     return f"{run.name} cannot be {verb} yet. The procedure requires: {needs}. Record it first."
+
+
+def entry_record(
+    *,
+    disagreement: Disagreement,
+    run: StageRun,
+    kind: str,
+    by: Person,
+    data: dict[str, Any],
+    now: datetime,
+    occurred_at: datetime | None = None,
+    **facts: Any,
+) -> RecordEntry:
+    """A record entry kept at a stage (``entry_write``) and its entry in the timeline, with ``facts``
+    (identifiers only) beside the record, its kind and the stage: a discussion is DISCUSSION_RECORDED,
+    anything else RECORD_ADDED."""
+    entry = entry_write(
+        disagreement=disagreement, run=run, kind=kind, by=by, data=data, now=now, occurred_at=occurred_at
+    )
+    verb = Verb.DISCUSSION_RECORDED if kind == RecordEntry.Kind.DISCUSSION_NOTE else Verb.RECORD_ADDED
+    disagreement_event(disagreement, verb, by=by, at=now, record=str(entry.pk), kind=kind, stage=run.stage, **facts)
+    return entry
 
 
 def entry_write(

@@ -23,7 +23,7 @@ from resolve.disagreements.models import (
 from resolve.disagreements.services import stages
 from resolve.disagreements.services.guards import (
     current_run,
-    entry_write,
+    entry_record,
     lock,
     optional_text,
     past,
@@ -120,22 +120,13 @@ def handler_request(*, disagreement: Disagreement, by: Person, role: str, reason
             "then request it again."
         )
     now = timezone.now()
-    entry = entry_write(
+    entry = entry_record(
         disagreement=disagreement,
         run=run,
         kind=RecordEntry.Kind.WRITTEN_REQUEST,
         by=by,
         now=now,
         data={"sent_to": name, "summary": reason, "requested_role": role},
-    )
-    disagreement_event(
-        disagreement,
-        Verb.RECORD_ADDED,
-        by=by,
-        at=now,
-        record=str(entry.pk),
-        kind=RecordEntry.Kind.WRITTEN_REQUEST,
-        stage=run.stage,
         requested_role=role,
     )
     for person in holders:
@@ -259,23 +250,14 @@ def condition_record(*, disagreement: Disagreement, by: Person, condition: str, 
         raise Refused(f"Only a handler of {run.name} can record that {named.name.lower()}. {who_can_act(disagreement)}")
     note = required_text(note, "note", "what shows that it holds")
     now = timezone.now()
-    entry = entry_write(
+    entry = entry_record(
         disagreement=disagreement,
         run=run,
         kind=RecordEntry.Kind.CONDITION,
         by=by,
         now=now,
         data={"condition": named.slug, "name": named.name, "note": note, "source": named.source},
-    )
-    disagreement_event(
-        disagreement,
-        Verb.RECORD_ADDED,
-        by=by,
-        at=now,
-        record=str(entry.pk),
-        kind=RecordEntry.Kind.CONDITION,
         condition=named.slug,
-        stage=run.stage,
     )
     stages.notices_raise(disagreement=disagreement, run=run, when="condition", by=by, at=now, condition=named.slug)
     return entry
@@ -352,7 +334,7 @@ def _record(
         data[name] = [{"id": str(p.pk), "name": p.name, "job_title": p.job_title} for p in persons]
     run = current_run(disagreement)
     now = timezone.now()
-    entry = entry_write(
+    entry = entry_record(
         disagreement=disagreement, run=run, kind=kind, by=by, now=now, occurred_at=occurred_at, data=data
     )
     for persons in people.values():
@@ -360,6 +342,4 @@ def _record(
             stages.participant_ensure(
                 disagreement=disagreement, person=person, capacity=Participant.Capacity.ATTENDEE, run=run, by=by, at=now
             )
-    verb = Verb.DISCUSSION_RECORDED if kind == RecordEntry.Kind.DISCUSSION_NOTE else Verb.RECORD_ADDED
-    disagreement_event(disagreement, verb, by=by, at=now, record=str(entry.pk), kind=kind, stage=run.stage)
     return entry
