@@ -38,7 +38,9 @@ AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_22_AA}, "resultTypes": 
 Seen = Callable[[Page, str], None]
 
 
-@pytest.fixture(scope="session")
+# One Chromium per test module, stopped when the module ends: Playwright's loop and the setting below must
+# not outlive the browser tests (the deploy check refuses DJANGO_ALLOW_ASYNC_UNSAFE in a child process).
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     if not CHROMIUM.is_file():
         pytest.fail(
