@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Frame, Page, sync_playwright
+from playwright.sync_api import Browser, Frame, Page, ViewportSize, sync_playwright
 
 CHROMIUM = Path(os.environ.get("RESOLVE_CHROMIUM", "/usr/bin/chromium"))
 # Chromium as the CI runs it (root, no screen, no network beyond this machine).
@@ -30,8 +30,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
-DESKTOP = {"width": 1280, "height": 800}
-MOBILE = {"width": 320, "height": 640}
+DESKTOP = ViewportSize(width=1280, height=800)
+MOBILE = ViewportSize(width=320, height=640)
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_22_AA}, "resultTypes": ["violations"]}
 
@@ -92,14 +92,17 @@ class Navigations:
         return [url for i, url in enumerate(self.landed) if i not in self.looked_at]
 
 
+NAVIGATIONS: dict[Page, Navigations] = {}
+
+
 @pytest.fixture
 def page(browser: Browser, live_server: object) -> Iterator[Page]:
     context = browser.new_context(viewport=DESKTOP, locale="en-GB", timezone_id="Europe/London")
     context.set_default_timeout(10_000)
     tab = context.new_page()
-    tab.navigations = Navigations(tab)  # type: ignore[attr-defined]
+    NAVIGATIONS[tab] = Navigations(tab)
     yield tab
-    unseen = tab.navigations.unseen()  # type: ignore[attr-defined]
+    unseen = NAVIGATIONS.pop(tab).unseen()
     context.close()
     assert not unseen, f"pages this test landed on but did not check with seen(): {unseen}"
 
@@ -128,8 +131,8 @@ def seen(axe: Axe, screenshots: Path, request: pytest.FixtureRequest) -> Seen:
         tab.screenshot(path=screenshots / f"{test}--{name}--desktop.png", full_page=True)
         tab.set_viewport_size(MOBILE)
         tab.screenshot(path=screenshots / f"{test}--{name}--320.png", full_page=True)
-        tab.set_viewport_size(viewport)  # type: ignore[arg-type]
-        navigations: Navigations = tab.navigations  # type: ignore[attr-defined]
+        tab.set_viewport_size(viewport)
+        navigations = NAVIGATIONS[tab]
         navigations.looked_at.add(len(navigations.landed) - 1)
 
     return look
