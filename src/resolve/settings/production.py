@@ -73,3 +73,13 @@ if REDIS_URL:
 else:
     _files = "django.core.cache.backends.filebased.FileBasedCache"
     CACHES = {"default": {"BACKEND": _files, "LOCATION": str(DATA_DIR / "cache")}}
+
+# The app serves its own static files (GOV.UK Frontend's CSS and JavaScript, compiled and
+# committed): WhiteNoise, right after SecurityMiddleware, from STATIC_ROOT, which
+# `resolve collectstatic --noinput` fills at each deployment, with names that change whenever a
+# file does (so they can be cached for a year) and compressed copies.
+MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
