@@ -48,7 +48,7 @@ def test_production_collects_the_static_files_and_serves_the_pages_stylesheet_it
         "call_command('migrate', verbosity=0); call_command('collectstatic', '--noinput', verbosity=0); "
         "c = Client(); page = c.get('/sign-in/', secure=True, HTTP_HOST='resolve.example.org'); "
         "html = page.content.decode(); "
-        "import re; css = re.search(r'<link rel=\"stylesheet\" href=\"([^\"]+)\"', html).group(1); "
+        'import re; css = re.search(r\'<link rel="stylesheet" href="([^"]+)"\', html).group(1); '
         "r = c.get(css, secure=True, HTTP_HOST='resolve.example.org'); "
         "body = b''.join(r.streaming_content).decode(); "
         "print(json.dumps({'html': html, 'css': css, 'status': r.status_code, 'type': r.headers['Content-Type'], "
