@@ -68,3 +68,19 @@ def test_production_collects_the_static_files_and_serves_the_pages_stylesheet_it
     assert "script-src 'self'" in seen["csp"]
     assert re.search(r"<script(?![^>]*\bsrc=)[^>]*>", seen["html"]) is None
     assert re.search(r'<script type="module" src="/static/web/init\.[0-9a-f]{12}\.js"', seen["html"])
+
+
+def test_production_before_collectstatic_still_answers_pages_with_their_stylesheet(tmp_path: Path) -> None:
+    result = run_production(
+        "import django, json, re; django.setup(); from django.test import Client; "
+        "from django.core.management import call_command; call_command('migrate', verbosity=0); "
+        "c = Client(); page = c.get('/sign-in/', secure=True, HTTP_HOST='resolve.example.org'); "
+        'css = re.search(r\'<link rel="stylesheet" href="([^"]+)"\', page.content.decode()).group(1); '
+        "r = c.get(css, secure=True, HTTP_HOST='resolve.example.org'); "
+        "print(json.dumps({'page': page.status_code, 'css': css, 'status': r.status_code}))",
+        tmp_path,
+        RESOLVE_DATA_DIR=str(tmp_path),
+    )
+    assert result.returncode == 0, result.stderr
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    assert seen == {"page": 200, "css": "/static/web/resolve.css", "status": 200}

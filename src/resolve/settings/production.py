@@ -75,11 +75,12 @@ else:
     CACHES = {"default": {"BACKEND": _files, "LOCATION": str(DATA_DIR / "cache")}}
 
 # The app serves its own static files (GOV.UK Frontend's CSS and JavaScript, compiled and
-# committed): WhiteNoise, right after SecurityMiddleware, from STATIC_ROOT, which
-# `resolve collectstatic --noinput` fills at each deployment, with names that change whenever a
-# file does (so they can be cached for a year) and compressed copies.
+# committed): WhiteNoise, right after SecurityMiddleware. `resolve collectstatic --noinput` at each
+# deployment fills STATIC_ROOT with compressed copies named by their content (so browsers cache them
+# for a year); until it has run, pages still work, with the files served under their plain names.
 MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "resolve.web.storage.StaticFilesStorage"},
 }
+WHITENOISE_USE_FINDERS = True
