@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.conftest import Cast
+from tests.disagreements.test_services import raise_one
 from tests.web.test_home import signed_in
 
 pytestmark = pytest.mark.django_db
@@ -147,3 +148,14 @@ def test_the_sign_in_refused_page_uses_the_layout(rf) -> None:
     page = render_to_string("accounts/sign_in_refused.html", request=rf.get("/"))
     assert_layout(page)
     assert title(page) == f"You cannot sign in to Resolve with this account {DASH} Resolve"
+
+
+def test_the_dashboard_is_drawn_with_govuk_tables_tags_and_headings(cast_for: Callable[[str], Cast]) -> None:
+    cast = cast_for("enfield")
+    raise_one(cast, significant_harm=True)
+    page = signed_in(cast.at("school", 2)).get(reverse("home")).content.decode()
+    assert '<h1 class="govuk-heading-l">My work</h1>' in page
+    assert '<h2 class="govuk-heading-m">Open (1)</h2>' in page
+    assert '<table class="govuk-table">' in page
+    assert '<strong class="govuk-tag govuk-tag--red">Significant harm</strong>' in page
+    assert "<style" not in page  # GOV.UK Frontend's stylesheet, not hand-written CSS

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from tests.core.test_security import run_production
 
@@ -84,3 +87,25 @@ def test_production_before_collectstatic_still_answers_pages_with_their_styleshe
     assert result.returncode == 0, result.stderr
     seen = json.loads(result.stdout.strip().splitlines()[-1])
     assert seen == {"page": 200, "css": "/static/web/resolve.css", "status": 200}
+
+
+@pytest.mark.parametrize("debug", ["1", "0"])
+def test_on_ones_own_machine_the_stylesheet_is_served_without_collectstatic(tmp_path: Path, debug: str) -> None:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "resolve.settings.local",
+        "RESOLVE_DATA_DIR": str(tmp_path),
+        "RESOLVE_DEBUG": debug,
+    }
+    code = (
+        "import django; django.setup(); from django.test import Client; "
+        "r = Client().get('/static/web/resolve.css'); "
+        "import json; print(json.dumps([r.status_code, r.headers['Content-Type']]))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    status, content_type = json.loads(result.stdout.strip().splitlines()[-1])
+    assert status == 200
+    assert content_type.startswith("text/css")
