@@ -17,6 +17,13 @@ Usage:
         pytest (python3 dev.py test -k calendar). With DATABASE_URL=postgres://... the tests run
         against that PostgreSQL; otherwise on SQLite.
 
+    python3 dev.py assets
+        For developers: rebuild GOV.UK Frontend for Resolve's pages (needs Node.js and npm): run
+        `npm ci` in frontend/ (package-lock.json pins govuk-frontend and Dart Sass), compile
+        frontend/scss/resolve.scss with Arial and without GDS Transport into
+        src/resolve/web/static/web/resolve.css, and copy GOV.UK Frontend's JavaScript beside it.
+        The results are committed, so setting Resolve up needs Python only.
+
     python3 dev.py lock [--upgrade]
         For developers: regenerate requirements/dev.txt and requirements/base.txt from
         pyproject.toml with `uv pip compile` (uv is pip-installed into .venv for this). Current
@@ -375,6 +382,30 @@ def uv_version(uv: Path) -> str | None:
     return words[1] if len(words) > 1 else None
 
 
+FRONTEND = ROOT / "frontend"
+WEB_STATIC = ROOT / "src" / "resolve" / "web" / "static" / "web"
+
+
+def assets(argv: Sequence[str]) -> int:
+    argparse.ArgumentParser(prog="python3 dev.py assets", description="Rebuild GOV.UK Frontend.").parse_args(argv)
+    npm = shutil.which("npm")
+    if npm is None:
+        raise SetupError("npm was not found: install Node.js (with npm) to rebuild the assets.")
+    for step in (
+        [npm, "ci", "--prefix", relative(FRONTEND), "--no-audit", "--no-fund"],
+        [npm, "run", "--prefix", relative(FRONTEND), "build:css"],
+    ):
+        status = run(step)
+        if status != 0:
+            say(f"FAILED: {shlex.join([Path(step[0]).name, *step[1:]])} exited with status {status}.")
+            return status
+    package = FRONTEND / "node_modules" / "govuk-frontend"
+    shutil.copyfile(package / "dist" / "govuk" / "govuk-frontend.min.js", WEB_STATIC / "govuk-frontend.min.js")
+    version = json.loads((package / "package.json").read_text(encoding="utf-8"))["version"]
+    say(f"Built GOV.UK Frontend {version} into {relative(WEB_STATIC)}. Commit what changed there.")
+    return 0
+
+
 def usage(status: int) -> int:
     say(__doc__ or "")
     return status
@@ -388,7 +419,7 @@ def main(argv: Sequence[str]) -> int:
     if not argv:
         return usage(2)
     command, rest = argv[0], argv[1:]
-    commands = {"serve": serve, "test": test, "lock": lock}
+    commands = {"serve": serve, "test": test, "lock": lock, "assets": assets}
     if command in ("-h", "--help", "help"):
         return usage(0)
     if command not in commands:

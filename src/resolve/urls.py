@@ -13,6 +13,9 @@ admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-a
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", views.home, name="home"),
+    path("accessibility/", views.accessibility, name="accessibility"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("cookies/", views.cookies, name="cookies"),
     path("sign-in/", accounts.SignInView.as_view(), name="login"),
     path("sign-out/", LogoutView.as_view(), name="logout"),
     path("sign-out-everywhere/", accounts.sign_out_everywhere, name="sign_out_everywhere"),

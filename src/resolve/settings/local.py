@@ -11,3 +11,8 @@ ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 # A fixed, non-secret audit key for one machine, unless RESOLVE_AUDIT_KEYS gives one.
 AUDIT_KEYS = AUDIT_KEYS or {"local": b"local-development-audit-key-not-secret"}
+# Static files (GOV.UK Frontend, compiled and committed) served by WhiteNoise straight from the
+# apps' static folders, so that no collectstatic is needed on one's own machine, with or without DEBUG.
+MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG

@@ -73,3 +73,14 @@ if REDIS_URL:
 else:
     _files = "django.core.cache.backends.filebased.FileBasedCache"
     CACHES = {"default": {"BACKEND": _files, "LOCATION": str(DATA_DIR / "cache")}}
+
+# The app serves its own static files (GOV.UK Frontend's CSS and JavaScript, compiled and
+# committed): WhiteNoise, right after SecurityMiddleware. `resolve collectstatic --noinput` at each
+# deployment fills STATIC_ROOT with compressed copies named by their content (so browsers cache them
+# for a year); until it has run, pages still work, with the files served under their plain names.
+MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "resolve.web.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True

@@ -1,0 +1,26 @@
+"""What the layout every page shares needs: the signed-in person's partnership, and whether they administer one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+
+from resolve.partnerships.selectors import partnerships_administered_by, person_of
+
+
+def layout(request: HttpRequest) -> dict[str, Any]:
+    """``layout_partnership`` (a name or "") and ``layout_administers`` (bool), read only if a page shows them."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"layout_partnership": "", "layout_administers": False}
+
+    def partnership() -> str:
+        person = person_of(user)
+        return person.partnership.name if person else ""
+
+    return {
+        "layout_partnership": SimpleLazyObject(partnership),
+        "layout_administers": SimpleLazyObject(lambda: partnerships_administered_by(user).exists()),
+    }
