@@ -13,7 +13,9 @@ Usage:
         Install the locked development tools as well (requirements/dev.txt), then run, stopping
         at the first failure with its exit status: ruff check, ruff format --check, mypy,
         lint-imports (the apps' layers, pyproject's [tool.importlinter]),
-        resolve makemigrations --check --dry-run and pytest. Arguments after "test" go to
+        resolve makemigrations --check --dry-run and pytest (with the browser tests, in Debian's
+        Chromium at /usr/bin/chromium: installed with apt-get first when it is missing, as root or
+        through sudo). Arguments after "test" go to
         pytest (python3 dev.py test -k calendar). With DATABASE_URL=postgres://... the tests run
         against that PostgreSQL; otherwise on SQLite.
 
@@ -312,9 +314,41 @@ def port_number(text: str) -> int:
     return int(text)
 
 
+CHROMIUM = Path(os.environ.get("RESOLVE_CHROMIUM", "/usr/bin/chromium"))
+
+
+def ensure_chromium() -> None:
+    """The browser tests drive Debian's Chromium (never one Playwright downloads): install it if it is missing.
+
+    As root (CI, a fresh container) with apt-get; as anyone else through ``sudo -n`` when sudo needs
+    no password; otherwise stop and say the one command to run.
+    """
+    if CHROMIUM.exists():
+        return
+    apt = shutil.which("apt-get")
+    if apt is None:
+        raise SetupError(f"The browser tests need Chromium at {CHROMIUM}, and this machine has no apt-get: install it.")
+    sudo = [] if os.geteuid() == 0 else ["sudo", "-n"]
+    if sudo and shutil.which("sudo") is None:
+        raise SetupError(f"The browser tests need Chromium at {CHROMIUM}: run sudo apt-get install -y chromium first.")
+    say(f"Chromium is not at {CHROMIUM}: installing Debian's chromium package for the browser tests...")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for step in ([*sudo, apt, "update", "-qq"], [*sudo, apt, "install", "-y", "-qq", "chromium"]):
+        if run(step, env) != 0:
+            raise SetupError(
+                f"{shlex.join(step)} failed (its message is above): "
+                "run sudo apt-get install -y chromium, then try again."
+            )
+    if not CHROMIUM.exists():
+        raise SetupError(
+            f"apt-get installed chromium but {CHROMIUM} is still missing: set RESOLVE_CHROMIUM to its path."
+        )
+
+
 def test(pytest_args: Sequence[str]) -> int:
     python = ensure_venv()
     install(python, DEV_LOCK)
+    ensure_chromium()
     env = tool_env("resolve.settings.test")
     data_dir(env)
     database = describe_database(env, "an in-memory test database")
