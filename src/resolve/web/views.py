@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.generic import TemplateView
 
+from resolve.core.errors import NotFound
+from resolve.disagreements.page import disagreement_page
 from resolve.disagreements.selectors import notices_for, work_for
 from resolve.partnerships.selectors import person_of
 
@@ -17,6 +21,19 @@ def home(request: HttpRequest) -> HttpResponse:
     work = work_for(person=person) if person else None
     notices = notices_for(person=person) if person else []
     return render(request, "web/home.html", {"person": person, "work": work, "notices": notices})
+
+
+@login_required
+def disagreement(request: HttpRequest, pk: UUID) -> HttpResponse:
+    """One disagreement, read-only. Refused, unknown and unlinked all get the same "Page not found"."""
+    person = person_of(request.user)
+    if person is None:
+        raise Http404
+    try:
+        page = disagreement_page(person=person, pk=pk)
+    except NotFound:
+        raise Http404 from None
+    return render(request, "web/disagreement.html", {"person": person, "page": page})
 
 
 # The pages the footer links to: anyone may read them, signed in or not.
