@@ -7,14 +7,15 @@ from datetime import datetime
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from resolve.access.policy import disagreements_visible_to
 from resolve.audit.models import Verb
 from resolve.audit.services import disagreement_event, event_record, list_viewed
 from resolve.calendar import WorkingCalendar
-from resolve.core.errors import NotFound
+from resolve.core.errors import NotFound, ResolveError
 from resolve.disagreements import rules
 from resolve.disagreements.models import Disagreement, Notice, StageDeadline, StageRun
 from resolve.partnerships.models import Agency, Person
@@ -60,6 +61,41 @@ def disagreement_list_for(*, person: Person, status: str | None = Disagreement.S
     if status:
         qs = qs.filter(status=status)
     return qs.order_by("-raised_at")
+
+
+#: the status filter of the disagreements list: a status, or every status
+LIST_STATUSES = (*Disagreement.Status.values, "all")
+LIST_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class DisagreementPage:
+    """One page of the disagreements list: the rows, each annotated with ``stage_name`` (its latest stage)."""
+
+    status: str
+    page: Page[Disagreement]
+
+
+def disagreement_page_for(*, person: Person, status: str, page: str | int | None) -> DisagreementPage:
+    """One page (50 rows) of the disagreements the person may see, with that status or ``all``.
+
+    The rows shown are logged once: one VIEWED entry naming the disagreements and children on the page.
+    A page number out of range gives the nearest page; an unknown status is refused before anything is read.
+    """
+    if status not in LIST_STATUSES:
+        raise ResolveError(
+            "Choose open, resolved, withdrawn or all disagreements to show.",
+            field="status",
+        )
+    latest = StageRun.objects.filter(disagreement=OuterRef("pk")).order_by("-position").values("name")[:1]
+    rows: QuerySet[Disagreement] = (
+        disagreement_list_for(person=person, status=None if status == "all" else status)
+        .annotate(stage_name=Subquery(latest))
+        .order_by("-raised_at", "pk")
+    )  # a stable order, so that no row is on two pages or none
+    shown = Paginator(rows, LIST_PAGE_SIZE).get_page(page)
+    list_viewed(person=person, listing="disagreements", disagreements=list(shown.object_list))
+    return DisagreementPage(status=status, page=shown)
 
 
 @dataclass(frozen=True)

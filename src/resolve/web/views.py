@@ -9,9 +9,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.generic import TemplateView
 
-from resolve.core.errors import NotFound
+from resolve.core.errors import NotFound, ResolveError
 from resolve.disagreements.page import disagreement_page
-from resolve.disagreements.selectors import notices_for, work_for
+from resolve.disagreements.selectors import disagreement_page_for, notices_for, work_for
 from resolve.partnerships.selectors import person_of
 
 
@@ -21,6 +21,21 @@ def home(request: HttpRequest) -> HttpResponse:
     work = work_for(person=person) if person else None
     notices = notices_for(person=person) if person else []
     return render(request, "web/home.html", {"person": person, "work": work, "notices": notices})
+
+
+@login_required
+def disagreements(request: HttpRequest) -> HttpResponse:
+    person = person_of(request.user)
+    status = request.GET.get("status", "open")
+    context: dict[str, object] = {"person": person, "status": status}
+    if person is None:
+        return render(request, "web/disagreements.html", context)
+    try:
+        context["listing"] = disagreement_page_for(person=person, status=status, page=request.GET.get("page"))
+    except ResolveError as error:
+        context["error"] = error
+        return render(request, "web/disagreements.html", context, status=error.status)
+    return render(request, "web/disagreements.html", context)
 
 
 @login_required

@@ -1,0 +1,49 @@
+"""The Disagreements page in a real browser: reached from the service navigation, filtered, checked by axe."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from resolve.demo.loader import DEMO_PASSWORD, load_demo
+from tests.browser.conftest import Seen
+from tests.browser.test_signing_in import sign_in_with_the_keyboard
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_practitioner_finds_their_disagreements_from_the_navigation_and_filters_them(
+    page: Page, live_server: object, seen: Seen
+) -> None:
+    load_demo()
+    sign_in_with_the_keyboard(page, live_server, seen, password=DEMO_PASSWORD)
+    seen(page, "dashboard")
+    with page.expect_navigation():
+        page.get_by_role("navigation", name="Menu").get_by_role("link", name="Disagreements").click()
+    seen(page, "disagreements")
+    expect(page).to_have_url(f"{live_server}/disagreements/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Disagreements")
+    expect(page.get_by_role("table")).to_contain_text("DEMO-CHILD-001")
+    expect(page.get_by_role("main")).not_to_contain_text("DEMO-CHILD-004")  # not hers to see
+    page.set_viewport_size({"width": 320, "height": 640})
+    scroll_width, inner_width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert scroll_width <= inner_width, f"the page is {scroll_width} px wide on a {inner_width} px screen"
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.get_by_label("All").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Apply filter").click()
+    seen(page, "disagreements-all")
+    expect(page).to_have_url(f"{live_server}/disagreements/?status=all")
+    expect(page.get_by_role("table")).to_contain_text("DEMO-CHILD-001")
+
+
+def test_an_unknown_status_in_the_address_shows_the_error_summary(page: Page, live_server: object, seen: Seen) -> None:
+    load_demo()
+    sign_in_with_the_keyboard(page, live_server, seen, password=DEMO_PASSWORD)
+    seen(page, "dashboard")
+    page.goto(f"{live_server}/disagreements/?status=closed")
+    seen(page, "disagreements-bad-status")
+    expect(page).to_have_title(re.compile(r"^Error: Disagreements"))
+    expect(page.get_by_role("alert")).to_contain_text("Choose open, resolved, withdrawn or all disagreements to show.")
