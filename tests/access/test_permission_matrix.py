@@ -26,7 +26,7 @@ from resolve.disagreements.models import Disagreement
 from resolve.disagreements.selectors import disagreement_get
 from resolve.partnerships.models import Person
 from tests.conftest import Cast
-from tests.disagreements.test_services import nothing_changes, raise_one
+from tests.disagreements.test_services import nothing_changes, raise_one, written_request
 from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -110,12 +110,8 @@ def case(cast_for: Callable[[str], Cast]) -> tuple[Disagreement, dict[str, Perso
 
 
 def _record_request(d: Disagreement, cast: Cast) -> None:
-    services.record_add(
-        disagreement=d,
-        by=cast.at("school", 4),
-        kind="written_request",
-        occurred_at=datetime.now(LONDON),
-        fields={"sent_to": "SCP Chair, copy SCP Business Manager", "summary": "The issue and steps taken."},
+    written_request(
+        d, cast.at("school", 4), sent_to="SCP Chair, copy SCP Business Manager", summary="The issue and steps taken."
     )
 
 

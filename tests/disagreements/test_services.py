@@ -32,7 +32,7 @@ from resolve.disagreements.models import (
     WrittenOutcome,
 )
 from resolve.disagreements.services import stages
-from resolve.partnerships.models import RoleAssignment
+from resolve.partnerships.models import Person, RoleAssignment
 from resolve.partnerships.services import calendar_day_set, partnership_adopt_procedure
 from resolve.procedures.services import procedure_version_store
 from tests.conftest import Cast
@@ -85,6 +85,19 @@ def nothing_changes() -> Iterator[None]:
     before = snapshot()
     yield
     assert snapshot() == before
+
+
+def written_request(
+    d: Disagreement, by: Person, *, sent_to: str = "SCP Chair", summary: str = "The issue and steps."
+) -> RecordEntry:
+    """A written request recorded now at the current stage (Cumbria's formal process asks for one, L37)."""
+    return services.record_add(
+        disagreement=d,
+        by=by,
+        kind="written_request",
+        occurred_at=datetime.now(LONDON),
+        fields={"sent_to": sent_to, "summary": summary},
+    )
 
 
 def raise_one(
@@ -504,12 +517,8 @@ def test_the_independent_reviewers_decision_is_final_and_resolves_it(
     cumbria_formal: tuple[Cast, Disagreement],
 ) -> None:
     cast, d = cumbria_formal
-    services.record_add(
-        disagreement=d,
-        by=cast.at("school", 4),
-        kind="written_request",
-        occurred_at=datetime.now(LONDON),
-        fields={"sent_to": "SCP Chair, copy SCP Business Manager", "summary": "The issue and steps."},
+    written_request(
+        d, cast.at("school", 4), sent_to="SCP Chair, copy SCP Business Manager", summary="The issue and steps."
     )
     services.reviewer_appoint(disagreement=d, by=cast.role("scp-chair"), reviewer=cast.at("police", 4))
     services.reviewer_decision_record(
@@ -827,13 +836,7 @@ def test_a_decision_someone_else_rewrote_does_not_resolve_the_disagreement(
         data={**decision.data, "decision": "No conference."},
         corrects=decision,
     )
-    services.record_add(
-        disagreement=d,
-        by=cast.at("school", 4),
-        kind="written_request",
-        occurred_at=datetime.now(LONDON),
-        fields={"sent_to": "SCP Chair", "summary": "The issue and steps."},
-    )
+    written_request(d, cast.at("school", 4), sent_to="SCP Chair", summary="The issue and steps.")
     with nothing_changes(), pytest.raises(Refused, match="a decision someone else rewrote does not count"):
         services.disagreement_resolve(disagreement=d, by=cast.at("school", 4))
 
@@ -846,13 +849,7 @@ def test_the_reviewers_own_correction_is_the_decision_that_resolves_it(
     services.record_correct(
         record=decision, by=cast.at("police", 4), fields={"decision": "No conference."}, reason="On reflection."
     )
-    services.record_add(
-        disagreement=d,
-        by=cast.at("school", 4),
-        kind="written_request",
-        occurred_at=datetime.now(LONDON),
-        fields={"sent_to": "SCP Chair", "summary": "The issue and steps."},
-    )
+    written_request(d, cast.at("school", 4), sent_to="SCP Chair", summary="The issue and steps.")
     services.disagreement_resolve(disagreement=d, by=cast.at("school", 4))
     d.refresh_from_db()
     assert d.status == Disagreement.Status.RESOLVED
@@ -921,13 +918,7 @@ def test_nothing_changes_a_closed_disagreement_but_feedback(
     if close == "withdrawn":
         services.disagreement_withdraw(disagreement=d, by=cast.at("school", 4), reason="Resolved informally.")
     else:
-        services.record_add(
-            disagreement=d,
-            by=cast.at("school", 4),
-            kind="written_request",
-            occurred_at=datetime.now(LONDON),
-            fields={"sent_to": "SCP Chair", "summary": "The issue."},
-        )
+        written_request(d, cast.at("school", 4), sent_to="SCP Chair", summary="The issue.")
         _decided(cast, d)  # final: it resolves the disagreement
     d.refresh_from_db()
     assert d.status == close
