@@ -245,8 +245,8 @@ def test_a_start_in_the_future_too_long_ago_or_without_a_time_zone_is_refused(
     assert caught.value.field == "started_at"
 
 
-def test_a_stage_entered_late_counts_from_when_it_began_l62(cast_for, time_machine) -> None:
-    """Enfield L62: the referral by the next working day counts from stage 2's real start, not its entry."""
+def enfield_stage_1_discussed(cast_for, time_machine) -> tuple[Cast, Disagreement]:
+    """An Enfield disagreement raised on Monday 21 December 2026 at 10:00, its stage-1 discussion recorded."""
     cast = cast_for("enfield")
     time_machine.move_to(at("2026-12-21T10:00"), tick=False)
     d = raise_one(cast)
@@ -258,6 +258,12 @@ def test_a_stage_entered_late_counts_from_when_it_began_l62(cast_for, time_machi
         with_people=[cast.at("csc", 2)],
         summary="No agreement.",
     )
+    return cast, d
+
+
+def test_a_stage_entered_late_counts_from_when_it_began_l62(cast_for, time_machine) -> None:
+    """Enfield L62: the referral by the next working day counts from stage 2's real start, not its entry."""
+    cast, d = enfield_stage_1_discussed(cast_for, time_machine)
     # stage 2 began on Monday at 16:00 (the concern continued); it is entered on Tuesday morning
     time_machine.move_to(at("2026-12-22T09:30"), tick=False)
     run = services.disagreement_escalate(
@@ -274,17 +280,7 @@ def test_a_stage_entered_late_counts_from_when_it_began_l62(cast_for, time_machi
 
 
 def test_a_stage_cannot_be_dated_before_the_stage_it_follows(cast_for, time_machine) -> None:
-    cast = cast_for("enfield")
-    time_machine.move_to(at("2026-12-21T10:00"), tick=False)
-    d = raise_one(cast)
-    services.discussion_record(
-        disagreement=d,
-        by=cast.at("school", 2),
-        held_at=at("2026-12-21T10:00"),
-        method="telephone",
-        with_people=[cast.at("csc", 2)],
-        summary="No agreement.",
-    )
+    cast, d = enfield_stage_1_discussed(cast_for, time_machine)
     time_machine.move_to(at("2026-12-22T09:30"), tick=False)
     with nothing_changes(), pytest.raises(ResolveError, match="after Stage 1 began") as caught:
         services.disagreement_escalate(
