@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from resolve.accounts import views as accounts
+from resolve.web import procedure as procedure_pages
 from resolve.web import views
 
 # The admin signs in through the same page as everyone else: lockout and two-factor apply there too.
@@ -15,6 +16,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("disagreements/", views.disagreements, name="disagreements"),
     path("disagreements/<uuid:pk>/", views.disagreement, name="disagreement"),
+    path("procedure/", procedure_pages.procedure, name="procedure"),
+    path("procedure/<slug:pathway>/", procedure_pages.procedure_pathway, name="procedure_pathway"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
     path("cookies/", views.cookies, name="cookies"),
