@@ -295,6 +295,8 @@ def _timescale(
 ) -> Said:
     when = measure(t) if t.rule == "words" else f"{measure(t)} {_from(t, stage, pathway)}"
     conditions = _applies(t, procedure)
+    if t.words and t.rule != "words":
+        conditions.insert(0, _("In the procedure's words: “%(words)s”.") % {"words": t.words})
     if t.rule == "hours":
         conditions.append(_("Clock hours: nights, weekends and bank holidays count."))
     if t.rule == "words":
@@ -388,7 +390,7 @@ def _by_agency(procedure: Procedure, handlers: Handlers) -> tuple[HandlerShown, 
             level = handlers.level_for(agency.slug)
             if level is None:
                 continue
-            title = agency.roles.get(level) or _("Not named in the procedure (level %(level)s)") % {"level": level}
+            title = agency.roles.get(level) or _("No role is named at this level in the procedure's chart")
             shown.append(HandlerShown(agency.name, level, title))
         return tuple(shown)
     return tuple(

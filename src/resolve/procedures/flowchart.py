@@ -71,9 +71,7 @@ def _lay_out(boxes: Sequence[Box]) -> tuple[list[_Laid], int]:
 
 def _text(x: int, y: int, lines: Sequence[str], *, size: int, step: int, colour: str, bold: bool = False) -> str:
     weight = ' font-weight="bold"' if bold else ""
-    spans = "".join(
-        f'<tspan x="{x}" y="{y + i * step}">{escape(line)}</tspan>' for i, line in enumerate(lines) if line
-    )
+    spans = "".join(f'<tspan x="{x}" y="{y + i * step}">{escape(line)}</tspan>' for i, line in enumerate(lines) if line)
     return f'<text font-family="arial, sans-serif" font-size="{size}" fill="{colour}"{weight}>{spans}</text>'
 
 
