@@ -16,6 +16,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("disagreements/", views.disagreements, name="disagreements"),
     path("disagreements/<uuid:pk>/", views.disagreement, name="disagreement"),
+    # the action pages (resolve.web.act): one service call each
+    path("disagreements/<uuid:pk>/", include("resolve.web.act.urls")),
     path("procedure/", procedure_pages.procedure, name="procedure"),
     path("procedure/<slug:pathway>/", procedure_pages.procedure_pathway, name="procedure_pathway"),
     path("accessibility/", views.accessibility, name="accessibility"),
