@@ -4,7 +4,9 @@ flowchart, and the what-if of every deadline (``resolve timeline``, in a page)."
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from html import unescape
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -12,11 +14,16 @@ from django.test import Client
 from django.urls import reverse
 
 from resolve.audit.models import Event, Verb
+from resolve.calendar import LONDON
 from resolve.partnerships.models import Person
 from resolve.procedures.loader import bundled, bundled_slugs
 from tests.factories import PartnershipFactory, PersonFactory
+from tests.partnerships.test_procedure_page import command
 from tests.web.test_disagreement_page import main_of
 from tests.web.test_home import signed_in
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response  # the test client's response
 
 pytestmark = pytest.mark.django_db
 
@@ -28,8 +35,8 @@ def reader(procedure: str = "enfield") -> Person:
     return PersonFactory.create(agency__partnership=PartnershipFactory.create(procedure_slug=procedure))
 
 
-def text_of(response: object) -> str:
-    return unescape(response.content.decode())  # type: ignore[attr-defined]
+def text_of(response: Response) -> str:
+    return unescape(response.content.decode())
 
 
 @pytest.mark.parametrize("procedure", bundled_slugs())
@@ -156,3 +163,102 @@ def test_reading_the_procedure_reads_no_childs_record() -> None:
     client.get(reverse("procedure"))
     client.get(reverse("procedure_pathway", args=["escalation"]))
     assert not Event.objects.filter(verb=Verb.VIEWED).exists()
+
+
+# --- the what-if -------------------------------------------------------------------------------------
+
+
+def what_if(client: Client, pathway: str, **fields: Any) -> Response:
+    return client.get(reverse("procedure_pathway", args=[pathway]), fields)
+
+
+def christmas_eve(**more: Any) -> dict[str, Any]:
+    return {"start_0": "24", "start_1": "12", "start_2": "2026", "start_3": "15:00", **more}
+
+
+def test_the_what_if_gives_the_same_deadlines_and_rules_as_resolve_timeline() -> None:
+    person = reader("cumbria")
+    response = what_if(
+        signed_in(person),
+        "escalation",
+        **christmas_eve(circumstances=["child_protection"], from_stage="formal-process"),
+    )
+    page = text_of(response)
+    assert response.status_code == 200
+    expected = command(
+        "cumbria",
+        "--partnership",
+        person.partnership.slug,
+        "--from-stage",
+        "formal-process",
+        "--child-protection",
+        "--start",
+        "2026-12-24T15:00",
+    )
+    results = page[page.index('id="deadlines"') :]
+    assert "Deadlines for a disagreement raised on Thursday 24 December 2026, 15:00" in results
+    assert "Formal process, from Thursday 24 December 2026, 15:00" in results
+    place = 0
+    for row in expected:
+        due = datetime.fromisoformat(row["due"]).astimezone(LONDON)
+        shown = results.index(f"{row['what']}</dt>", place)
+        assert results.index(f"<strong>{due:%A} {due.day} {due:%B %Y, %H:%M}</strong>", shown) > shown
+        assert results.index(row["rule"], shown) > shown
+        place = shown
+    # Christmas Day does not stop a 24-hour clock; 7 working days skip the bank holidays
+    assert "<strong>Friday 25 December 2026, 15:00</strong>" in results
+    assert "<strong>Thursday 7 January 2027, 17:00</strong>" in results
+    assert "the bank holidays of England and 0 days of the partnership's own" in results
+
+
+def test_the_procedures_own_flags_are_offered_and_change_the_deadlines() -> None:
+    client = signed_in(reader("enfield"))
+    page = text_of(client.get(reverse("procedure_pathway", args=["escalation"])))
+    assert 'name="flags" value="cross-borough"' in page
+    without = text_of(what_if(client, "escalation", **christmas_eve()))
+    with_flag = text_of(what_if(client, "escalation", **christmas_eve(flags=["cross-borough"])))
+    assert "Escalated through the agency management structure" not in without[without.index('id="deadlines"') :]
+    assert "Escalated through the agency management structure" in with_flag[with_flag.index('id="deadlines"') :]
+
+
+def test_the_pathway_page_before_asking_has_the_form_and_no_errors_or_deadlines() -> None:
+    response = signed_in(reader("cumbria")).get(reverse("procedure_pathway", args=["escalation"]))
+    page = text_of(response)
+    assert response.status_code == 200
+    assert 'name="start_0"' in page
+    assert "govuk-error-summary" not in page
+    assert 'id="deadlines"' not in page
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({}, "Enter the date the disagreement is raised"),
+        (christmas_eve(start_0="32"), "The date the disagreement is raised must be a real date"),
+        (christmas_eve(start_3=""), "The date the disagreement is raised must include a time, such as 14:30"),
+        (christmas_eve(start_3="25:00"), "Enter the time as hours and minutes, such as 14:30 or 2:30pm"),
+        (christmas_eve(from_stage="stage-9"), "Choose a stage of this pathway to start from"),
+        (christmas_eve(circumstances=["very-urgent"]), "Choose only the circumstances listed"),
+    ],
+)
+def test_bad_what_if_input_is_a_400_with_the_error_summary_and_no_deadlines(
+    fields: dict[str, Any], message: str
+) -> None:
+    asked = {"start_0": "", **fields}
+    response = what_if(signed_in(reader("cumbria")), "escalation", **asked)
+    page = text_of(response)
+    assert response.status_code == 400
+    assert "<title>Error: Escalation" in page
+    summary = page[page.index("govuk-error-summary") : page.index("</h1>")]
+    assert message in summary
+    assert re.search(rf'class="govuk-error-message">.*{re.escape(message)}', page, re.DOTALL)
+    assert 'id="deadlines"' not in page
+
+
+def test_a_flag_of_another_procedure_is_refused() -> None:
+    flag = "life-threatening-non-involvement"  # Pan-Lancashire's, not Enfield's
+    response = what_if(signed_in(reader("enfield")), "escalation", **christmas_eve(flags=[flag]))
+    page = text_of(response)
+    assert response.status_code == 400
+    assert "Choose only the procedure's own conditions" in page
+    assert 'id="deadlines"' not in page

@@ -18,6 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from resolve.calendar import NATIONS
 from resolve.core.errors import NotFound, ResolveError
 from resolve.partnerships.models import Partnership, Person
 from resolve.partnerships.selectors import calendar_for
@@ -130,6 +131,8 @@ class WhatIf:
     start: datetime
     stages: tuple[WhatIfStage, ...]
     calendar: WorkingCalendar
+    #: whose bank holidays are counted, by name ("England")
+    nation: str
     #: the partnership's own closure and extra working days counted
     own_days: int
 
@@ -241,6 +244,7 @@ def pathway_what_if(
         start=start,
         stages=tuple(stages),
         calendar=calendar,
+        nation=NATIONS[calendar.nation],
         own_days=len(calendar.closures) + len(calendar.extra_working_days),
     )
 
@@ -412,9 +416,15 @@ def _stage(procedure: Procedure, pathway: Pathway, number: int, stage: Stage) ->
         records=tuple(_record(procedure, r) for r in stage.records),
         notifications=tuple(_notification(procedure, n) for n in stage.notifications),
         instructions=tuple(_instruction(procedure, i) for i in stage.instructions),
-        labels=tuple(_label(procedure, t, pathway, stage) for t in stage.timescales if not t.step)
-        or (_("No timescale of its own"),),
+        labels=_labels(procedure, pathway, stage),
     )
+
+
+def _labels(procedure: Procedure, pathway: Pathway, stage: Stage) -> tuple[str, ...]:
+    """The stage's timescales in short: those for completing it, else its steps, else that it has none."""
+    completes = [t for t in stage.timescales if not t.step]
+    chosen = completes or list(stage.timescales)
+    return tuple(_label(procedure, t, pathway, stage) for t in chosen) or (_("No timescale of its own"),)
 
 
 def _label(procedure: Procedure, t: Timescale, pathway: Pathway, stage: Stage) -> str:
