@@ -3,6 +3,8 @@ flowchart, and the what-if of every deadline; checked by axe and on a 320 px scr
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -41,4 +43,35 @@ def test_a_practitioner_reads_the_procedure_and_a_pathway_with_its_flowchart(
     expect(chart.locator("g.resolve-flowchart__stage")).to_have_count(4)
     expect(page.locator("#stages > li")).to_have_count(4)
     expect(page.get_by_role("main")).to_contain_text("Head of Service EH")
+    fits_a_phone(page)
+
+
+def test_the_what_if_gives_every_deadline_and_bad_input_shows_the_error_summary(
+    page: Page, live_server: object, seen: Seen
+) -> None:
+    load_demo()
+    sign_in_with_the_keyboard(page, live_server, seen, password=DEMO_PASSWORD)
+    seen(page, "dashboard")
+    page.goto(f"{live_server}/procedure/escalation/")
+    seen(page, "procedure-pathway")
+    form = page.locator("#what-if")
+    form.get_by_label("Day").fill("21")
+    form.get_by_label("Month").fill("12")
+    form.get_by_label("Year").fill("2026")
+    form.get_by_label("Time").fill("25:00")
+    with page.expect_navigation():
+        form.get_by_role("button", name="Show the deadlines").click()
+    seen(page, "procedure-what-if-error")
+    expect(page).to_have_title(re.compile(r"^Error: "))
+    expect(page.get_by_role("alert")).to_contain_text("Enter the time as hours and minutes")
+    form.get_by_label("Time").fill("10:00")
+    form.get_by_label("The child is subject to child protection procedures").check()
+    with page.expect_navigation():
+        form.get_by_role("button", name="Show the deadlines").click()
+    seen(page, "procedure-what-if")
+    results = page.locator("#what-if")
+    expect(results).to_contain_text("Deadlines for a disagreement raised on Monday 21 December 2026, 10:00")
+    # Enfield L68: 5 working days from stage 1, over Christmas: 22, 23, 24, 29, 30 December
+    expect(results).to_contain_text("Wednesday 30 December 2026, 17:00")
+    expect(results).to_contain_text("5 working days from the start of Stage 1")
     fits_a_phone(page)
