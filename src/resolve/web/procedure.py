@@ -40,8 +40,7 @@ class WhatIfForm(GovForm):
 
     start = DateTimeField(
         label=_("When the disagreement is raised"),
-        # lazy, so translated when the message is made; resolve.web.forms annotates it as str
-        what=_("The date the disagreement is raised"),  # type: ignore[arg-type]
+        what=_("The date the disagreement is raised"),
         help_text=_("For example, 24 12 2026 and 15:00. UK time."),
     )
     circumstances = forms.MultipleChoiceField(
