@@ -27,7 +27,7 @@ MONDAY = datetime(2026, 12, 21, 10, 0, tzinfo=LONDON)
 
 
 @pytest.fixture
-def enfield(cast_for: Callable[[str], Cast], time_machine) -> Cast:  # type: ignore[no-untyped-def]
+def enfield(cast_for: Callable[[str], Cast], time_machine) -> Cast:
     time_machine.move_to(MONDAY, tick=False)
     return cast_for("enfield")
 
@@ -58,7 +58,7 @@ def stage_of(d: Disagreement) -> str:
 
 def test_the_escalate_page_shows_the_next_stage_who_handles_it_and_its_deadlines_before_confirming(
     enfield: Cast, time_machine
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     d = raise_one(enfield)
     talked(d, enfield)
     time_machine.move_to(MONDAY.replace(hour=16), tick=False)
@@ -140,7 +140,8 @@ def test_at_the_last_stage_the_escalate_page_says_so(enfield: Cast) -> None:
     assert stage_of(d) == "step-4"
     response = signed_in(boss).get(reverse("disagreement_escalate", args=[d.pk]))
     assert response.status_code == 403
-    assert "Step 4" in text(response) and "is the last stage of" in text(response)
+    assert "Step 4" in text(response)
+    assert "is the last stage of" in text(response)
 
 
 def test_an_outsider_gets_the_same_404_on_every_page_here(enfield: Cast) -> None:
@@ -154,7 +155,7 @@ def test_an_outsider_gets_the_same_404_on_every_page_here(enfield: Cast) -> None
         assert main_of(refused) == main_of(missing)
 
 
-def test_neLs_reconvened_conference_can_be_given_the_time_it_met(cast_for: Callable[[str], Cast]) -> None:
+def test_nels_reconvened_conference_can_be_given_the_time_it_met(cast_for: Callable[[str], Cast]) -> None:
     cast = cast_for("north-east-lincolnshire")
     adjourned = datetime.now(LONDON).replace(second=0, microsecond=0) - timedelta(days=3)
     d = raise_one(cast, pathway="conference-equally-divided", conference_kind="initial", started_at=adjourned)
@@ -175,7 +176,9 @@ def test_neLs_reconvened_conference_can_be_given_the_time_it_met(cast_for: Calla
         "started_at_3": local.strftime("%H:%M"),
     }
     future = {**fields, "started_at_2": str(local.year + 1)}
-    refused = client.post(url, {"reason": "Reconvened.", "from_stage": "adjournment", "seen": seen_value(page), **future})
+    refused = client.post(
+        url, {"reason": "Reconvened.", "from_stage": "adjournment", "seen": seen_value(page), **future}
+    )
     assert refused.status_code == 400
     assert "When it started cannot be in the future" in text(refused)
     assert stage_of(d) == "adjournment"
