@@ -22,6 +22,7 @@ from resolve.disagreements.services.records import (
     record_add,
     record_correct,
 )
+from resolve.disagreements.services.responses import raiser_respond
 from resolve.disagreements.services.reviewer import reviewer_appoint, reviewer_decision_record
 from resolve.disagreements.services.transitions import (
     deadlines_recalculate,
@@ -53,6 +54,7 @@ __all__ = [
     "outcome_confirm",
     "outcome_propose",
     "participant_add",
+    "raiser_respond",
     "record_add",
     "record_correct",
     "reviewer_appoint",

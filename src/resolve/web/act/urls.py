@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from resolve.web.act import transitions
+from resolve.web.act import review, transitions
 
 urlpatterns = [
     *transitions.urlpatterns,
+    *review.urlpatterns,
 ]
