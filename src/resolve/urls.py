@@ -15,6 +15,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("disagreements/", views.disagreements, name="disagreements"),
     path("disagreements/<uuid:pk>/", views.disagreement, name="disagreement"),
+    path("oversight/", views.oversight, name="oversight"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
     path("cookies/", views.cookies, name="cookies"),

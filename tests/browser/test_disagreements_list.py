@@ -46,4 +46,6 @@ def test_an_unknown_status_in_the_address_shows_the_error_summary(page: Page, li
     page.goto(f"{live_server}/disagreements/?status=closed")
     seen(page, "disagreements-bad-status")
     expect(page).to_have_title(re.compile(r"^Error: Disagreements"))
-    expect(page.get_by_role("alert")).to_contain_text("Choose open, resolved, withdrawn or all disagreements to show.")
+    expect(page.get_by_role("alert")).to_contain_text(
+        "Choose open, closed, resolved, withdrawn or all disagreements to show."
+    )

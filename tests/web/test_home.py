@@ -37,8 +37,10 @@ def test_the_dashboard_lists_a_persons_open_work_with_its_deadline_rule(
     assert d.child.reference in page
     assert "Significant harm" in page
     assert "same working day as the start of this stage" in page
-    # Enfield states no significant-harm deadline (none is invented): only L60's same working day is due soon
-    assert "Due by the end of the next working day (1)" in page
+    # Enfield states no significant-harm deadline (none is invented): only L60's same working day is due,
+    # today; nothing is due by the end of the next working day beyond it
+    assert "Due today (1)" in page
+    assert "Due by the end of the next working day (0)" in page
 
 
 def test_the_dashboard_shows_the_procedures_instruction_at_an_urgent_start_l34(
