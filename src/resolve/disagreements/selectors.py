@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time, timedelta
+from typing import cast
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Exists, F, OrderBy, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
 from resolve.access.policy import disagreements_visible_to, people_managed_by, roles_held
@@ -209,14 +210,14 @@ def disagreement_page_for(
             "week": Q(due__gte=now, due__lt=_day_end(calendar, now, 6 - calendar.local_date(now).weekday())),
         }[filters.due]
         rows = rows.filter(Exists(_governing_deadlines().filter(window)))
-    order = {
+    order: list[str | OrderBy] = {
         "raised": ["-raised_at"],
         "raised-oldest": ["raised_at"],
         "deadline": [F("next_due").asc(nulls_last=True), "-raised_at"],
         "reference": ["child__reference"],
-    }[filters.sort]
+    }[filters.sort]  # type: ignore[assignment]
     rows = rows.order_by(*order, "pk")  # a stable order, so that no row is on two pages or none
-    shown = Paginator(rows, LIST_PAGE_SIZE).get_page(1 if filters.q else page)
+    shown = Paginator(cast("QuerySet[Disagreement]", rows), LIST_PAGE_SIZE).get_page(1 if filters.q else page)
     list_viewed(person=person, listing="disagreements", disagreements=list(shown.object_list))
     return DisagreementPage(filters=filters, page=shown, searched=bool(filters.q))
 
@@ -446,7 +447,7 @@ def oversight_for(*, person: Person, page: str | int | None = None) -> Oversight
                 runs = StageRun.objects.filter(stage__in=slugs).values("disagreement_id")
                 reached |= Q(procedure_version=each.pk, pathway=pathway.slug, pk__in=runs)
     latest = StageRun.objects.filter(disagreement=OuterRef("pk")).order_by("-position").values("name")[:1]
-    rows = (
+    rows: QuerySet[Disagreement] = (
         disagreement_list_for(person=person, status=None)
         .filter(reached)
         .annotate(

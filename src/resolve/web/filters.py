@@ -7,6 +7,8 @@ POST, never in the page's address: a child's reference is personal data (see ``v
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from django import forms
@@ -14,6 +16,9 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from resolve.disagreements.selectors import LIST_SORTS, SEARCH_MAX_LENGTH, ListChoices, ListFilters
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 STATUS_CHOICES = [
     ("open", _("Open")),
@@ -37,7 +42,9 @@ SORT_CHOICES = [
 assert [value for value, _label in SORT_CHOICES] == list(LIST_SORTS)
 
 
-def _choice(label: str, choices: list[tuple[str, str]], wrong: str, **kwargs: object) -> forms.ChoiceField:
+def _choice(
+    label: StrOrPromise, choices: Sequence[tuple[str, StrOrPromise]], wrong: StrOrPromise, **kwargs: object
+) -> forms.ChoiceField:
     return forms.ChoiceField(
         label=label,
         choices=choices,
