@@ -85,7 +85,8 @@ def test_due_by_the_end_of_the_next_working_day_is_after_today(enfield: Cast, ti
     work = work_for(person=enfield.at("school", 2), now=at("2026-12-29T10:00"))  # the resolution is due on the 30th
     assert lists_with(work, d) >= {"overdue", "due_next"}
     assert "due_today" not in lists_with(work, d)
-    assert work.due_next[0].deadline is not None and work.due_next[0].deadline.timescale == "resolution"
+    assert work.due_next[0].deadline is not None
+    assert work.due_next[0].deadline.timescale == "resolution"
 
 
 def test_a_written_outcome_waits_for_the_other_agencys_confirmation_until_it_is_given(enfield: Cast) -> None:
@@ -133,7 +134,8 @@ def test_oversight_lists_what_reached_the_stages_the_roles_handle(cast_for: Call
     listing = oversight_for(person=iso)
     assert list(listing.page.object_list) == [d]
     assert other not in listing.page.object_list
-    assert listing.roles and listing.stages
+    assert listing.roles
+    assert listing.stages
 
 
 def test_oversight_is_not_found_for_someone_holding_no_role(enfield: Cast) -> None:
