@@ -339,7 +339,7 @@ def work_for(*, person: Person, now: datetime | None = None) -> WorkList:
     disagreements = list(disagreement_list_for(person=person))
     closed_rows = disagreement_list_for(person=person, status=None).exclude(status=Disagreement.Status.OPEN)
     closed = list(closed_rows.order_by(F("closed_at").desc(nulls_last=True), "-raised_at", "pk")[:CLOSED_SHOWN])
-    closed_total = closed_rows.count() if len(closed) == CLOSED_SHOWN else len(closed)
+    closed_total = closed_rows.count()  # counted even when few, so that the queries made do not vary
     runs = {
         r.disagreement_id: r for r in StageRun.objects.filter(disagreement__in=disagreements, ended_at__isnull=True)
     }
