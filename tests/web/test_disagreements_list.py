@@ -154,7 +154,7 @@ def test_the_service_navigation_links_to_the_disagreements_page(cast_for: Callab
 
 def listed(page: str) -> list[str]:
     """The child references in the list's rows, in their order."""
-    return re.findall(r'href="/disagreements/[0-9a-f-]+/">([^<]+)</a>', page)
+    return re.findall(r'href="/disagreements/[0-9a-f-]+/">[^<]*<br>([^<]+)</a>', page)
 
 
 @pytest.fixture
@@ -229,9 +229,10 @@ def test_the_list_sorts_by_raised_date_deadline_and_reference(two_days) -> None:
         "ZZ-MONDAY",
         "AA-TUESDAY",
     ]
+    # short references are numbered as raised: Monday's first
     assert listed(client.get(reverse("disagreements"), {"sort": "reference"}).content.decode()) == [
-        "AA-TUESDAY",
         "ZZ-MONDAY",
+        "AA-TUESDAY",
     ]
 
 
@@ -251,6 +252,13 @@ def test_a_search_is_posted_and_finds_a_child_reference_whatever_its_case(two_da
     assert found.status_code == 200
     assert listed(found.content.decode()) == ["AA-TUESDAY"]
     assert listed(client.post(reverse("disagreements"), {"q": "nobody"}).content.decode()) == []
+
+
+def test_a_search_finds_a_short_reference_whatever_its_case(two_days) -> None:
+    cast, monday, _tuesday = two_days
+    assert monday.reference
+    page = signed_in(cast.at("school", 2)).post(reverse("disagreements"), {"q": f" {monday.reference.lower()} "})
+    assert listed(page.content.decode()) == ["ZZ-MONDAY"]
 
 
 def test_a_search_in_the_address_is_ignored(two_days) -> None:

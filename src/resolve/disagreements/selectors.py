@@ -211,7 +211,7 @@ def disagreement_page_for(
         next_rule=Subquery(_governing_deadlines().values("rule")[:1]),
     )
     if filters.q:
-        rows = rows.filter(Q(child__reference__icontains=filters.q))
+        rows = rows.filter(Q(reference__icontains=filters.q.strip()) | Q(child__reference__icontains=filters.q.strip()))
     if filters.agency is not None:
         disputed = Disagreement.other_agencies.through.objects.filter(agency_id=filters.agency)
         rows = rows.filter(Q(raising_agency=filters.agency) | Q(pk__in=disputed.values("disagreement_id")))
@@ -232,7 +232,7 @@ def disagreement_page_for(
         "raised": ["-raised_at"],
         "raised-oldest": ["raised_at"],
         "deadline": [F("next_due").asc(nulls_last=True), "-raised_at"],
-        "reference": ["child__reference"],
+        "reference": ["reference"],
     }[filters.sort]  # type: ignore[assignment]
     rows = rows.order_by(*order, "pk")  # a stable order, so that no row is on two pages or none
     shown = Paginator(cast("QuerySet[Disagreement]", rows), LIST_PAGE_SIZE).get_page(1 if filters.q else page)

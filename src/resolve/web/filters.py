@@ -8,7 +8,7 @@ POST, never in the page's address: a child's reference is personal data (see ``v
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django import forms
@@ -16,6 +16,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from resolve.disagreements.selectors import LIST_SORTS, SEARCH_MAX_LENGTH, ListChoices, ListFilters
+from resolve.web.forms import GovForm, Radios
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -37,24 +38,20 @@ SORT_CHOICES = [
     ("raised", _("Newest raised first")),
     ("raised-oldest", _("Oldest raised first")),
     ("deadline", _("Next deadline first")),
-    ("reference", _("Child's reference")),
+    ("reference", _("Reference")),
 ]
 assert [value for value, _label in SORT_CHOICES] == list(LIST_SORTS)
 
 
 def _choice(
-    label: StrOrPromise, choices: Sequence[tuple[str, StrOrPromise]], wrong: StrOrPromise, **kwargs: object
+    label: StrOrPromise, choices: Sequence[tuple[str, StrOrPromise]], wrong: StrOrPromise, **kwargs: Any
 ) -> forms.ChoiceField:
     return forms.ChoiceField(
-        label=label,
-        choices=choices,
-        required=False,
-        error_messages={"invalid_choice": wrong},
-        **kwargs,  # type: ignore[arg-type]
+        label=label, choices=choices, required=False, error_messages={"invalid_choice": wrong}, **kwargs
     )
 
 
-class DisagreementFilterForm(forms.Form):
+class DisagreementFilterForm(GovForm):
     q = forms.CharField(
         label=_("Reference or child's reference"),
         help_text=_("For example, NEL-2026-0042, or part of the child's reference"),
@@ -62,6 +59,22 @@ class DisagreementFilterForm(forms.Form):
         max_length=SEARCH_MAX_LENGTH,
         error_messages={"max_length": _("Enter a reference of %(limit_value)d characters or fewer.")},
     )
+    status = _choice(
+        _("Status"),
+        STATUS_CHOICES,
+        _("Choose open, closed, resolved, withdrawn or all disagreements to show."),
+        widget=Radios(),
+    )
+    due = _choice(
+        _("Due"),
+        DUE_CHOICES,
+        _("Choose overdue, due today or due this week, or any time."),
+        widget=Radios(),
+    )
+    agency = _choice(_("Agency"), [], _("Choose an agency from the list."))
+    stage = _choice(_("Stage"), [], _("Choose a stage from the list."))
+    category = _choice(_("Category"), [], _("Choose a category from the list."))
+    sort = _choice(_("Sort by"), SORT_CHOICES, _("Choose how to sort the disagreements."))
 
     def __init__(self, data: QueryDict, *, choices: ListChoices) -> None:
         data = data.copy()
@@ -69,30 +82,14 @@ class DisagreementFilterForm(forms.Form):
             if not data.get(name):
                 data[name] = default  # the list as first shown: open ones, newest first
         super().__init__(data)
-        self.fields["status"] = _choice(
-            _("Status"),
-            STATUS_CHOICES,
-            _("Choose open, closed, resolved, withdrawn or all disagreements to show."),
-            widget=forms.RadioSelect,
-        )
-        self.fields["agency"] = _choice(
-            _("Agency"),
-            [("", _("Any agency")), *((str(pk), name) for pk, name in choices.agencies)],
-            _("Choose an agency from the list."),
-        )
-        self.fields["stage"] = _choice(
-            _("Stage"), [("", _("Any stage")), *choices.stages], _("Choose a stage from the list.")
-        )
-        self.fields["category"] = _choice(
-            _("Category"), [("", _("Any category")), *choices.categories], _("Choose a category from the list.")
-        )
-        self.fields["due"] = _choice(
-            _("Due"),
-            DUE_CHOICES,
-            _("Choose overdue, due today or due this week, or any time."),
-            widget=forms.RadioSelect,
-        )
-        self.fields["sort"] = _choice(_("Sort by"), SORT_CHOICES, _("Choose how to sort the disagreements."))
+        self._set_choices("agency", [("", _("Any agency")), *((str(pk), name) for pk, name in choices.agencies)])
+        self._set_choices("stage", [("", _("Any stage")), *choices.stages])
+        self._set_choices("category", [("", _("Any category")), *choices.categories])
+
+    def _set_choices(self, name: str, choices: Sequence[tuple[str, StrOrPromise]]) -> None:
+        field = self.fields[name]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = choices
 
     def filters(self) -> ListFilters:
         data = self.cleaned_data

@@ -49,7 +49,7 @@ def disagreements(request: HttpRequest) -> HttpResponse:
     try:
         context["listing"] = disagreement_page_for(person=person, filters=form.filters(), page=request.GET.get("page"))
     except ResolveError as error:
-        form.add_error(error.field if error.field in form.fields else None, error.message)
+        form.refuse(error)
         return render(request, "web/disagreements.html", context, status=error.status)
     return render(request, "web/disagreements.html", context)
 
