@@ -20,6 +20,7 @@ urlpatterns = [
     path("disagreements/<uuid:pk>/", include("resolve.web.act.urls")),
     path("procedure/", procedure_pages.procedure, name="procedure"),
     path("procedure/<slug:pathway>/", procedure_pages.procedure_pathway, name="procedure_pathway"),
+    path("oversight/", views.oversight, name="oversight"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
     path("cookies/", views.cookies, name="cookies"),

@@ -155,7 +155,7 @@ def test_the_dashboard_is_drawn_with_govuk_tables_tags_and_headings(cast_for: Ca
     raise_one(cast, significant_harm=True)
     page = signed_in(cast.at("school", 2)).get(reverse("home")).content.decode()
     assert '<h1 class="govuk-heading-l">My work</h1>' in page
-    assert '<h2 class="govuk-heading-m">Open (1)</h2>' in page
+    assert '<h2 class="govuk-heading-m">Visible to you as a manager (1)</h2>' in page
     assert '<table class="govuk-table">' in page
     assert '<strong class="govuk-tag govuk-tag--red">Significant harm</strong>' in page
     assert "<style" not in page  # GOV.UK Frontend's stylesheet, not hand-written CSS
