@@ -17,6 +17,8 @@ urlpatterns = [
     path("disagreements/<uuid:pk>/", views.disagreement, name="disagreement"),
     # the action pages (resolve.web.act): one service call each
     path("disagreements/<uuid:pk>/", include("resolve.web.act.urls")),
+    # raising a disagreement: question pages, check your answers, confirmation (resolve.web.raising)
+    path("raise/", include("resolve.web.raising")),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
     path("cookies/", views.cookies, name="cookies"),
