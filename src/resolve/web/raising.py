@@ -188,15 +188,28 @@ class PathwayForm(GovForm):
         field.help_text = _("The category you chose is preselected: change it only if another part fits better.")
 
 
-def text(label: StrPromise, help_text: StrPromise | str = "") -> forms.CharField:
-    """A text box whose emptiness the service refuses, in the same words as every other face."""
-    return forms.CharField(label=label, help_text=help_text, widget=forms.Textarea, required=False)
+def text(label: StrPromise, help_text: StrPromise | str = "", *, required: StrPromise | None = None) -> forms.CharField:
+    """A text box; ``required`` is what to say when it is left empty (the service says it again, in the same words)."""
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        widget=forms.Textarea,
+        required=required is not None,
+        error_messages={"required": required} if required is not None else None,
+    )
 
 
 class DetailsForm(GovForm):
-    expected = text(_("What do you expect the other agency to do?"), _("Do not include the child's name."))
-    why = text(_("Why do you believe the safeguarding arrangements are not being applied?"))
-    what_needed = text(_("What needs to be done?"))
+    expected = text(
+        _("What do you expect the other agency to do?"),
+        _("Do not include the child's name."),
+        required=_("Enter what you expect the other agency to do."),
+    )
+    why = text(
+        _("Why do you believe the safeguarding arrangements are not being applied?"),
+        required=_("Enter why you believe the arrangements are not being applied."),
+    )
+    what_needed = text(_("What needs to be done?"), required=_("Enter what needs to be done."))
     evidence = text(
         _("What is your evidence? (optional)"), _("What you have seen, been told or recorded, and where it is kept.")
     )
