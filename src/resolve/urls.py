@@ -21,6 +21,8 @@ urlpatterns = [
     path("procedure/", procedure_pages.procedure, name="procedure"),
     path("procedure/<slug:pathway>/", procedure_pages.procedure_pathway, name="procedure_pathway"),
     path("oversight/", views.oversight, name="oversight"),
+    # raising a disagreement: question pages, check your answers, confirmation (resolve.web.raising)
+    path("raise/", include("resolve.web.raising")),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
     path("cookies/", views.cookies, name="cookies"),

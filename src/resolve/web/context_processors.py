@@ -7,14 +7,16 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
+from resolve.disagreements.raise_choices import raise_refusal
 from resolve.partnerships.selectors import partnerships_administered_by, person_of
 
 
 def layout(request: HttpRequest) -> dict[str, Any]:
-    """``layout_partnership`` (a name or "") and ``layout_administers`` (bool), read only if a page shows them."""
+    """``layout_partnership`` (a name or ""), ``layout_administers`` and ``layout_may_raise`` (bools), read only
+    if a page shows them."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"layout_partnership": "", "layout_administers": False}
+        return {"layout_partnership": "", "layout_administers": False, "layout_may_raise": False}
 
     def partnership() -> str:
         person = person_of(user)
@@ -23,4 +25,6 @@ def layout(request: HttpRequest) -> dict[str, Any]:
     return {
         "layout_partnership": SimpleLazyObject(partnership),
         "layout_administers": SimpleLazyObject(lambda: partnerships_administered_by(user).exists()),
+        # whether "Raise a disagreement" is offered: someone in an agency of a partnership with a procedure
+        "layout_may_raise": SimpleLazyObject(lambda: not raise_refusal(person_of(user))),
     }

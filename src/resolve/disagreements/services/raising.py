@@ -332,7 +332,7 @@ def _choose_category_and_pathway(
             names = "; ".join(f"{c.slug} ({c.name})" for c in procedure.categories if not c.refuse_with)
             raise ResolveError(f"Choose a category of disagreement: {names}.", field="category") from None
         if chosen_category.refuse_with:
-            raise Refused(chosen_category.refuse_with)
+            raise Refused(chosen_category.refuse_with, field="category")
     slug = pathway or (chosen_category.pathway if chosen_category else None) or procedure.pathways[0].slug
     try:
         return chosen_category, procedure.pathway(slug)
