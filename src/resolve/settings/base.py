@@ -14,6 +14,7 @@ DATA_DIR = Path(os.environ.get("RESOLVE_DATA_DIR", Path.cwd() / "var"))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
+    "django.forms",  # its widget templates, for the GOV.UK form renderer (resolve.web.forms)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -60,6 +61,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "resolve.urls"
+# Every form renders with GOV.UK Frontend's markup (labels, hints, error messages): resolve.web.forms.
+FORM_RENDERER = "resolve.web.forms.GovUKFormRenderer"
 WSGI_APPLICATION = "resolve.wsgi.application"
 
 TEMPLATES = [
