@@ -24,7 +24,8 @@ def test_a_practitioner_opens_her_disagreement_from_the_dashboard_and_sees_its_s
     seen(page, "disagreement")
     main = page.get_by_role("main")
     expect(main).to_contain_text("DEMO-CHILD-001")  # the child's reference, in the summary
-    for heading in ("What you can do", "Stages", "Who is involved now", "Agreed actions", "Written outcomes", "Timeline"):
+    sections = ("What you can do", "Stages", "Who is involved now", "Agreed actions", "Written outcomes", "Timeline")
+    for heading in sections:
         expect(page.get_by_role("heading", level=2, name=heading)).to_be_visible()
     expect(main).to_contain_text("Current stage:")
     expect(main).to_contain_text("Who can act at this stage")

@@ -25,7 +25,7 @@ from resolve.access.policy import Action, allowed, who_can_act
 from resolve.audit.models import Event, Verb
 from resolve.disagreements import services
 from resolve.disagreements.models import Disagreement
-from resolve.disagreements.page import PAGES_FOR, ActionPage
+from resolve.disagreements.page import PAGES_FOR, OfferedPage
 from resolve.partnerships.models import Person
 from resolve.web.templatetags.resolve_actions import ACTION_PAGES
 from tests.conftest import Cast, build_cast
@@ -78,7 +78,7 @@ def offered(page: str) -> list[str]:
     return [] if actions is None else [words(li) for li in re.findall(r"<li>(.*?)</li>", actions.group(1), re.DOTALL)]
 
 
-def link_words(page: ActionPage) -> str:
+def link_words(page: OfferedPage) -> str:
     return str(ACTION_PAGES[page][1])
 
 
@@ -350,9 +350,9 @@ def expected_offers(person: Person, d: Disagreement) -> list[str]:
         if allowed(person, action, d):
             shown += [link_words(p) for p in pages]
             if action == Action.RECORD and d.procedure_version.procedure.conditions:
-                shown.append(link_words(ActionPage.CONDITION))
+                shown.append(link_words(OfferedPage.CONDITION))
             if action == Action.RECORD and d.procedure_version.procedure.pathway(d.pathway).conference:
-                shown.append(link_words(ActionPage.CONFERENCE))
+                shown.append(link_words(OfferedPage.CONFERENCE))
     return shown
 
 
@@ -373,17 +373,17 @@ def test_the_actions_offered_are_those_the_policy_allows_a_practitioner_and_thei
         shown[person.name] = offered(page_of(person, d))
         assert shown[person.name] == expected_offers(person, d), (state, person.name)
     if state == "resolved":
-        assert shown[practitioner.name] == [link_words(ActionPage.FEEDBACK)]
+        assert shown[practitioner.name] == [link_words(OfferedPage.FEEDBACK)]
     else:
         # the line manager may do more here than the practitioner who raised it (Enfield's stage authority)
-        assert link_words(ActionPage.ESCALATE) in shown[manager.name]
-        assert link_words(ActionPage.ESCALATE) not in shown[practitioner.name]
-        assert link_words(ActionPage.DISCUSSION) in shown[practitioner.name]
+        assert link_words(OfferedPage.ESCALATE) in shown[manager.name]
+        assert link_words(OfferedPage.ESCALATE) not in shown[practitioner.name]
+        assert link_words(OfferedPage.DISCUSSION) in shown[practitioner.name]
 
 
 def test_the_confirm_link_is_offered_only_to_an_agency_that_has_not_confirmed_yet(enfield: Cast) -> None:
     d = with_outcome_confirmed_by_one(enfield)
-    confirm = link_words(ActionPage.OUTCOME_CONFIRM)
+    confirm = link_words(OfferedPage.OUTCOME_CONFIRM)
     assert confirm not in offered(page_of(enfield.at("school", 2), d))  # the school has confirmed
     assert confirm in offered(page_of(enfield.at("csc", 2), d))
 
@@ -434,10 +434,10 @@ def test_once_the_action_pages_exist_each_offer_links_to_its_agreed_address(enfi
     outcome = d.outcomes.get()
     open_action = d.actions.get(completed_at=None)
     for address, text in (
-        ("discussion/", link_words(ActionPage.DISCUSSION)),
-        ("meeting/", link_words(ActionPage.MEETING)),
-        ("actions/add/", link_words(ActionPage.ACTION_ADD)),
-        (f"outcome/{outcome.pk}/confirm/", link_words(ActionPage.OUTCOME_CONFIRM)),
+        ("discussion/", link_words(OfferedPage.DISCUSSION)),
+        ("meeting/", link_words(OfferedPage.MEETING)),
+        ("actions/add/", link_words(OfferedPage.ACTION_ADD)),
+        (f"outcome/{outcome.pk}/confirm/", link_words(OfferedPage.OUTCOME_CONFIRM)),
         (f"actions/{open_action.pk}/complete/", "Mark as done"),
     ):
         assert re.search(rf'<a class="govuk-link" href="{re.escape(base + address)}">{re.escape(text)}', page), text
@@ -447,7 +447,7 @@ def test_someone_in_an_agency_not_in_dispute_is_offered_nothing_because_they_see
     d = raise_one(enfield)
     response = signed_in(enfield.at("police", 5)).get(reverse("disagreement", args=[d.pk]))
     assert response.status_code == 404
-    assert link_words(ActionPage.DISCUSSION) not in response.content.decode()
+    assert link_words(OfferedPage.DISCUSSION) not in response.content.decode()
 
 
 # Who may see it

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from resolve.access.policy import Action, allowed, people_who_can_act, who_can_act
 from resolve.audit.models import Verb
-from resolve.audit.selectors import trail_for_disagreement
+from resolve.audit.selectors import READS, trail_for_disagreement
 from resolve.disagreements import rules
 from resolve.disagreements.models import (
     Action as AgreedAction,
@@ -50,11 +50,8 @@ if TYPE_CHECKING:
 
     from resolve.procedures.schema import Pathway, Procedure, Stage, Timescale
 
-#: reads of the record, not things that happened to it: never on its timeline
-NOT_IN_TIMELINE = (Verb.VIEWED, Verb.ACCESS_REFUSED, Verb.EXPORTED)
 
-
-class ActionPage(StrEnum):
+class OfferedPage(StrEnum):
     """The action pages a disagreement's page can lead to (each one service call; addresses in ``web``)."""
 
     DISCUSSION = "discussion"
@@ -77,18 +74,18 @@ class ActionPage(StrEnum):
 
 
 #: the action pages each allowed action offers, in the order the page lists them
-PAGES_FOR: dict[Action, tuple[ActionPage, ...]] = {
-    Action.RECORD: (ActionPage.DISCUSSION, ActionPage.MEETING, ActionPage.RECORD, ActionPage.ACTION_ADD),
-    Action.PROPOSE_OUTCOME: (ActionPage.OUTCOME,),
-    Action.CONFIRM_OUTCOME: (ActionPage.OUTCOME_CONFIRM,),
-    Action.ESCALATE: (ActionPage.ESCALATE,),
-    Action.RESOLVE: (ActionPage.RESOLVE,),
-    Action.SET_DEADLINE: (ActionPage.DEADLINE,),
-    Action.ADD_HANDLER: (ActionPage.HANDLER,),
-    Action.APPOINT_REVIEWER: (ActionPage.REVIEWER,),
-    Action.DECIDE: (ActionPage.DECISION,),
-    Action.GIVE_FEEDBACK: (ActionPage.FEEDBACK,),
-    Action.WITHDRAW: (ActionPage.WITHDRAW,),
+PAGES_FOR: dict[Action, tuple[OfferedPage, ...]] = {
+    Action.RECORD: (OfferedPage.DISCUSSION, OfferedPage.MEETING, OfferedPage.RECORD, OfferedPage.ACTION_ADD),
+    Action.PROPOSE_OUTCOME: (OfferedPage.OUTCOME,),
+    Action.CONFIRM_OUTCOME: (OfferedPage.OUTCOME_CONFIRM,),
+    Action.ESCALATE: (OfferedPage.ESCALATE,),
+    Action.RESOLVE: (OfferedPage.RESOLVE,),
+    Action.SET_DEADLINE: (OfferedPage.DEADLINE,),
+    Action.ADD_HANDLER: (OfferedPage.HANDLER,),
+    Action.APPOINT_REVIEWER: (OfferedPage.REVIEWER,),
+    Action.DECIDE: (OfferedPage.DECISION,),
+    Action.GIVE_FEEDBACK: (OfferedPage.FEEDBACK,),
+    Action.WITHDRAW: (OfferedPage.WITHDRAW,),
 }
 
 
@@ -97,7 +94,7 @@ class Offer:
     """One action page the person may open: ``target`` is the outcome or agreed action it is about."""
 
     action: Action
-    page: ActionPage
+    page: OfferedPage
     target: UUID | None = None
     #: what the link is about, for a screen reader where several links read the same ("Mark as done")
     about: str = ""
@@ -339,7 +336,7 @@ def disagreement_page(*, person: Person, pk: UUID | str) -> DisagreementPage:
                 action=a,
                 done=a.completed_at is not None,
                 stage=a.stage_run.name,
-                complete=Offer(Action.RECORD, ActionPage.ACTION_COMPLETE, a.pk, a.description)
+                complete=Offer(Action.RECORD, OfferedPage.ACTION_COMPLETE, a.pk, a.description)
                 if may[Action.RECORD] and a.completed_at is None
                 else None,
             )
@@ -360,7 +357,7 @@ def _offers(
         if not may[action]:
             continue
         for page in pages:
-            if page == ActionPage.OUTCOME_CONFIRM:
+            if page == OfferedPage.OUTCOME_CONFIRM:
                 if current_outcome is not None:  # allowed() said one waits for the person's agency
                     offers.append(Offer(action, page, current_outcome.pk))
                 continue
@@ -368,9 +365,9 @@ def _offers(
         if action == Action.RECORD:
             # what only some procedures have: conditions a handler records (Cumbria), NEL's conference pathway
             if procedure.conditions:
-                offers.append(Offer(action, ActionPage.CONDITION))
+                offers.append(Offer(action, OfferedPage.CONDITION))
             if pathway.conference is not None:
-                offers.append(Offer(action, ActionPage.CONFERENCE))
+                offers.append(Offer(action, OfferedPage.CONFERENCE))
     return offers
 
 
@@ -519,9 +516,8 @@ class _Timeline:
         agreed: list[AgreedAction],
     ) -> None:
         self.disagreement = disagreement
-        self.events = list(
-            trail_for_disagreement(disagreement).exclude(verb__in=NOT_IN_TIMELINE).select_related("actor__agency")
-        )
+        # reads are not things that happened to it: not on its timeline
+        self.events = list(trail_for_disagreement(disagreement).exclude(verb__in=READS).select_related("actor__agency"))
         self.records = records
         self.stage_names = {s.slug: s.name for s in pathway.stages}
         self.runs = {r.stage: r for r in runs}

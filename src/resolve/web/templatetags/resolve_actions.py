@@ -1,6 +1,6 @@
 """The links from a disagreement's page to its action pages: which address each page has, and its words.
 
-The one place that maps the action pages ``disagreement_page`` offers (``ActionPage``) to the URL names
+The one place that maps the action pages ``disagreement_page`` offers (``OfferedPage``) to the URL names
 agreed for them (``/disagreements/<pk>/...``). The page decides nothing here: it offers what the policy
 allows, and this only names it. An action page not built yet has no URL name to reverse: its words show
 as plain text, not a link, so the page never breaks for want of one.
@@ -16,7 +16,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from resolve.disagreements.page import ActionPage, Offer
+from resolve.disagreements.page import Offer, OfferedPage
 
 if TYPE_CHECKING:
     from django.utils.safestring import SafeString
@@ -25,32 +25,32 @@ if TYPE_CHECKING:
 register = template.Library()
 
 #: each action page: its URL name, the words of the link to it, and what its address names beside ``pk``
-ACTION_PAGES: dict[ActionPage, tuple[str, StrPromise, str | None]] = {
-    ActionPage.DISCUSSION: ("disagreement_discussion", _("Record a discussion"), None),
-    ActionPage.MEETING: ("disagreement_meeting", _("Record a meeting"), None),
-    ActionPage.RECORD: (
+ACTION_PAGES: dict[OfferedPage, tuple[str, StrPromise, str | None]] = {
+    OfferedPage.DISCUSSION: ("disagreement_discussion", _("Record a discussion"), None),
+    OfferedPage.MEETING: ("disagreement_meeting", _("Record a meeting"), None),
+    OfferedPage.RECORD: (
         "disagreement_record",
         _("Add another record (an executive summary, a written request or a pro-forma)"),
         None,
     ),
-    ActionPage.CONDITION: ("disagreement_condition", _("Record a condition the procedure names"), None),
-    ActionPage.CONFERENCE: ("disagreement_conference", _("Record the conference's view"), None),
-    ActionPage.ACTION_ADD: ("disagreement_action_add", _("Add an agreed action"), None),
-    ActionPage.ACTION_COMPLETE: ("disagreement_action_complete", _("Mark as done"), "action"),
-    ActionPage.OUTCOME: ("disagreement_outcome", _("Propose a written outcome"), None),
-    ActionPage.OUTCOME_CONFIRM: (
+    OfferedPage.CONDITION: ("disagreement_condition", _("Record a condition the procedure names"), None),
+    OfferedPage.CONFERENCE: ("disagreement_conference", _("Record the conference's view"), None),
+    OfferedPage.ACTION_ADD: ("disagreement_action_add", _("Add an agreed action"), None),
+    OfferedPage.ACTION_COMPLETE: ("disagreement_action_complete", _("Mark as done"), "action"),
+    OfferedPage.OUTCOME: ("disagreement_outcome", _("Propose a written outcome"), None),
+    OfferedPage.OUTCOME_CONFIRM: (
         "disagreement_outcome_confirm",
         _("Confirm or dispute the proposed outcome for your agency"),
         "outcome",
     ),
-    ActionPage.ESCALATE: ("disagreement_escalate", _("Escalate to the next stage"), None),
-    ActionPage.RESOLVE: ("disagreement_resolve", _("Resolve the disagreement"), None),
-    ActionPage.WITHDRAW: ("disagreement_withdraw", _("Withdraw the disagreement"), None),
-    ActionPage.FEEDBACK: ("disagreement_feedback", _("Give feedback to the person who raised it"), None),
-    ActionPage.REVIEWER: ("disagreement_reviewer", _("Appoint an independent reviewer"), None),
-    ActionPage.DECISION: ("disagreement_decision", _("Record the independent reviewer's decision"), None),
-    ActionPage.HANDLER: ("disagreement_handler", _("Ask for a handler the procedure names on request"), None),
-    ActionPage.DEADLINE: ("disagreement_deadline", _("Set an earlier deadline for this case"), None),
+    OfferedPage.ESCALATE: ("disagreement_escalate", _("Escalate to the next stage"), None),
+    OfferedPage.RESOLVE: ("disagreement_resolve", _("Resolve the disagreement"), None),
+    OfferedPage.WITHDRAW: ("disagreement_withdraw", _("Withdraw the disagreement"), None),
+    OfferedPage.FEEDBACK: ("disagreement_feedback", _("Give feedback to the person who raised it"), None),
+    OfferedPage.REVIEWER: ("disagreement_reviewer", _("Appoint an independent reviewer"), None),
+    OfferedPage.DECISION: ("disagreement_decision", _("Record the independent reviewer's decision"), None),
+    OfferedPage.HANDLER: ("disagreement_handler", _("Ask for a handler the procedure names on request"), None),
+    OfferedPage.DEADLINE: ("disagreement_deadline", _("Set an earlier deadline for this case"), None),
 }
 
 
