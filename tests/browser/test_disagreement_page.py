@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -20,7 +22,8 @@ def test_a_practitioner_opens_her_disagreement_from_the_dashboard_and_sees_its_s
     seen(page, "dashboard")
     with page.expect_navigation():
         page.get_by_role("link", name="DEMO-CHILD-001").first.click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Disagreement ")
+    # the short reference people read out on the telephone (the demo partnership's ESCP-2026-0001...)
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"Disagreement ESCP-\d{4}-\d{4}"))
     seen(page, "disagreement")
     main = page.get_by_role("main")
     expect(main).to_contain_text("DEMO-CHILD-001")  # the child's reference, in the summary
