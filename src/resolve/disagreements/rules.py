@@ -126,9 +126,14 @@ def acting_level(disagreement: Disagreement, run: StageRun, agency: Agency | Non
     names one, since the people who took the case there carry it on (see ``resolve.access.policy``).
     ``None``: no level applies.
     """
+    return level_at(disagreement, run.position, agency)
+
+
+def level_at(disagreement: Disagreement, position: int, agency: Agency | None = None) -> int | None:
+    """``acting_level`` at the pathway's stage at ``position``, reached or not (the next stage, say)."""
     pathway = pathway_of(disagreement)
     column = agency.matrix_agency if agency is not None else None
-    for stage in reversed(pathway.stages[: run.position + 1]):
+    for stage in reversed(pathway.stages[: position + 1]):
         if stage.handlers.level is not None:
             return stage.handlers.level_for(column)
     return None
