@@ -105,7 +105,8 @@ def test_a_teacher_raises_an_enfield_disagreement_from_the_first_question_to_the
     with page.expect_navigation():
         page.get_by_role("link", name="Go to the disagreement").click()
     seen(page, "disagreement")
-    expect(page.get_by_role("heading", level=1)).to_contain_text("ENF-2026-777")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(f"Disagreement {d.reference}")
+    expect(page.get_by_role("main")).to_contain_text("ENF-2026-777")  # the child's reference, in the summary
 
 
 def test_a_practitioner_raises_nels_equally_divided_conference(page: Page, live_server: object, seen: Seen) -> None:
