@@ -65,7 +65,7 @@ def test_a_wrong_password_shows_the_error_and_does_not_sign_in(page: Page, live_
     expect(page).to_have_title(re.compile(r"^Error: "))
     summary = page.get_by_role("alert")
     expect(summary).to_contain_text("There is a problem")
-    expect(summary).to_contain_text(re.compile(r"e-?mail address and/or password .* not correct", re.IGNORECASE))
+    expect(summary).to_contain_text(re.compile(r"e-?mail address or password is not correct", re.IGNORECASE))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Sign in")
     expect(page.get_by_role("main")).not_to_contain_text("DEMO-CHILD-001")
     # what was typed is kept, but never the password

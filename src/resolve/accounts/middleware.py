@@ -13,8 +13,10 @@ from django.shortcuts import redirect
 from resolve.accounts.receivers import SINGLE_SIGN_ON_SESSION_KEY
 from resolve.accounts.selectors import two_factor_required
 
-# Pages a person may use before setting up two-factor authentication: their own account's pages.
-OPEN_VIEWS = {"login", "logout", "sign_out_everywhere"}
+# Pages a person may use before setting up two-factor authentication: their own account's pages,
+# including their e-mail addresses (allauth sets up two-factor authentication only once every address
+# of the account is confirmed, and that page is where a confirmation link is sent again).
+OPEN_VIEWS = {"login", "logout", "sign_out_everywhere", "account_email"}
 
 
 class RequireTwoFactorMiddleware:

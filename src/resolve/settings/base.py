@@ -14,6 +14,10 @@ DATA_DIR = Path(os.environ.get("RESOLVE_DATA_DIR", Path.cwd() / "var"))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
+    # Before django.contrib.auth, so that its createsuperuser (no bypassing the password rules)
+    # replaces Django's (Django runs the first app's command), and before django-allauth, so that
+    # Resolve's templates for allauth's pages win.
+    "resolve.accounts",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -21,8 +25,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "csp",
-    # Before django-allauth, so that Resolve's templates for its pages win.
-    "resolve.accounts",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -108,7 +110,9 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    # 12 characters at least, on every path that sets a password: allauth's forms, the admin's, and
+    # the createsuperuser and changepassword commands all use these validators.
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -140,7 +144,8 @@ ACCOUNT_FORMS = {
 RESOLVE_BASE_URL = os.environ.get("RESOLVE_BASE_URL", "http://localhost:8000")
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_REDIRECT_URL = "login"
-ACCOUNT_PASSWORD_MIN_LENGTH = 12
+# A password-reset request (anyone can make one for any address) writes nothing to the account.
+ACCOUNT_PASSWORD_RESET_TOKEN_GENERATOR = "resolve.accounts.tokens.PasswordResetTokenGenerator"
 # Lockout: five wrong passwords for one account pause signing in to it for 15 minutes; ten a
 # minute from one address pause that address. The counts live in the cache (CACHES).
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/15m/key"}
