@@ -15,6 +15,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("disagreements/", views.disagreements, name="disagreements"),
     path("disagreements/<uuid:pk>/", views.disagreement, name="disagreement"),
+    # the action pages (resolve.web.act): one service call each
+    path("disagreements/<uuid:pk>/", include("resolve.web.act.urls")),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
     path("cookies/", views.cookies, name="cookies"),

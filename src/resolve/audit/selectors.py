@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 
-from resolve.audit.models import Event
+from resolve.audit.models import Event, Verb
 
 if TYPE_CHECKING:
     from resolve.disagreements.models import Disagreement
@@ -44,3 +44,25 @@ def as_row(event: Event) -> dict[str, Any]:
         "details": event.data,
         "hash": event.hash,
     }
+
+
+#: entries that record someone reading or exporting, not a change to the disagreement
+READS = (Verb.VIEWED, Verb.ACCESS_REFUSED, Verb.EXPORTED)
+
+
+def last_change(disagreement: Disagreement) -> int:
+    """The number of the disagreement's latest change in the trail (0 if none): what a page was loaded at."""
+    latest = (
+        Event.objects.filter(disagreement=disagreement).exclude(verb__in=READS).order_by("-id").values("id").first()
+    )
+    return int(latest["id"]) if latest else 0
+
+
+def changes_since(disagreement: Disagreement, seen: int) -> list[Event]:
+    """The disagreement's changes after entry ``seen`` (reads left out), oldest first, with who made them."""
+    return list(
+        Event.objects.filter(disagreement=disagreement, id__gt=seen)
+        .exclude(verb__in=READS)
+        .select_related("actor")
+        .order_by("id")
+    )

@@ -42,6 +42,11 @@ class Disagreement(UUIDModel):
         REVIEW = "review", "Review child protection conference"
 
     partnership = models.ForeignKey("partnerships.Partnership", on_delete=models.PROTECT, related_name="disagreements")
+    reference = models.CharField(
+        max_length=24,
+        editable=False,
+        help_text="the short reference people read out on the telephone, unique in the partnership (NEL-2026-0042)",
+    )
     procedure_version = models.ForeignKey(
         "procedures.ProcedureVersion", on_delete=models.PROTECT, related_name="disagreements"
     )
@@ -91,13 +96,30 @@ class Disagreement(UUIDModel):
     class Meta:
         ordering = ["-raised_at"]
         indexes = [models.Index(fields=["partnership", "status"])]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "reference"], name="disagreement_reference_unique")
+        ]
 
     def __str__(self) -> str:
-        return f"Disagreement {str(self.id)[:8]} ({self.get_status_display()})"
+        return f"Disagreement {self.reference or str(self.id)[:8]} ({self.get_status_display()})"
 
     @property
     def is_open(self) -> bool:
         return self.status == self.Status.OPEN
+
+
+class ReferenceCounter(models.Model):
+    """The last short-reference number given in a partnership in a year; locked while the next is taken."""
+
+    partnership = models.ForeignKey("partnerships.Partnership", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["partnership", "year"], name="reference_counter_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
 
 
 class StageRun(UUIDModel):

@@ -45,6 +45,24 @@ def disagreement_get(*, person: Person, pk: UUID | str) -> Disagreement:
     return disagreement
 
 
+def disagreement_find(*, person: Person, reference: str) -> Disagreement:
+    """The disagreement with this short reference (NEL-2026-0042, in any case), read as ``disagreement_get`` does.
+
+    One the person may not see is "not found", exactly as one that does not exist; the refusal is
+    logged without the reference typed (it may be anything, even a name).
+    """
+    wanted = reference.strip().upper() if isinstance(reference, str) else ""
+    found = (
+        disagreements_visible_to(person).filter(reference=wanted).values_list("pk", flat=True).first()
+        if wanted and len(wanted) <= Disagreement._meta.get_field("reference").max_length  # type: ignore[operator]
+        else None
+    )
+    if found is None:
+        event_record(verb=Verb.ACCESS_REFUSED, partnership=person.partnership, actor=person, data={"requested": None})
+        raise NotFound("There is no disagreement with that reference that you have access to.")
+    return disagreement_get(person=person, pk=found)
+
+
 def _identifier(value: object) -> str | None:
     """What was asked for, if it is an identifier; anything else typed into an address is not kept in the trail."""
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 
 from resolve.calendar import NATIONS
@@ -42,6 +43,17 @@ class Partnership(UUIDModel):
         help_text="how long after it closes a disagreement's personal data is kept; "
         "then `resolve retention apply` removes it and keeps the anonymous figures",
     )
+    reference_prefix = models.CharField(
+        max_length=8,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^[A-Z][A-Z0-9]{0,7}$", "Use 1 to 8 capital letters or digits, starting with a letter, such as NEL."
+            )
+        ],
+        help_text="the letters before every disagreement's short reference (NEL in NEL-2026-0042); "
+        "blank: the initials of the slug. References already given keep their letters.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -52,6 +64,14 @@ class Partnership(UUIDModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def reference_letters(self) -> str:
+        """The letters of its disagreements' short references: its own prefix, else its slug's initials."""
+        if self.reference_prefix:
+            return self.reference_prefix
+        initials = "".join(word[0] for word in self.slug.split("-") if word).upper()
+        return initials[:8] or "R"
 
 
 class CalendarDay(models.Model):

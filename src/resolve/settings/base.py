@@ -18,6 +18,7 @@ INSTALLED_APPS = [
     # replaces Django's (Django runs the first app's command), and before django-allauth, so that
     # Resolve's templates for allauth's pages win.
     "resolve.accounts",
+    "django.forms",  # its widget templates, for the GOV.UK form renderer (resolve.web.forms)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -62,6 +63,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "resolve.urls"
+# Every form renders with GOV.UK Frontend's markup (labels, hints, error messages): resolve.web.forms.
+FORM_RENDERER = "resolve.web.forms.GovUKFormRenderer"
 WSGI_APPLICATION = "resolve.wsgi.application"
 
 TEMPLATES = [

@@ -20,6 +20,7 @@ from resolve.disagreements.models import (
     Child,
     Disagreement,
     Participant,
+    ReferenceCounter,
     StageRun,
 )
 from resolve.disagreements.services import stages
@@ -178,6 +179,7 @@ def disagreement_raise(
 
     disagreement = Disagreement.objects.create(
         partnership=partnership,
+        reference=_next_reference(partnership, now),
         procedure_version=version,
         pathway=chosen.slug,
         category=chosen_category.slug if chosen_category else "",
@@ -226,6 +228,19 @@ def disagreement_raise(
     entry = StageRun.Entry.URGENT if position > 0 else StageRun.Entry.RAISED
     stages.stage_open(disagreement=disagreement, position=position, entry=entry, by=by, at=now, started_at=start)
     return disagreement
+
+
+def _next_reference(partnership: Partnership, now: datetime) -> str:
+    """The partnership's next short reference for the year, such as NEL-2026-0042.
+
+    The year's counter row is locked until the raise commits, so two people raising at once get two
+    numbers; the number never repeats in a year, whatever the partnership's letters become.
+    """
+    year = timezone.localtime(now).year
+    counter, _ = ReferenceCounter.objects.select_for_update().get_or_create(partnership=partnership, year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{partnership.reference_letters}-{year}-{counter.last:04d}"
 
 
 def start_checked(started_at: object, *, now: datetime, not_before: datetime, after: str = "") -> datetime:

@@ -1,0 +1,9 @@
+"""Every action page, under /disagreements/<uuid:pk>/ (see resolve.urls); one include per module."""
+
+from __future__ import annotations
+
+from resolve.web.act import transitions
+
+urlpatterns = [
+    *transitions.urlpatterns,
+]
