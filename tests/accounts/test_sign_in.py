@@ -137,7 +137,7 @@ def test_a_person_whose_partnership_removed_them_cannot_sign_in(practitioner: Pe
     client = Client()
     response = sign_in(client, practitioner.email)
     assert response["Location"] == reverse("account_inactive")
-    assert "This account is inactive." in client.get(response["Location"]).content.decode()
+    assert "This account has been closed" in client.get(response["Location"]).content.decode()
     assert not signed_in(client)
 
 

@@ -142,6 +142,11 @@ ACCOUNT_FORMS = {
     "add_email": "resolve.accounts.forms.ResolveAddEmailForm",
     "set_password": "resolve.accounts.forms.ResolveSetPasswordForm",
     "user_token": "resolve.accounts.forms.ResolveUserTokenForm",
+    # allauth's own forms with GOV.UK labels (resolve/accounts/forms.py)
+    "change_password": "resolve.accounts.forms.ResolveChangePasswordForm",
+    "reset_password": "resolve.accounts.forms.ResolveResetPasswordForm",
+    "reset_password_from_key": "resolve.accounts.forms.ResolveResetPasswordKeyForm",
+    "reauthenticate": "resolve.accounts.forms.ResolveReauthenticateForm",
 }
 # Where e-mails (an invitation's link to set a password) send people: the address people use.
 RESOLVE_BASE_URL = os.environ.get("RESOLVE_BASE_URL", "http://localhost:8000")
@@ -157,6 +162,11 @@ ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/15m/key"}
 MFA_ADAPTER = "resolve.accounts.adapters.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Resolve"
+MFA_FORMS = {
+    "authenticate": "resolve.accounts.forms.ResolveAuthenticateForm",
+    "reauthenticate": "resolve.accounts.forms.ResolveMFAReauthenticateForm",
+    "activate_totp": "resolve.accounts.forms.ResolveActivateTOTPForm",
+}
 # Single sign-on: OpenID Connect providers from the environment (resolve/accounts/oidc.py).
 SOCIALACCOUNT_ADAPTER = "resolve.accounts.adapters.SocialAccountAdapter"
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
