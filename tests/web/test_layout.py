@@ -96,7 +96,7 @@ def test_the_cookies_page_names_every_cookie_resolve_sets() -> None:
     assert client.cookies
     page = client.get(reverse("cookies")).content.decode()
     for cookie in client.cookies:
-        assert f'<td class="govuk-table__cell">{cookie}</td>' in page
+        assert f'<td class="govuk-table__cell"><code>{cookie}</code></td>' in page
 
 
 def test_sign_in_is_a_govuk_form_with_labels_hint_and_autocomplete_and_no_placeholder() -> None:
