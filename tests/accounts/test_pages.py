@@ -108,6 +108,7 @@ def test_a_bad_password_change_shows_the_error_summary_and_the_title_says_error(
     response = client.post(
         reverse("account_change_password"), {"oldpassword": "not it", "password1": "short", "password2": "short"}
     )
+    assert response.status_code == 400
     html = response.content.decode()
     page = Page(html)
     assert page.title.startswith("Error: ")
@@ -136,3 +137,12 @@ def test_the_two_factor_set_up_page_never_uses_the_secret_as_the_qr_codes_text(c
     assert secret not in str(qr["alt"])
     assert secret in html  # for typing into the app by hand, labelled
     assert "Secret key for manual entry" in html
+
+
+def test_an_empty_reset_request_is_a_govuk_error_that_says_what_to_enter() -> None:
+    response = Client().post(reverse("account_reset_password"), {"email": ""})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert Page(html).title.startswith("Error: ")
+    assert '<a href="#id_email">Enter your email address</a>' in html
+    assert 'aria-describedby="id_email-error"' in html

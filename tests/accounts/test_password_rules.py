@@ -46,7 +46,7 @@ def test_a_reset_from_an_e_mailed_link_refuses_a_short_password(practitioner: Pe
     client = Client()
     form = reset_form(client, link.group(1))
     refused = client.post(form, {"password1": SHORT, "password2": SHORT})
-    assert refused.status_code == 200
+    assert refused.status_code == 400
     assert TOO_SHORT in refused.content.decode()
     assert not accepts(practitioner.user, SHORT)
     assert client.post(form, {"password1": LONG, "password2": LONG}).status_code == 302

@@ -114,6 +114,7 @@ def test_a_forgotten_password_is_asked_for_with_a_labelled_field_and_says_to_che
     seen(page, "reset-password-empty")
     expect(page).to_have_title(re.compile(r"^Error: "))
     expect(page.get_by_role("alert")).to_contain_text("There is a problem")
+    expect(page.get_by_role("alert")).to_contain_text("Enter your email address")
     email_field(page).fill(TEACHER)
     with page.expect_navigation():
         page.get_by_role("button", name="Send the link").click()
@@ -162,4 +163,5 @@ def test_the_sessions_page_lists_this_browser(page: Page, live_server: object, s
         page.get_by_role("link", name="Where you are signed in").click()
     seen(page, "sessions")
     expect(page.get_by_role("heading", level=1)).to_have_text("Where you are signed in")
-    expect(page.get_by_role("table")).to_contain_text("This browser")
+    expect(page.get_by_role("heading", level=2, name="This browser")).to_be_visible()
+    expect(page.get_by_role("main")).to_contain_text("Internet address")

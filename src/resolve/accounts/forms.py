@@ -32,6 +32,18 @@ LABELS = {
     "code": _("Code from your authenticator app"),
 }
 
+# ... and for what a person has to type when they left it empty (GOV.UK: "Enter ...").
+REQUIRED = {
+    "email": _("Enter your email address"),
+    "password": _("Enter your password"),
+    "oldpassword": _("Enter your current password"),
+    "password1": _("Enter a new password"),
+    "password2": _("Enter your new password again"),
+    "code": _("Enter the code from your authenticator app"),
+}
+
+EMAIL_FORMAT = _("Enter an email address in the correct format, like name@example.com")
+
 
 class PlainLabels(forms.Form):
     """allauth's form with GOV.UK labels. Listed first among the bases, so it labels every field the
@@ -42,6 +54,12 @@ class PlainLabels(forms.Form):
         for name, field in self.fields.items():
             if name in LABELS:
                 field.label = LABELS[name]
+            if name in REQUIRED:
+                field.error_messages["required"] = REQUIRED[name]
+            if name == "email":
+                field.error_messages["invalid"] = _(
+                    "Enter an email address in the correct format, like name@example.com"
+                )
 
 
 SIGNS_IN_THROUGH_ORGANISATION = (
@@ -81,7 +99,8 @@ class ResolveSetPasswordForm(PlainLabels, SetPasswordForm):
     def clean(self) -> dict[str, Any]:
         if signs_in_only_through_organisation(self.user):
             raise forms.ValidationError(SIGNS_IN_THROUGH_ORGANISATION, code="signs_in_through_organisation")
-        return super().clean()
+        cleaned: dict[str, Any] = super().clean() or {}
+        return cleaned
 
 
 class ResolveChangePasswordForm(PlainLabels, ChangePasswordForm):

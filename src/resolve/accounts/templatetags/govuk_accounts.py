@@ -35,7 +35,7 @@ def govuk_widget(field: BoundField) -> SafeString:
     described = [f"{field.auto_id}-hint"] if field.help_text else []
     if field.errors:
         described.append(f"{field.auto_id}-error")
-    attrs: dict[str, object] = {"class": " ".join(classes), "placeholder": False}
+    attrs: dict[str, str | bool] = {"class": " ".join(classes), "placeholder": False}
     if described:
         attrs["aria-describedby"] = " ".join(described)
     if field.name == "code":
