@@ -38,15 +38,18 @@ Dependencies are installed again only when a lock file or pyproject.toml changes
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import importlib.util
 import json
 import os
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -54,6 +57,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 MIN_PYTHON = (3, 11)
+STOP_TIMEOUT = 10  # seconds the web server has to stop when dev.py serve is stopped
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 PYPROJECT = ROOT / "pyproject.toml"
@@ -293,7 +297,8 @@ def serve(argv: Sequence[str]) -> int:
     parser.add_argument("--port", type=port_number, default=8000, help="port to listen on (8000)")
     options = parser.parse_args(argv)
     python = ensure_venv()
-    install(python, BASE_LOCK)
+    if not installed(DEV_LOCK):  # the development tools include every runtime dependency
+        install(python, BASE_LOCK)
     env = tool_env("resolve.settings.local")
     say(f"Database: {describe_database(env, relative(data_dir(env) / 'resolve.sqlite3'))}")
     host = f"[{options.host}]" if ":" in options.host else options.host
@@ -305,7 +310,69 @@ def serve(argv: Sequence[str]) -> int:
             say(f"FAILED: {shlex.join(step)} exited with status {status}.")
             return status
     say(f"Starting Resolve at {url} (press Ctrl-C to stop)...")
-    return run_tool(["resolve", "runserver", f"{host}:{options.port}"], env)
+    return run_server([bin_dir() / "resolve", "runserver", f"{host}:{options.port}"], env)
+
+
+def installed(lock: Path) -> bool:
+    """Whether the stamp says ``lock`` (and Resolve) is installed in the venv as it is now."""
+    stamp = VENV / f".resolve-installed-{lock.stem}.sha256"
+    return stamp.is_file() and stamp.read_text(encoding="utf-8").strip() == fingerprint(lock)
+
+
+def run_server(args: Sequence[str | Path], env: dict[str, str]) -> int:
+    """Run the web server until it exits or dev.py is stopped, then stop all of it.
+
+    runserver's autoreloader runs the server in a child process of its own. Stopping only the process
+    dev.py started (Ctrl-C on dev.py alone, or SIGTERM) left that child serving, holding the port. So the
+    server runs in a process group of its own, and SIGINT, SIGTERM or SIGHUP sent to dev.py is passed to
+    the whole group; whatever is still running after STOP_TIMEOUT seconds is killed.
+    """
+    words = [str(a) for a in args]
+    say("$ " + shlex.join([Path(words[0]).name, *words[1:]]))
+    if os.name == "nt":  # no process groups to signal: Ctrl-C reaches the whole console anyway
+        return run(args, env)
+    server = subprocess.Popen(words, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, process_group=0)
+    stopping: list[int] = []
+
+    def pass_on(signum: int, frame: object) -> None:
+        stopping.append(signum)
+        signal_group(server, signum)
+
+    signals = [signal.SIGINT, signal.SIGTERM, signal.SIGHUP]
+    previous = {signum: signal.signal(signum, pass_on) for signum in signals}
+    try:
+        while True:
+            try:
+                status = server.wait(timeout=STOP_TIMEOUT if stopping else None)
+                break
+            except subprocess.TimeoutExpired:
+                say(f"The server did not stop within {STOP_TIMEOUT} seconds: killing it.")
+                signal_group(server, signal.SIGKILL)
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        # The reloader's child may outlive the process dev.py started: give it time, then kill it.
+        deadline = time.monotonic() + STOP_TIMEOUT
+        while group_running(server) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        signal_group(server, signal.SIGKILL)
+    if stopping:
+        say("Stopped Resolve.")
+        return 0
+    return exit_status(status)
+
+
+def group_running(process: subprocess.Popen[bytes]) -> bool:
+    try:
+        os.killpg(process.pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def signal_group(process: subprocess.Popen[bytes], signum: int) -> None:
+    with contextlib.suppress(ProcessLookupError):  # the whole group has ended
+        os.killpg(process.pid, signum)
 
 
 def port_number(text: str) -> int:

@@ -39,7 +39,7 @@ def test_a_person_cannot_add_an_address_another_account_holds(
     colleague = give_account(cast.at("school", 2), verified=colleague_verified)
     client = signed_in_client(practitioner)
     page = add_address(client, colleague.email.upper())
-    assert "A user is already registered with this email address." in page
+    assert "Another account already has this email address." in page
     assert not EmailAddress.objects.filter(user=practitioner.user, email__iexact=colleague.email).exists()
     assert account_email(practitioner) == practitioner.email
     assert not any(colleague.email in message.to for message in mail.outbox)

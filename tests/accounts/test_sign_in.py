@@ -32,7 +32,7 @@ def test_a_wrong_password_is_refused_with_a_message_and_recorded_without_the_add
     client = Client()
     response = sign_in(client, practitioner.email, "not the password")
     assert response.status_code == 400
-    assert "The email address and/or password you specified are not correct." in response.content.decode()
+    assert "The email address or password is not correct. Check them and try again." in response.content.decode()
     assert 'href="#id_login"' in response.content.decode()
     assert not signed_in(client)
     failed = Event.objects.get(verb=Verb.SIGN_IN_FAILED)
@@ -56,7 +56,7 @@ def test_five_wrong_passwords_lock_the_account_for_fifteen_minutes(practitioner:
     # Even the right password is refused while the account is locked, from any browser.
     locked = sign_in(Client(), practitioner.email)
     assert locked.status_code == 429
-    assert "Too many failed login attempts. Try again later." in locked.content.decode()
+    assert "Signing in to this account is paused after too many wrong passwords." in locked.content.decode()
     assert Event.objects.filter(verb=Verb.SIGN_IN_LOCKED, data={"account_of": str(practitioner.pk)}).exists()
 
     time_machine.move_to("2026-11-23T10:14:00+00:00", tick=False)
@@ -137,7 +137,7 @@ def test_a_person_whose_partnership_removed_them_cannot_sign_in(practitioner: Pe
     client = Client()
     response = sign_in(client, practitioner.email)
     assert response["Location"] == reverse("account_inactive")
-    assert "This account is inactive." in client.get(response["Location"]).content.decode()
+    assert "This account has been closed" in client.get(response["Location"]).content.decode()
     assert not signed_in(client)
 
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from typing import Any
 
 import pytest
+from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY, format_hotp_value, hotp_value
 from django.contrib.auth import get_user_model
+from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
@@ -84,7 +87,7 @@ def test_signing_in_asks_for_the_code_and_refuses_a_wrong_one(practitioner: Pers
     assert not signed_in(client)
 
     wrong = client.post(reverse("mfa_authenticate"), {"code": "000000" if code_for(secret) != "000000" else "111111"})
-    assert "Incorrect code." in wrong.content.decode()
+    assert "The code is not correct." in wrong.content.decode()
     assert not signed_in(client)
 
     right = client.post(reverse("mfa_authenticate"), {"code": code_for(secret)})
@@ -98,7 +101,7 @@ def test_where_it_is_required_a_person_cannot_turn_it_off(practitioner: Person) 
     sign_in(client, practitioner.email)
     set_up_app(client)
     response = client.post(reverse("mfa_deactivate_totp"))
-    assert "You cannot deactivate two-factor authentication." in response.content.decode()
+    assert "You cannot turn off two-factor authentication" in response.content.decode()
     assert Authenticator.objects.filter(user=practitioner.user, type=Authenticator.Type.TOTP).exists()
 
 
@@ -159,3 +162,35 @@ def test_a_staff_account_that_is_also_a_person_is_held_to_both(cast: Cast, pract
     practitioner_user.save()
     require_two_factor(practitioner)
     assert sent_to_set_up_the_app(practitioner.email)
+
+
+def test_a_password_reset_request_by_anyone_does_not_stop_the_person_setting_up_the_app(practitioner: Person) -> None:
+    require_two_factor(practitioner)
+    Client().post(reverse("account_reset_password"), {"email": practitioner.email})  # anyone can ask, for anyone
+    assert len(mail.outbox) == 1
+    client = Client()
+    sign_in(client, practitioner.email)
+    set_up_app(client)
+    assert signed_in(client)
+
+
+def test_a_person_with_an_unconfirmed_address_is_told_to_confirm_it_and_can_then_set_up_the_app(
+    practitioner: Person,
+) -> None:
+    require_two_factor(practitioner)
+    address = practitioner.email.lower()
+    EmailAddress.objects.create(user=practitioner.user, email=address, primary=True, verified=False)
+    client = Client()
+    sign_in(client, practitioner.email)
+    refused = client.get(reverse("mfa_activate_totp"), follow=True)
+    assert "Confirm your email address before you set up two-factor authentication" in refused.content.decode()
+
+    assert client.get(reverse("account_email")).status_code == 200  # open before two-factor is set up
+    client.post(reverse("account_email"), {"action_send": "", "email": address})
+    (message,) = mail.outbox
+    link = re.search(r"http://testserver(/account/confirm-email/\S+/)", str(message.body))
+    assert link is not None
+    client.post(link.group(1))
+    assert EmailAddress.objects.get(user=practitioner.user, email=address).verified
+    set_up_app(client)
+    assert signed_in(client)

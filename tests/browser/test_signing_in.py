@@ -65,7 +65,7 @@ def test_a_wrong_password_shows_the_error_and_does_not_sign_in(page: Page, live_
     expect(page).to_have_title(re.compile(r"^Error: "))
     summary = page.get_by_role("alert")
     expect(summary).to_contain_text("There is a problem")
-    expect(summary).to_contain_text(re.compile(r"e-?mail address and/or password .* not correct", re.IGNORECASE))
+    expect(summary).to_contain_text(re.compile(r"e-?mail address or password is not correct", re.IGNORECASE))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Sign in")
     expect(page.get_by_role("main")).not_to_contain_text("DEMO-CHILD-001")
     # what was typed is kept, but never the password
@@ -97,3 +97,71 @@ def test_signing_out_ends_the_session(page: Page, live_server: object, seen: See
     seen(page, "dashboard-after-sign-out")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Sign in")
     expect(page.get_by_role("main")).not_to_contain_text("DEMO-CHILD-001")
+
+
+def test_a_forgotten_password_is_asked_for_with_a_labelled_field_and_says_to_check_email(
+    page: Page, live_server: object, seen: Seen
+) -> None:
+    load_demo()
+    page.goto(f"{live_server}/sign-in/")
+    seen(page, "sign-in")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Forgotten your password?").click()
+    seen(page, "reset-password")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Reset your password")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Send the link").click()
+    seen(page, "reset-password-empty")
+    expect(page).to_have_title(re.compile(r"^Error: "))
+    expect(page.get_by_role("alert")).to_contain_text("There is a problem")
+    expect(page.get_by_role("alert")).to_contain_text("Enter your email address")
+    email_field(page).fill(TEACHER)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Send the link").click()
+    seen(page, "reset-password-sent")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+    expect(page.get_by_role("main")).not_to_contain_text(TEACHER)  # the page names no address
+
+
+def confirm_password_if_asked(page: Page, seen: Seen) -> None:
+    """allauth asks for the password again before a change to the account's security."""
+    if page.get_by_role("heading", level=1, name="Confirm it is you").count():
+        seen(page, "confirm-it-is-you")
+        password_field(page).fill(DEMO_PASSWORD)
+        with page.expect_navigation():
+            page.get_by_role("button", name="Continue").click()
+
+
+def test_setting_up_two_factor_shows_a_qr_code_whose_text_is_not_the_secret(
+    page: Page, live_server: object, seen: Seen
+) -> None:
+    load_demo()
+    sign_in_with_the_keyboard(page, live_server, seen, password=DEMO_PASSWORD)
+    seen(page, "dashboard")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Two-factor authentication").click()
+    seen(page, "two-factor")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Two-factor authentication")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Set up an authenticator app").click()
+    confirm_password_if_asked(page, seen)
+    seen(page, "set-up-authenticator-app")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Set up an authenticator app")
+    qr = page.get_by_role("img")
+    expect(qr).to_have_attribute("alt", "QR code for setting up two-factor authentication")
+    secret = page.get_by_label("Secret key for manual entry").input_value()
+    assert re.fullmatch(r"[A-Z2-7]{16,}", secret), secret
+    assert secret not in str(qr.get_attribute("alt"))
+    expect(page.get_by_label("Code from your authenticator app")).to_be_visible()
+
+
+def test_the_sessions_page_lists_this_browser(page: Page, live_server: object, seen: Seen) -> None:
+    load_demo()
+    sign_in_with_the_keyboard(page, live_server, seen, password=DEMO_PASSWORD)
+    seen(page, "dashboard")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Where you are signed in").click()
+    seen(page, "sessions")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Where you are signed in")
+    expect(page.get_by_role("heading", level=2, name="This browser")).to_be_visible()
+    expect(page.get_by_role("main")).to_contain_text("Internet address")

@@ -122,7 +122,7 @@ def test_a_failed_sign_in_shows_the_error_summary_and_the_message_at_the_field_w
     assert title(page) == f"Error: Sign in {DASH} Resolve"
     summary = page.split('class="govuk-error-summary"', 1)[1].split("</div>\n    </div>", 1)[0]
     assert "There is a problem" in summary
-    assert '<a href="#id_login">The email address and/or password you specified are not correct.</a>' in summary
+    assert '<a href="#id_login">The email address or password is not correct. Check them and try again.</a>' in summary
     assert 'class="govuk-form-group govuk-form-group--error"' in page
     assert '<p id="id_login-error" class="govuk-error-message">' in page
     assert 'aria-describedby="id_login-hint id_login-error"' in page

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from resolve.accounts.selectors import (
     person_for_single_sign_on,
@@ -41,6 +42,29 @@ def _person_signing_in_as(credentials: dict[str, Any]) -> Person | None:
 
 class AccountAdapter(DefaultAccountAdapter):
     """No one signs up: a partnership's administrator adds its people. Failed sign-ins are audited."""
+
+    # allauth's messages, in plain English (GOV.UK style): each says what happened and what to do.
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "account_inactive": _("This account has been closed. Ask your partnership's business unit if you need it."),
+        "email_password_mismatch": _("The email address or password is not correct. Check them and try again."),
+        "email_taken": _("Another account already has this email address. Enter a different email address."),
+        "enter_current_password": _("Enter your current password"),
+        "incorrect_password": _("The password is not correct. Enter your current password."),
+        "invalid_or_expired_key": _(
+            "This link has expired or has already been used. Ask for a new one from the page you came from."
+        ),
+        "invalid_password_reset": _(
+            "This link to reset your password has expired or has already been used. "
+            "Ask for a new one on the 'Reset your password' page."
+        ),
+        "too_many_login_attempts": _(
+            "Signing in to this account is paused after too many wrong passwords. Wait 15 minutes, then try again."
+        ),
+        "unknown_email": _("There is no account with this email address. Check it and try again."),
+        "same_as_current": _("Enter a value different from the current one."),
+        "rate_limited": _("You have done this too many times. Wait a few minutes, then try again."),
+    }
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
@@ -97,6 +121,21 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
 
 class MFAAdapter(DefaultMFAAdapter):
     """Where the partnership requires two-factor authentication, no one can turn it off."""
+
+    error_messages = {
+        **DefaultMFAAdapter.error_messages,
+        "unverified_email": _(
+            "Confirm your email address before you set up two-factor authentication: go to your email "
+            "addresses, send the confirmation link again and follow the link in the email."
+        ),
+        "cannot_delete_authenticator": _(
+            "You cannot turn off two-factor authentication: your partnership requires it."
+        ),
+        "cannot_generate_recovery_codes": _(
+            "Set up two-factor authentication with an authenticator app before you make recovery codes."
+        ),
+        "incorrect_code": _("The code is not correct. Enter the 6-digit code your authenticator app shows now."),
+    }
 
     def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
         if authenticator.type == Authenticator.Type.TOTP and two_factor_required(authenticator.user):

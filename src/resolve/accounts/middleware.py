@@ -9,12 +9,15 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 
 from resolve.accounts.receivers import SINGLE_SIGN_ON_SESSION_KEY
 from resolve.accounts.selectors import two_factor_required
 
-# Pages a person may use before setting up two-factor authentication: their own account's pages.
-OPEN_VIEWS = {"login", "logout", "sign_out_everywhere"}
+# Pages a person may use before setting up two-factor authentication: their own account's pages,
+# including their e-mail addresses (allauth sets up two-factor authentication only once every address
+# of the account is confirmed, and that page is where a confirmation link is sent again).
+OPEN_VIEWS = {"login", "logout", "sign_out_everywhere", "account_email"}
 
 
 class RequireTwoFactorMiddleware:
@@ -43,3 +46,36 @@ class RequireTwoFactorMiddleware:
         if two_factor_required(user) and not is_mfa_enabled(user, [Authenticator.Type.TOTP]):
             return redirect("mfa_activate_totp")
         return None
+
+
+class BadFormIs400Middleware:
+    """A django-allauth form sent back with errors answers 400 (Bad Request), as every Resolve form does.
+
+    allauth's views answer 200 with the form and its errors; the page is the same, only the status
+    says what happened (to a test, a monitor, a proxy's logs). Statuses allauth sets itself (429 for a
+    paused account) are left alone.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view_func: Callable[..., Any], args: Any, kwargs: Any
+    ) -> HttpResponse | None:
+        request.resolve_account_page = view_func.__module__.startswith(("allauth.", "resolve.accounts."))  # type: ignore[attr-defined]
+        return None
+
+    def process_template_response(self, request: HttpRequest, response: TemplateResponse) -> TemplateResponse:
+        if (
+            request.method != "POST"
+            or response.status_code != 200
+            or not getattr(request, "resolve_account_page", False)
+        ):
+            return response
+        form = (response.context_data or {}).get("form")
+        if form is not None and getattr(form, "errors", None):
+            response.status_code = 400
+        return response

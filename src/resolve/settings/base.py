@@ -14,6 +14,10 @@ DATA_DIR = Path(os.environ.get("RESOLVE_DATA_DIR", Path.cwd() / "var"))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
+    # Before django.contrib.auth, so that its createsuperuser (no bypassing the password rules)
+    # replaces Django's (Django runs the first app's command), and before django-allauth, so that
+    # Resolve's templates for allauth's pages win.
+    "resolve.accounts",
     "django.forms",  # its widget templates, for the GOV.UK form renderer (resolve.web.forms)
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -22,8 +26,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "csp",
-    # Before django-allauth, so that Resolve's templates for its pages win.
-    "resolve.accounts",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -54,6 +56,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "resolve.accounts.middleware.RequireTwoFactorMiddleware",
+    "resolve.accounts.middleware.BadFormIs400Middleware",
     "resolve.web.middleware.AuditOriginMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -111,7 +114,9 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    # 12 characters at least, on every path that sets a password: allauth's forms, the admin's, and
+    # the createsuperuser and changepassword commands all use these validators.
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -138,12 +143,18 @@ ACCOUNT_FORMS = {
     "add_email": "resolve.accounts.forms.ResolveAddEmailForm",
     "set_password": "resolve.accounts.forms.ResolveSetPasswordForm",
     "user_token": "resolve.accounts.forms.ResolveUserTokenForm",
+    # allauth's own forms with GOV.UK labels (resolve/accounts/forms.py)
+    "change_password": "resolve.accounts.forms.ResolveChangePasswordForm",
+    "reset_password": "resolve.accounts.forms.ResolveResetPasswordForm",
+    "reset_password_from_key": "resolve.accounts.forms.ResolveResetPasswordKeyForm",
+    "reauthenticate": "resolve.accounts.forms.ResolveReauthenticateForm",
 }
 # Where e-mails (an invitation's link to set a password) send people: the address people use.
 RESOLVE_BASE_URL = os.environ.get("RESOLVE_BASE_URL", "http://localhost:8000")
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_REDIRECT_URL = "login"
-ACCOUNT_PASSWORD_MIN_LENGTH = 12
+# A password-reset request (anyone can make one for any address) writes nothing to the account.
+ACCOUNT_PASSWORD_RESET_TOKEN_GENERATOR = "resolve.accounts.tokens.PasswordResetTokenGenerator"
 # Lockout: five wrong passwords for one account pause signing in to it for 15 minutes; ten a
 # minute from one address pause that address. The counts live in the cache (CACHES).
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/15m/key"}
@@ -152,6 +163,11 @@ ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/15m/key"}
 MFA_ADAPTER = "resolve.accounts.adapters.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Resolve"
+MFA_FORMS = {
+    "authenticate": "resolve.accounts.forms.ResolveAuthenticateForm",
+    "reauthenticate": "resolve.accounts.forms.ResolveMFAReauthenticateForm",
+    "activate_totp": "resolve.accounts.forms.ResolveActivateTOTPForm",
+}
 # Single sign-on: OpenID Connect providers from the environment (resolve/accounts/oidc.py).
 SOCIALACCOUNT_ADAPTER = "resolve.accounts.adapters.SocialAccountAdapter"
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
