@@ -45,6 +45,7 @@ V, R, H, P, C, E, S, W, F, A, D = (
     Action.DECIDE,
 )
 T = Action.SET_DEADLINE  # an earlier deadline for the case than the cap (Cumbria L35)
+Q = Action.RESPOND  # the raiser answers the feedback given to them
 ALL = list(Action)
 
 ROLES: dict[str, Callable[[Cast], Person]] = {
@@ -68,7 +69,7 @@ MATRIX: dict[str, dict[str, set[Action]]] = {
     # Level 4 in each agency (the Executive Manager/Lead, Cumbria L31); the formal process comes next.
     # The chair and the reviewer are told nothing yet, so they do not see it.
     "executive-lead": {
-        "practitioner in the raising agency": {V, R, W, F},
+        "practitioner in the raising agency": {V, R, W, F, Q},
         "practitioner in the other agency": {V, R, F},
         "practitioner in an uninvolved agency": set(),
         "line manager of the raiser": {V, R, H, W, F},
@@ -83,7 +84,7 @@ MATRIX: dict[str, dict[str, set[Action]]] = {
     # Roles only (SCP Chair, SCP member): the last stage, so nobody escalates; each agency acts at the
     # Executive Lead's level 4 (the policy's docstring says why); the role holders resolve but confirm nothing.
     "formal-process": {
-        "practitioner in the raising agency": {V, R, W, F},
+        "practitioner in the raising agency": {V, R, W, F, Q},
         "practitioner in the other agency": {V, R, F},
         "practitioner in an uninvolved agency": set(),
         "line manager of the raiser": {V, R, H, W, F},
@@ -155,6 +156,9 @@ def _prepare(action: Action, d: Disagreement, cast: Cast, person: Person) -> Cal
         return lambda: services.deadline_set_for_case(
             disagreement=d, by=person, timescale="decision", due=now + timedelta(hours=1), reason="Urgent."
         )
+    if action == Q:
+        services.feedback_give(disagreement=d, by=cast.at("csc", 4), text="A visit is booked.")
+        return lambda: services.raiser_respond(disagreement=d, by=person, accepts=True)
     if action == A:
         return lambda: services.reviewer_appoint(disagreement=d, by=person, reviewer=cast.at("police", 4))
     assert action == D

@@ -68,6 +68,7 @@ class Action(StrEnum):
     APPOINT_REVIEWER = "appoint_reviewer"
     DECIDE = "decide"
     SET_DEADLINE = "set_deadline"  # an earlier deadline for the case than the procedure's cap
+    RESPOND = "respond"  # the raiser accepts the feedback or outcome, or asks for it to go further
 
 
 class AccessRefused(Refused):
@@ -91,7 +92,7 @@ class AccessNotFound(NotFound):
 
 
 #: Actions that change a disagreement once it is closed (resolved or withdrawn).
-AFTER_CLOSE = {Action.VIEW, Action.GIVE_FEEDBACK}
+AFTER_CLOSE = {Action.VIEW, Action.GIVE_FEEDBACK, Action.RESPOND}
 
 #: Actions that need the authority of the current stage (its level, or one of its roles).
 STAGE_AUTHORITY = {
@@ -235,6 +236,8 @@ def _authorised(person: Person, action: Action, disagreement: Disagreement) -> b
         return handles_stage(person, run) or _manages_someone_taking_part(person, disagreement)
     if action == Action.WITHDRAW:
         return person.agency_id is not None and person.agency_id == disagreement.raising_agency_id
+    if action == Action.RESPOND:
+        return person.pk == disagreement.raised_by_id
     if action == Action.APPOINT_REVIEWER:
         return bool(_role_kinds(person, disagreement) & {"chair", "reviewer_appointer"})
     if action == Action.DECIDE:
@@ -280,6 +283,8 @@ def allowed(person: Person, action: Action, disagreement: Disagreement) -> bool:
         return False
     if action == Action.CONFIRM_OUTCOME:
         return _outcome_waiting_for(person, disagreement)
+    if action == Action.RESPOND:
+        return rules.answerable(disagreement) is not None
     return True
 
 
@@ -397,4 +402,5 @@ REASONS = {
     Action.APPOINT_REVIEWER: "Only the partnership's chair can name the independent reviewer.",
     Action.DECIDE: "Only the independent reviewer can record the decision.",
     Action.SET_DEADLINE: "Only the people with the authority of the current stage can set its deadline for the case.",
+    Action.RESPOND: "Only the person who raised this disagreement can accept its outcome or ask for it to go further.",
 }

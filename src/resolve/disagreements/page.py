@@ -71,6 +71,7 @@ class OfferedPage(StrEnum):
     DECISION = "decision"
     HANDLER = "handler"
     DEADLINE = "deadline"
+    RESPONSE = "response"
 
 
 #: the action pages each allowed action offers, in the order the page lists them
@@ -86,6 +87,7 @@ PAGES_FOR: dict[Action, tuple[OfferedPage, ...]] = {
     Action.DECIDE: (OfferedPage.DECISION,),
     Action.GIVE_FEEDBACK: (OfferedPage.FEEDBACK,),
     Action.WITHDRAW: (OfferedPage.WITHDRAW,),
+    Action.RESPOND: (OfferedPage.RESPONSE,),
 }
 
 

@@ -7,6 +7,7 @@ raising notices and adding a participant are services (``services/stages.py``).
 
 from __future__ import annotations
 
+from datetime import datetime
 from uuid import UUID
 
 from resolve.disagreements.models import (
@@ -149,6 +150,29 @@ def requested_roles(run: StageRun) -> set[str]:
         for entry in run.records.filter(kind=RecordEntry.Kind.WRITTEN_REQUEST, corrects__isnull=True)
         if entry.data.get("requested_role")
     }
+
+
+def answerable(disagreement: Disagreement) -> datetime | None:
+    """When the latest feedback was given or outcome proposed, if there is one the raiser has not answered."""
+    feedback = (
+        RecordEntry.objects.filter(disagreement=disagreement, kind=RecordEntry.Kind.FEEDBACK)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    outcome = (
+        WrittenOutcome.objects.filter(disagreement=disagreement)
+        .order_by("-proposed_at")
+        .values_list("proposed_at", flat=True)
+        .first()
+    )
+    latest = max((t for t in (feedback, outcome) if t is not None), default=None)
+    if latest is None:
+        return None
+    answered = RecordEntry.objects.filter(
+        disagreement=disagreement, kind=RecordEntry.Kind.RAISER_RESPONSE, created_at__gte=latest
+    ).exists()
+    return None if answered else latest
 
 
 def latest_run(disagreement: Disagreement) -> StageRun | None:

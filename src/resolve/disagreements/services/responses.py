@@ -10,8 +10,6 @@ the procedures give none for this.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from django.utils import timezone
 
 from resolve.access.policy import Action as Can
@@ -21,7 +19,7 @@ from resolve.audit.models import Verb
 from resolve.audit.services import disagreement_event
 from resolve.core.errors import Refused
 from resolve.disagreements import rules
-from resolve.disagreements.models import Disagreement, Notice, RecordEntry, WrittenOutcome
+from resolve.disagreements.models import Disagreement, Notice, RecordEntry
 from resolve.disagreements.services.guards import (
     entry_write,
     lock,
@@ -37,34 +35,11 @@ from resolve.partnerships.selectors import managers_of
 ASKED_FURTHER = "The person who raised the disagreement asks for it to go further"
 
 
-def answerable(disagreement: Disagreement) -> datetime | None:
-    """When the latest feedback was given or outcome proposed, if there is one the raiser has not answered."""
-    feedback = (
-        RecordEntry.objects.filter(disagreement=disagreement, kind=RecordEntry.Kind.FEEDBACK)
-        .order_by("-created_at")
-        .values_list("created_at", flat=True)
-        .first()
-    )
-    outcome = (
-        WrittenOutcome.objects.filter(disagreement=disagreement)
-        .order_by("-proposed_at")
-        .values_list("proposed_at", flat=True)
-        .first()
-    )
-    latest = max((t for t in (feedback, outcome) if t is not None), default=None)
-    if latest is None:
-        return None
-    answered = RecordEntry.objects.filter(
-        disagreement=disagreement, kind=RecordEntry.Kind.RAISER_RESPONSE, created_at__gte=latest
-    ).exists()
-    return None if answered else latest
-
-
 def response_refusal(disagreement: Disagreement, person: Person) -> str | None:
     """Why ``person`` cannot answer now (the page says it; the service refuses with it), or None."""
     if person.pk != disagreement.raised_by_id:
         return "Only the person who raised this disagreement can accept its outcome or ask for it to go further."
-    if answerable(disagreement) is None:
+    if rules.answerable(disagreement) is None:
         if RecordEntry.objects.filter(disagreement=disagreement, kind=RecordEntry.Kind.RAISER_RESPONSE).exists():
             return (
                 "You have already answered the latest feedback and outcome. "
@@ -86,7 +61,7 @@ def raiser_respond(*, disagreement: Disagreement, by: Person, accepts: bool, rea
     disagreement to be open (a closed one is raised again instead).
     """
     disagreement = lock(disagreement)
-    require(by, Can.VIEW, disagreement)
+    require(by, Can.RESPOND, disagreement)
     problem = response_refusal(disagreement, by)
     if problem:
         raise Refused(problem)

@@ -169,16 +169,14 @@ class ResponseForm(GovForm):
 
 
 class ResponsePage(ActionPage):
-    action = Action.VIEW  # the raiser's own answer: who may give it is the service's (response_refusal)
+    action = Action.RESPOND
     form_class = ResponseForm
     title = _("Accept the outcome or ask for it to go further")
     done = _("Your answer has been recorded.")
     submit = _("Send your answer")
 
-    def may(self) -> bool:
-        return response_refusal(self.disagreement, self.person) is None
-
     def why_not(self) -> str:
+        """Not the raiser, or nothing (new) to answer: in the service's words."""
         return response_refusal(self.disagreement, self.person) or super().why_not()
 
     def perform(self, form: GovForm) -> object:

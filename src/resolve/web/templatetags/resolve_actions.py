@@ -51,6 +51,7 @@ ACTION_PAGES: dict[OfferedPage, tuple[str, StrPromise, str | None]] = {
     OfferedPage.DECISION: ("disagreement_decision", _("Record the independent reviewer's decision"), None),
     OfferedPage.HANDLER: ("disagreement_handler", _("Ask for a handler the procedure names on request"), None),
     OfferedPage.DEADLINE: ("disagreement_deadline", _("Set an earlier deadline for this case"), None),
+    OfferedPage.RESPONSE: ("disagreement_response", _("Accept the outcome, or ask for it to go further"), None),
 }
 
 
