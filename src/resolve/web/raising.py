@@ -103,7 +103,7 @@ class ChildForm(GovForm):
         label=_("Date of birth (optional)"),
         help_text=_("For example, 27 3 2014. Only kept for a child new to Resolve."),
         required=False,
-        what=_("The child's date of birth"),  # type: ignore[arg-type]  # a lazy text is a text
+        what=_("The child's date of birth"),
     )
 
 
@@ -246,7 +246,7 @@ class UrgencyForm(GovForm):
         label=_("When was the conference adjourned? (optional)"),
         help_text=_("For example, 14 12 2026 and 14:30. Leave it empty if it was adjourned today, just now."),
         required=False,
-        what=_("When the conference was adjourned"),  # type: ignore[arg-type]  # a lazy text is a text
+        what=_("When the conference was adjourned"),
     )
 
     def __init__(self, *args: Any, procedure: Procedure, pathway: Pathway, **kwargs: Any) -> None:
