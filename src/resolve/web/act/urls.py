@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from resolve.web.act import transitions
+from resolve.web.act import outcomes, records, transitions
 
 urlpatterns = [
     *transitions.urlpatterns,
+    *records.urlpatterns,
+    *outcomes.urlpatterns,
 ]
