@@ -1,4 +1,4 @@
-"""An agency in dispute disputes the proposed written outcome, with its reason: kept, audited, and final for that outcome."""
+"""An agency in dispute disputes the proposed written outcome, with its reason: kept, audited, final for it."""
 
 from __future__ import annotations
 
@@ -54,7 +54,7 @@ def test_a_party_agency_disputes_the_outcome_with_its_reason_kept_and_in_the_aud
 def test_the_disputing_agency_cannot_then_confirm_it_and_is_no_longer_asked_to(enfield: Cast) -> None:
     _, outcome = proposed(enfield)
     services.outcome_dispute(outcome=outcome, by=enfield.at("csc", 2), reason="No visit is possible.")
-    with nothing_changes(), pytest.raises(Refused, match="disputed this outcome .* escalated to the next stage"):
+    with nothing_changes(), pytest.raises(Refused, match=r"disputed this outcome .* escalated to the next stage"):
         services.outcome_confirm(outcome=outcome, by=enfield.at("csc", 3))
     assert not allowed(enfield.at("csc", 2), Action.CONFIRM_OUTCOME, outcome.disagreement)
 

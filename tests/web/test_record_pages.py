@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import timedelta
+from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.test import Client
@@ -19,6 +20,9 @@ from tests.factories import PersonFactory
 from tests.web.test_action_pages import main_of, seen_value, text
 from tests.web.test_home import signed_in
 
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
+
 pytestmark = pytest.mark.django_db
 
 
@@ -27,17 +31,17 @@ def enfield(cast_for: Callable[[str], Cast]) -> Cast:
     return cast_for("enfield")
 
 
-def when(moment: timezone.datetime) -> dict[str, str]:
+def when(moment: datetime) -> dict[str, str]:
     """A moment as GOV.UK's date boxes and time box hold it, for a field named ``held_at`` and the like."""
     local = timezone.localtime(moment)
     return {"_0": str(local.day), "_1": str(local.month), "_2": str(local.year), "_3": local.strftime("%H:%M")}
 
 
-def boxes(name: str, moment: timezone.datetime) -> dict[str, str]:
+def boxes(name: str, moment: datetime) -> dict[str, str]:
     return {f"{name}{part}": value for part, value in when(moment).items()}
 
 
-def send(client: Client, url: str, data: dict[str, object]) -> object:
+def send(client: Client, url: str, data: Mapping[str, Any]) -> Response:
     return client.post(url, {**data, "seen": seen_value(text(client.get(url)))})
 
 
@@ -85,8 +89,8 @@ def test_a_discussion_with_nothing_entered_shows_every_error_on_its_field(enfiel
     d = raise_one(enfield)
     client = signed_in(enfield.at("school", 1))
     response = send(client, reverse("disagreement_discussion", args=[d.pk]), {})
-    assert response.status_code == 400  # type: ignore[attr-defined]
-    page = text(response)  # type: ignore[arg-type]
+    assert response.status_code == 400
+    page = text(response)
     assert "<title>Error: Record a discussion" in page
     assert '<a href="#id_held_at_0">Enter the date of the discussion</a>' in page
     assert '<a href="#id_summary">Enter what was discussed and agreed</a>' in page
@@ -102,8 +106,8 @@ def test_a_discussion_in_the_future_is_refused_on_its_date(enfield: Cast) -> Non
         reverse("disagreement_discussion", args=[d.pk]),
         {**boxes("held_at", timezone.now() + timedelta(days=2)), "method": "telephone", "summary": "We will talk."},
     )
-    assert response.status_code == 400  # type: ignore[attr-defined]
-    page = text(response)  # type: ignore[arg-type]
+    assert response.status_code == 400
+    page = text(response)
     assert '<a href="#id_held_at_0">When it happened cannot be in the future.</a>' in page
     assert 'id="id_held_at-error"' in page
     assert "We will talk." in page  # what was typed is kept
@@ -118,8 +122,8 @@ def test_a_discussion_without_how_it_was_held_gets_the_services_message_on_the_r
         reverse("disagreement_discussion", args=[d.pk]),
         {**boxes("held_at", timezone.now() - timedelta(hours=1)), "summary": "We spoke."},
     )
-    assert response.status_code == 400  # type: ignore[attr-defined]
-    assert '<a href="#id_method_0">Say how the discussion was held' in text(response)  # type: ignore[arg-type]
+    assert response.status_code == 400
+    assert '<a href="#id_method_0">Say how the discussion was held' in text(response)
     assert records(d) == []
 
 
@@ -141,8 +145,8 @@ def test_a_discussion_date_that_is_not_a_date_says_what_to_fix(
     response = send(
         client, reverse("disagreement_discussion", args=[d.pk]), {**data, "method": "telephone", "summary": "x"}
     )
-    assert response.status_code == 400  # type: ignore[attr-defined]
-    assert message in text(response)  # type: ignore[arg-type]
+    assert response.status_code == 400
+    assert message in text(response)
     assert records(d) == []
 
 
@@ -162,8 +166,8 @@ def test_naming_someone_who_may_not_be_named_is_refused(enfield: Cast, cast_for:
                 "with_people": [str(stranger.pk)],
             },
         )
-        assert response.status_code == 400  # type: ignore[attr-defined]
-        assert '<a href="#id_with_people_0">Choose people from the list</a>' in text(response)  # type: ignore[arg-type]
+        assert response.status_code == 400
+        assert '<a href="#id_with_people_0">Choose people from the list</a>' in text(response)
     assert records(d) == []
 
 
@@ -203,7 +207,7 @@ def test_a_meeting_is_recorded_with_its_chair_attendees_and_what_was_said(enfiel
             "actions": "Social worker to visit.",
         },
     )
-    assert response.status_code == 302  # type: ignore[attr-defined]
+    assert response.status_code == 302
     (entry,) = records(d)
     assert entry.kind == RecordEntry.Kind.MEETING_RECORD
     assert entry.data["chair"][0]["id"] == str(enfield.at("csc", 2).pk)
@@ -217,8 +221,8 @@ def test_a_meeting_without_chair_attendees_or_its_text_shows_each_error_and_keep
     client = signed_in(enfield.at("csc", 2))
     url = reverse("disagreement_meeting", args=[d.pk])
     response = send(client, url, {**boxes("held_at", timezone.now() - timedelta(days=1))})
-    assert response.status_code == 400  # type: ignore[attr-defined]
-    page = text(response)  # type: ignore[arg-type]
+    assert response.status_code == 400
+    page = text(response)
     for target, message in [
         ("id_chair", "Choose who chaired the meeting"),
         ("id_areas_of_discussion", "Enter the areas the meeting discussed"),
@@ -240,8 +244,8 @@ def test_a_meeting_without_chair_attendees_or_its_text_shows_each_error_and_keep
             "actions": "d",
         },
     )
-    assert response.status_code == 400  # type: ignore[attr-defined]
-    assert '<a href="#id_attendees_0">List who attended the meeting.</a>' in text(response)  # type: ignore[arg-type]
+    assert response.status_code == 400
+    assert '<a href="#id_attendees_0">List who attended the meeting.</a>' in text(response)
     assert records(d) == []
 
 
@@ -258,7 +262,7 @@ def test_an_executive_summary_is_added(enfield: Cast) -> None:
         url,
         {"kind": "executive_summary", **boxes("occurred_at", timezone.now()), "summary": "The concerns, resolved."},
     )
-    assert response.status_code == 302  # type: ignore[attr-defined]
+    assert response.status_code == 302
     (entry,) = records(d)
     assert (entry.kind, entry.data) == (RecordEntry.Kind.EXECUTIVE_SUMMARY, {"summary": "The concerns, resolved."})
 
@@ -269,10 +273,10 @@ def test_a_written_request_needs_who_it_was_sent_to(enfield: Cast) -> None:
     url = reverse("disagreement_record", args=[d.pk])
     data = {"kind": "written_request", **boxes("occurred_at", timezone.now()), "summary": "Please convene."}
     refused = send(client, url, data)
-    assert refused.status_code == 400  # type: ignore[attr-defined]
-    assert '<a href="#id_sent_to">Enter who the written request was sent to</a>' in text(refused)  # type: ignore[arg-type]
+    assert refused.status_code == 400
+    assert '<a href="#id_sent_to">Enter who the written request was sent to</a>' in text(refused)
     assert records(d) == []
-    assert send(client, url, {**data, "sent_to": "Head of Service, CSC"}).status_code == 302  # type: ignore[attr-defined]
+    assert send(client, url, {**data, "sent_to": "Head of Service, CSC"}).status_code == 302
     (entry,) = records(d)
     assert entry.data == {"sent_to": "Head of Service, CSC", "summary": "Please convene."}
 
@@ -291,13 +295,13 @@ def test_a_pro_forma_is_one_the_stage_requires(cast_for: Callable[[str], Cast]) 
     assert appendix_2 in page
     data = {"kind": "form", **boxes("occurred_at", timezone.now()), "summary": "Reason and outcome."}
     missing = send(client, url, data)
-    assert missing.status_code == 400  # type: ignore[attr-defined]
-    assert '<a href="#id_form_0">Choose which pro-forma it is</a>' in text(missing)  # type: ignore[arg-type]
+    assert missing.status_code == 400
+    assert '<a href="#id_form_0">Choose which pro-forma it is</a>' in text(missing)
     made_up = send(client, url, {**data, "form": "Appendix 9"})
-    assert made_up.status_code == 400  # type: ignore[attr-defined]
-    assert "Choose a pro-forma from the list" in text(made_up)  # type: ignore[arg-type]
+    assert made_up.status_code == 400
+    assert "Choose a pro-forma from the list" in text(made_up)
     assert not RecordEntry.objects.filter(disagreement=d, kind="form").exists()
-    assert send(client, url, {**data, "form": appendix_2}).status_code == 302  # type: ignore[attr-defined]
+    assert send(client, url, {**data, "form": appendix_2}).status_code == 302
     assert RecordEntry.objects.get(disagreement=d, kind="form").data["form"] == appendix_2
 
 
@@ -305,8 +309,8 @@ def test_a_record_without_a_kind_or_words_shows_both_errors(enfield: Cast) -> No
     d = raise_one(enfield)
     client = signed_in(enfield.at("school", 2))
     response = send(client, reverse("disagreement_record", args=[d.pk]), {"kind": "reviewer_decision"})
-    assert response.status_code == 400  # type: ignore[attr-defined]
-    page = text(response)  # type: ignore[arg-type]
+    assert response.status_code == 400
+    page = text(response)
     assert '<a href="#id_kind_0">Choose what you are adding</a>' in page
     assert '<a href="#id_occurred_at_0">Enter the date it was written or sent</a>' in page
     assert '<a href="#id_summary">Enter what it says</a>' in page
@@ -324,7 +328,7 @@ def test_a_handler_records_a_condition_and_the_procedures_notice_is_raised(enfie
     assert "The escalation process highlights gaps in policies and procedures" in page
     notices = Notice.objects.filter(disagreement=d).count()
     response = send(client, url, {"condition": "policy-gaps", "note": "No policy covers this."})
-    assert response.status_code == 302  # type: ignore[attr-defined]
+    assert response.status_code == 302
     entry = RecordEntry.objects.get(disagreement=d, kind=RecordEntry.Kind.CONDITION)
     assert (entry.data["condition"], entry.data["note"]) == ("policy-gaps", "No policy covers this.")
     assert Notice.objects.filter(disagreement=d).count() > notices
@@ -335,11 +339,11 @@ def test_a_condition_without_a_note_or_not_the_procedures_is_refused_on_its_fiel
     client = signed_in(enfield.at("school", 2))
     url = reverse("disagreement_condition", args=[d.pk])
     no_note = send(client, url, {"condition": "policy-gaps", "note": " "})
-    assert no_note.status_code == 400  # type: ignore[attr-defined]
-    assert '<a href="#id_note">Enter what shows that it holds.</a>' in text(no_note)  # type: ignore[arg-type]
+    assert no_note.status_code == 400
+    assert '<a href="#id_note">Enter what shows that it holds.</a>' in text(no_note)
     unknown = send(client, url, {"condition": "made-up", "note": "x"})
-    assert unknown.status_code == 400  # type: ignore[attr-defined]
-    assert '<a href="#id_condition_0">Choose one of the conditions listed</a>' in text(unknown)  # type: ignore[arg-type]
+    assert unknown.status_code == 400
+    assert '<a href="#id_condition_0">Choose one of the conditions listed</a>' in text(unknown)
     assert records(d) == []
 
 
@@ -347,8 +351,8 @@ def test_below_the_stages_level_a_condition_is_refused_with_who_can_record_it(en
     d = raise_one(enfield)
     client = signed_in(enfield.at("school", 1))
     response = send(client, reverse("disagreement_condition", args=[d.pk]), {"condition": "policy-gaps", "note": "x"})
-    assert response.status_code == 409  # type: ignore[attr-defined]
-    assert "Only a handler of Stage 1 can record that" in text(response)  # type: ignore[arg-type]
+    assert response.status_code == 409
+    assert "Only a handler of Stage 1 can record that" in text(response)
     assert records(d) == []
 
 

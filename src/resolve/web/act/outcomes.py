@@ -7,6 +7,7 @@ from uuid import UUID
 
 from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -117,6 +118,17 @@ class ConfirmPage(ActionPage):
 
     def extra_context(self) -> dict[str, Any]:
         return {"standing": choosing.outcome_standing(self.outcome), "next": self._next()}
+
+    def refused(self) -> HttpResponse:
+        """Why not, with where the outcome stands: who confirmed it, who disputed it and why."""
+        context = {
+            "person": self.person,
+            "disagreement": self.disagreement,
+            "title": self.title,
+            "why": self.why_not(),
+            **self.extra_context(),
+        }
+        return render(self.request, "web/act/outcome_answered.html", context, status=403)
 
     def perform(self, form: GovForm) -> object:
         data = form.cleaned_data
