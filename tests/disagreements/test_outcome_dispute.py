@@ -9,11 +9,14 @@ import pytest
 
 from resolve.access.policy import Action, allowed
 from resolve.audit.models import Event, Verb
+from resolve.core.actors import Operator
 from resolve.core.errors import NotFound, Refused, ResolveError
 from resolve.disagreements import services
 from resolve.disagreements.models import Disagreement, OutcomeDispute, WrittenOutcome
+from resolve.disagreements.retention import retention_apply
 from tests.conftest import Cast
 from tests.disagreements.test_services import nothing_changes, raise_one
+from tests.disagreements.walker import at
 
 pytestmark = pytest.mark.django_db
 
@@ -148,3 +151,17 @@ def test_a_closed_disagreement_cannot_be_disputed(enfield: Cast) -> None:
     services.disagreement_withdraw(disagreement=d, by=enfield.at("school", 1), reason="Sorted out.")
     with no_dispute_kept(), pytest.raises(Refused, match="withdrawn disagreement cannot be given an outcome"):
         services.outcome_dispute(outcome=outcome, by=enfield.at("csc", 2), reason="Too late.")
+
+
+def test_the_reason_for_a_dispute_is_erased_with_the_rest_at_the_end_of_retention(enfield: Cast, time_machine) -> None:
+    enfield.partnership.retention_days = 365
+    enfield.partnership.save()
+    time_machine.move_to(at("2025-01-06T10:00"), tick=False)
+    d, outcome = proposed(enfield)
+    services.outcome_dispute(outcome=outcome, by=enfield.at("csc", 2), reason="The child's name is Sam.")
+    services.disagreement_withdraw(disagreement=d, by=enfield.at("school", 1), reason="Sorted out.")
+    time_machine.move_to(at("2026-02-01T10:00"), tick=False)
+    retention_apply(by=Operator.current())
+    dispute = OutcomeDispute.objects.get()
+    assert dispute.reason == ""
+    assert dispute.agency == enfield.agencies["csc"]  # who disputed stays, for the figures
