@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from resolve.accounts import views as accounts
+from resolve.web import procedure as procedure_pages
 from resolve.web import views
 
 # The admin signs in through the same page as everyone else: lockout and two-factor apply there too.
@@ -17,6 +18,9 @@ urlpatterns = [
     path("disagreements/<uuid:pk>/", views.disagreement, name="disagreement"),
     # the action pages (resolve.web.act): one service call each
     path("disagreements/<uuid:pk>/", include("resolve.web.act.urls")),
+    path("procedure/", procedure_pages.procedure, name="procedure"),
+    path("procedure/<slug:pathway>/", procedure_pages.procedure_pathway, name="procedure_pathway"),
+    path("oversight/", views.oversight, name="oversight"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
     path("cookies/", views.cookies, name="cookies"),

@@ -1,7 +1,8 @@
 """Browser tests: Debian's Chromium driven by Playwright against the live server, with axe-core on every page.
 
 Every page a test lands on must be looked at with ``seen(page, name)``: it runs axe-core (WCAG 2.2 A and
-AA rules; any violation fails the test, listed by rule, impact and element) and saves screenshots at
+AA rules; any violation fails the test, listed by rule, impact and element), checks the page has one
+``h1`` and one ``main`` and does not scroll sideways at 320 px wide, and saves screenshots at
 desktop and mobile widths in ``var/screenshots/`` for a reviewer. A test that lands on a page it did not
 look at fails at teardown, so no page escapes axe.
 """
@@ -127,9 +128,13 @@ def seen(axe: Axe, screenshots: Path, request: pytest.FixtureRequest) -> Seen:
         assert not violations, f"axe-core found WCAG 2.2 A/AA violations on {name} ({tab.url}):\n" + axe_report(
             violations
         )
+        assert tab.locator("h1").count() == 1, f"{name} ({tab.url}) must have exactly one h1"
+        assert tab.locator("main").count() == 1, f"{name} ({tab.url}) must have one main landmark"
         viewport = tab.viewport_size or DESKTOP
         tab.screenshot(path=screenshots / f"{test}--{name}--desktop.png", full_page=True)
         tab.set_viewport_size(MOBILE)
+        wide = tab.evaluate("document.documentElement.scrollWidth")
+        assert wide <= MOBILE["width"], f"{name} ({tab.url}) scrolls sideways at 320 px: it is {wide} px wide"
         tab.screenshot(path=screenshots / f"{test}--{name}--320.png", full_page=True)
         tab.set_viewport_size(viewport)
         navigations = NAVIGATIONS[tab]

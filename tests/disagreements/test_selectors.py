@@ -33,7 +33,7 @@ def test_work_shows_overdue_and_due_deadlines(enfield: Cast, time_machine) -> No
     d = raise_one(enfield)
     work = work_for(person=enfield.at("school", 1), now=at("2026-12-21T12:00"))
     assert [i.disagreement for i in work.open] == [d]
-    assert [i.deadline.timescale if i.deadline else None for i in work.due] == ["line-managers-informed"]
+    assert [i.deadline.timescale if i.deadline else None for i in work.due_today] == ["line-managers-informed"]
     assert work.overdue == []
     later = work_for(person=enfield.at("school", 1), now=at("2026-12-22T09:00"))
     assert [i.deadline.timescale if i.deadline else None for i in later.overdue] == ["line-managers-informed"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -10,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from resolve.audit.models import Event, Verb
+from resolve.disagreements import services
 from resolve.partnerships.models import Person
 from tests.conftest import Cast
 from tests.disagreements.test_services import raise_one
@@ -37,8 +39,10 @@ def test_the_dashboard_lists_a_persons_open_work_with_its_deadline_rule(
     assert d.child.reference in page
     assert "Significant harm" in page
     assert "same working day as the start of this stage" in page
-    # Enfield states no significant-harm deadline (none is invented): only L60's same working day is due soon
-    assert "Due by the end of the next working day (1)" in page
+    # Enfield states no significant-harm deadline (none is invented): only L60's same working day is due,
+    # today; nothing is due by the end of the next working day beyond it
+    assert "Due today (1)" in page
+    assert "Due by the end of the next working day (0)" in page
 
 
 def test_the_dashboard_shows_the_procedures_instruction_at_an_urgent_start_l34(
@@ -127,3 +131,46 @@ def test_a_procedure_with_no_out_of_hours_contact_shows_none_at_night(
     time_machine.move_to(at("2026-12-21T22:00"), tick=False)
     raise_one(cast)
     assert "Outside working hours" not in signed_in(cast.at("school", 2)).get(reverse("home")).content.decode()
+
+
+def sections(page: str) -> dict[str, tuple[int, list[str]]]:
+    """Each heading of My work: the count it gives, and the disagreements linked below it (up to the next)."""
+    parts = re.split(r'<h2 class="govuk-heading-m">([^<]+) \((\d+)\)</h2>', page)
+    return {
+        title: (int(count), re.findall(r'href="/disagreements/([0-9a-f-]+)/"', body))
+        for title, count, body in zip(parts[1::3], parts[2::3], parts[3::3], strict=True)
+    }
+
+
+def test_each_list_counts_its_rows_and_lists_each_disagreement_once(
+    cast_for: Callable[[str], Cast], time_machine
+) -> None:
+    cast = cast_for("enfield")
+    time_machine.move_to(at("2026-12-21T10:00"), tick=False)
+    first, second, closed = raise_one(cast), raise_one(cast), raise_one(cast)
+    services.disagreement_withdraw(disagreement=closed, by=cast.at("school", 1), reason="Agreed on the telephone.")
+    services.outcome_propose(disagreement=first, by=cast.at("csc", 2), text="Agreed: a visit on Monday.")
+    time_machine.move_to(at("2026-12-21T18:00"), tick=False)  # the same-working-day deadlines have passed
+    found = sections(signed_in(cast.at("school", 2)).get(reverse("home")).content.decode())
+    found.pop("Notices for you")  # notices name no child and link nowhere
+    for title, (count, rows) in found.items():
+        assert count == len(rows), title
+        assert len(set(rows)) == len(rows), title
+    both = sorted([str(first.pk), str(second.pk)])
+    assert sorted(found["Overdue"][1]) == both
+    assert found["Due today"][1] == []
+    assert found["Waiting for your agency's confirmation"][1] == [str(first.pk)]
+    assert sorted(found["Handled by you"][1]) == both
+    assert found["Raised by you"][1] == []
+    assert sorted(found["Visible to you as a manager"][1]) == both
+    assert found["Recently closed"][1] == [str(closed.pk)]
+
+
+def test_closed_ones_stay_findable_from_my_work(cast_for: Callable[[str], Cast]) -> None:
+    cast = cast_for("enfield")
+    d = raise_one(cast)
+    services.disagreement_withdraw(disagreement=d, by=cast.at("school", 1), reason="Agreed on the telephone.")
+    page = signed_in(cast.at("school", 1)).get(reverse("home")).content.decode()
+    assert f'href="/disagreements/{d.pk}/"' in page
+    assert 'href="/disagreements/?status=closed"' in page
+    assert "Withdrawn" in page

@@ -96,7 +96,7 @@ def test_the_cookies_page_names_every_cookie_resolve_sets() -> None:
     assert client.cookies
     page = client.get(reverse("cookies")).content.decode()
     for cookie in client.cookies:
-        assert f'<td class="govuk-table__cell">{cookie}</td>' in page
+        assert f'<td class="govuk-table__cell"><code>{cookie}</code></td>' in page
 
 
 def test_sign_in_is_a_govuk_form_with_labels_hint_and_autocomplete_and_no_placeholder() -> None:
@@ -155,7 +155,7 @@ def test_the_dashboard_is_drawn_with_govuk_tables_tags_and_headings(cast_for: Ca
     raise_one(cast, significant_harm=True)
     page = signed_in(cast.at("school", 2)).get(reverse("home")).content.decode()
     assert '<h1 class="govuk-heading-l">My work</h1>' in page
-    assert '<h2 class="govuk-heading-m">Open (1)</h2>' in page
+    assert '<h2 class="govuk-heading-m">Visible to you as a manager (1)</h2>' in page
     assert '<table class="govuk-table">' in page
     assert '<strong class="govuk-tag govuk-tag--red">Significant harm</strong>' in page
     assert "<style" not in page  # GOV.UK Frontend's stylesheet, not hand-written CSS

@@ -52,6 +52,8 @@ class Verb(models.TextChoices):
     RESOLVED = "resolved", "Resolved"
     WITHDRAWN = "withdrawn", "Withdrawn"
     FEEDBACK_GIVEN = "feedback_given", "Feedback given to the person who raised it"
+    RAISER_ACCEPTED = "raiser_accepted", "The person who raised it accepted the feedback or outcome"
+    RAISER_ASKED_FURTHER = "raiser_asked_further", "The person who raised it asked for it to go further"
     REVIEWER_APPOINTED = "reviewer_appointed", "Independent reviewer named"
     REVIEWER_DECIDED = "reviewer_decided", "Independent reviewer's decision recorded"
     NOTICE_DUE = "notice_due", "Notification due"

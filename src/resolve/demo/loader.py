@@ -90,7 +90,10 @@ def load_demo() -> DemoResult:
     if existing is not None:
         return DemoResult(existing, created=False)
     partnership = Partnership.objects.create(
-        slug=DEMO_SLUG, name="Enfield Safeguarding Children's Partnership (demo)", nation="ENG"
+        slug=DEMO_SLUG,
+        name="Enfield Safeguarding Children's Partnership (demo)",
+        nation="ENG",
+        reference_prefix="ESCP",
     )
     partnership_adopt_procedure(
         partnership=partnership, version=procedure_version_from_bundle("enfield"), by=Operator.current()

@@ -264,6 +264,7 @@ class RecordEntry(UUIDModel):
         FORM = "form", "Pro-forma"
         FEEDBACK = "feedback", "Feedback to the person who raised it"
         CONDITION = "condition", "A condition the procedure names, recorded as holding"
+        RAISER_RESPONSE = "raiser_response", "The raiser's answer to the feedback or outcome"
 
     disagreement = models.ForeignKey(Disagreement, on_delete=models.PROTECT, related_name="records")
     stage_run = models.ForeignKey(StageRun, on_delete=models.PROTECT, related_name="records")

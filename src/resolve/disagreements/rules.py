@@ -155,6 +155,19 @@ def is_last_stage(run: StageRun) -> bool:
     return run.position + 1 >= len(pathway_of(run.disagreement).stages)
 
 
+def last_stage_message(run: StageRun) -> str | None:
+    """Why ``run``'s stage cannot be escalated because it is the pathway's last, or None."""
+    if not is_last_stage(run):
+        return None
+    pathway = pathway_of(run.disagreement)
+    stage = pathway.stage(run.stage)
+    final = " Its decision is final." if stage.decision_final else ""
+    return (
+        f"{stage.name} is the last stage of {pathway.name}; there is nowhere further to escalate it.{final} "
+        f"Record the outcome and resolve it."
+    )
+
+
 def involved_level(disagreement: Disagreement, stage: Stage) -> int:
     """The most senior level involved: the stage's handlers and every person taking part.
 

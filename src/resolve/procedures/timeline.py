@@ -9,6 +9,7 @@ apply (``instruction`` rows) are shown with no date and never move the clock.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -19,7 +20,7 @@ from resolve.procedures.schema import Contact, Pathway, Procedure
 
 
 class TimelineError(ValueError):
-    """A pathway or stage that the procedure does not have."""
+    """A pathway, stage or flag that the procedure does not have."""
 
 
 @dataclass(frozen=True)
@@ -131,3 +132,52 @@ def pathway_timeline(
         elif steps:
             clock = max(steps)
     return rows
+
+
+def circumstances_for(
+    procedure: Procedure,
+    *,
+    significant_harm: bool = False,
+    urgent: bool = False,
+    child_protection: bool = False,
+    flags: Iterable[str] = (),
+) -> Circumstances:
+    """The circumstances asked about, refusing a flag the procedure does not have."""
+    chosen = frozenset(flags)
+    unknown = sorted(chosen - {f.slug for f in procedure.flags})
+    if unknown:
+        known = ", ".join(f.slug for f in procedure.flags) or "none"
+        raise TimelineError(f"{procedure.slug} has no flag {', '.join(unknown)}; its flags: {known}.")
+    return Circumstances(
+        significant_harm=significant_harm, urgent=urgent, child_protection=child_protection, flags=chosen
+    )
+
+
+def what_if(
+    procedure: Procedure,
+    *,
+    start: datetime,
+    calendar: WorkingCalendar,
+    significant_harm: bool = False,
+    urgent: bool = False,
+    child_protection: bool = False,
+    flags: Iterable[str] = (),
+    pathway: str | None = None,
+    from_stage: str | None = None,
+) -> list[TimelineRow]:
+    """Every deadline of a pathway for a disagreement started at ``start`` in these circumstances.
+
+    What ``resolve timeline`` prints and the procedure page's what-if shows: one function, so the two
+    agree. An unknown pathway, stage or flag is a ``TimelineError`` saying which ones there are.
+    """
+    circumstances = circumstances_for(
+        procedure, significant_harm=significant_harm, urgent=urgent, child_protection=child_protection, flags=flags
+    )
+    return pathway_timeline(
+        procedure,
+        start=start,
+        calendar=calendar,
+        circumstances=circumstances,
+        pathway=pathway,
+        from_stage=from_stage,
+    )

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.forms.renderers import TemplatesSetting
@@ -25,6 +25,9 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 from resolve.core.errors import ResolveError
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 
 class GovUKFormRenderer(TemplatesSetting):
@@ -158,7 +161,7 @@ class DateField(forms.Field):
     widget = GovDateWidget
     parts: tuple[str, ...] = ("day", "month", "year")
 
-    def __init__(self, *, what: str | None = None, **kwargs: Any) -> None:
+    def __init__(self, *, what: str | StrPromise | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         #: the date's name in messages ("The date of the meeting must include a month")
         self.what = what

@@ -7,12 +7,20 @@ from uuid import UUID
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
 from django.views.generic import TemplateView
 
 from resolve.core.errors import NotFound, ResolveError
 from resolve.disagreements.page import disagreement_page
-from resolve.disagreements.selectors import disagreement_page_for, notices_for, work_for
+from resolve.disagreements.selectors import (
+    disagreement_page_for,
+    list_choices_for,
+    notices_for,
+    oversight_for,
+    work_for,
+)
 from resolve.partnerships.selectors import person_of
+from resolve.web.filters import DisagreementFilterForm
 
 
 @login_required
@@ -24,18 +32,39 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def disagreements(request: HttpRequest) -> HttpResponse:
+    """The list, filtered by the GET form; a search is POSTed, so that a child's reference is never in an address."""
     person = person_of(request.user)
-    status = request.GET.get("status", "open")
-    context: dict[str, object] = {"person": person, "status": status}
     if person is None:
-        return render(request, "web/disagreements.html", context)
+        return render(request, "web/disagreements.html", {"person": person})
+    data = request.GET.copy()
+    data.pop("q", None)
+    if request.method == "POST":
+        data["q"] = request.POST.get("q", "")
+    form = DisagreementFilterForm(data, choices=list_choices_for(person=person))
+    context: dict[str, object] = {"person": person, "form": form}
+    if not form.is_valid():
+        return render(request, "web/disagreements.html", context, status=400)
     try:
-        context["listing"] = disagreement_page_for(person=person, status=status, page=request.GET.get("page"))
+        context["listing"] = disagreement_page_for(person=person, filters=form.filters(), page=request.GET.get("page"))
     except ResolveError as error:
-        context["error"] = error
+        form.refuse(error)
         return render(request, "web/disagreements.html", context, status=error.status)
     return render(request, "web/disagreements.html", context)
+
+
+@login_required
+def oversight(request: HttpRequest) -> HttpResponse:
+    """For the partnership's role holders: what reached their roles' stages. For anyone else the page does not exist."""
+    person = person_of(request.user)
+    if person is None:
+        raise Http404
+    try:
+        listing = oversight_for(person=person, page=request.GET.get("page"))
+    except NotFound:
+        raise Http404 from None
+    return render(request, "web/oversight.html", {"person": person, "listing": listing})
 
 
 @login_required

@@ -28,6 +28,7 @@ from resolve.disagreements.services.records import (
     record_add,
     record_correct,
 )
+from resolve.disagreements.services.responses import raiser_respond
 from resolve.disagreements.services.reviewer import reviewer_appoint, reviewer_decision_record
 from resolve.disagreements.services.transitions import (
     deadlines_recalculate,
@@ -60,6 +61,7 @@ __all__ = [
     "outcome_dispute",
     "outcome_propose",
     "participant_add",
+    "raiser_respond",
     "record_add",
     "record_correct",
     "reviewer_appoint",

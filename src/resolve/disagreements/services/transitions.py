@@ -61,13 +61,9 @@ def disagreement_escalate(
     if from_stage is not None and from_stage != run.stage:
         raise Refused(f"Someone has already escalated this disagreement: it is now at {run.name}.")
     pathway = rules.pathway_of(disagreement)
-    stage = pathway.stage(run.stage)
-    if run.position + 1 >= len(pathway.stages):
-        final = " Its decision is final." if stage.decision_final else ""
-        raise Refused(
-            f"{stage.name} is the last stage of {pathway.name}; there is nowhere further to escalate it.{final} "
-            f"Record the outcome and resolve it."
-        )
+    last = rules.last_stage_message(run)
+    if last:
+        raise Refused(last)
     problem = describe_missing(run, "escalate")
     if problem:
         raise Refused(problem)

@@ -16,9 +16,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from resolve.calendar import LONDON, NATIONS, WorkingCalendar
 from resolve.procedures.cli_support import procedure_from_argument
-from resolve.procedures.engine import Circumstances
 from resolve.procedures.schema import Contact, Procedure
-from resolve.procedures.timeline import TimelineError, TimelineRow, pathway_timeline
+from resolve.procedures.timeline import TimelineError, TimelineRow, what_if
 
 
 def parse_start(value: str) -> datetime:
@@ -55,23 +54,16 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         procedure = procedure_from_argument(options["procedure"])
         start = parse_start(options["start"])
-        unknown = sorted(set(options["flag"]) - {f.slug for f in procedure.flags})
-        if unknown:
-            known = ", ".join(f.slug for f in procedure.flags) or "none"
-            raise CommandError(f"{procedure.slug} has no flag {', '.join(unknown)}; its flags: {known}.")
         calendar = self.calendar(procedure, options)
-        circumstances = Circumstances(
-            significant_harm=options["significant_harm"],
-            urgent=options["urgent"],
-            child_protection=options["child_protection"],
-            flags=frozenset(options["flag"]),
-        )
         try:
-            rows = pathway_timeline(
+            rows = what_if(
                 procedure,
                 start=start,
                 calendar=calendar,
-                circumstances=circumstances,
+                significant_harm=options["significant_harm"],
+                urgent=options["urgent"],
+                child_protection=options["child_protection"],
+                flags=options["flag"],
                 pathway=options["pathway"],
                 from_stage=options["from_stage"],
             )

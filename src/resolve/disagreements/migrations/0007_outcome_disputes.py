@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("disagreements", "0005_short_references"),
+        ("disagreements", "0006_raiser_response"),
         ("partnerships", "0006_partnership_reference_prefix"),
     ]
 

@@ -1,0 +1,128 @@
+"""The raiser's response: they accept what they were told, or ask for it to go further.
+
+Feedback to the raiser (``feedback_give``) and a proposed written outcome are what the raiser answers.
+Only the person who raised the disagreement answers, once for each feedback or outcome. Asking for it
+to go further does not escalate it: authority follows the procedure (DESIGN.md), and the raiser
+may be below the stage's level. It tells the people who hold the current stage's authority, and the
+raiser's line manager, in a notice saying what the raiser asks; no timescale is added to it, since
+the procedures give none for this.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.utils import timezone
+
+from resolve.access.policy import Action as Can
+from resolve.access.policy import people_who_can_act, require
+from resolve.access.refusals import service
+from resolve.audit.models import Verb
+from resolve.audit.services import disagreement_event
+from resolve.core.errors import Refused
+from resolve.disagreements import rules
+from resolve.disagreements.models import Disagreement, Notice, RecordEntry, WrittenOutcome
+from resolve.disagreements.services.guards import (
+    entry_write,
+    lock,
+    optional_text,
+    require_open,
+    required_text,
+    yes_or_no,
+)
+from resolve.partnerships.models import Person
+from resolve.partnerships.selectors import managers_of
+
+#: what the notice to the stage's handlers and the raiser's line manager says
+ASKED_FURTHER = "The person who raised the disagreement asks for it to go further"
+
+
+def answerable(disagreement: Disagreement) -> datetime | None:
+    """When the latest feedback was given or outcome proposed, if there is one the raiser has not answered."""
+    feedback = (
+        RecordEntry.objects.filter(disagreement=disagreement, kind=RecordEntry.Kind.FEEDBACK)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    outcome = (
+        WrittenOutcome.objects.filter(disagreement=disagreement)
+        .order_by("-proposed_at")
+        .values_list("proposed_at", flat=True)
+        .first()
+    )
+    latest = max((t for t in (feedback, outcome) if t is not None), default=None)
+    if latest is None:
+        return None
+    answered = RecordEntry.objects.filter(
+        disagreement=disagreement, kind=RecordEntry.Kind.RAISER_RESPONSE, created_at__gte=latest
+    ).exists()
+    return None if answered else latest
+
+
+def response_refusal(disagreement: Disagreement, person: Person) -> str | None:
+    """Why ``person`` cannot answer now (the page says it; the service refuses with it), or None."""
+    if person.pk != disagreement.raised_by_id:
+        return "Only the person who raised this disagreement can accept its outcome or ask for it to go further."
+    if answerable(disagreement) is None:
+        if RecordEntry.objects.filter(disagreement=disagreement, kind=RecordEntry.Kind.RAISER_RESPONSE).exists():
+            return (
+                "You have already answered the latest feedback and outcome. "
+                "You can answer again when there is new feedback or a new outcome."
+            )
+        return (
+            "There is nothing to answer yet: you can accept it, or ask for it to go further, once you have been "
+            "given feedback or an outcome has been proposed."
+        )
+    return None
+
+
+@service
+def raiser_respond(*, disagreement: Disagreement, by: Person, accepts: bool, reason: str = "") -> RecordEntry:
+    """The raiser accepts the feedback or outcome, or asks for it to go further (with the reason).
+
+    Accepting is recorded (a reason is optional). Asking for it to go further is recorded and tells
+    the people with the current stage's authority and the raiser's line manager; it needs the
+    disagreement to be open (a closed one is raised again instead).
+    """
+    disagreement = lock(disagreement)
+    require(by, Can.VIEW, disagreement)
+    problem = response_refusal(disagreement, by)
+    if problem:
+        raise Refused(problem)
+    accepts = yes_or_no(accepts, "accepts", "whether you accept it")
+    if accepts:
+        reason = optional_text(reason, "reason", "your reasons")
+    else:
+        require_open(disagreement, "taken further")
+        reason = required_text(reason, "reason", "why you ask for it to go further")
+    run = rules.latest_run(disagreement)
+    assert run is not None  # every disagreement starts with a stage run
+    now = timezone.now()
+    entry = entry_write(
+        disagreement=disagreement,
+        run=run,
+        kind=RecordEntry.Kind.RAISER_RESPONSE,
+        by=by,
+        now=now,
+        data={"answer": "accepted" if accepts else "asked for it to go further", "reason": reason},
+    )
+    verb = Verb.RAISER_ACCEPTED if accepts else Verb.RAISER_ASKED_FURTHER
+    disagreement_event(disagreement, verb, by=by, at=now, record=str(entry.pk), stage=run.stage)
+    if not accepts:
+        told = {p.pk: p for p in people_who_can_act(disagreement) if p.pk != by.pk}
+        for manager in managers_of(by)[:1]:
+            told[manager.pk] = manager
+        notice = Notice.objects.create(
+            disagreement=disagreement,
+            stage_run=run,
+            to="handlers",
+            what=ASKED_FURTHER,
+            source="raiser_response",
+            created_at=now,
+        )
+        notice.recipients.set(told.values())
+        disagreement_event(
+            disagreement, Verb.NOTICE_DUE, by=by, at=now, notice=notice.pk, to="handlers", stage=run.stage
+        )
+    return entry
