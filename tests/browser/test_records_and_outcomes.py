@@ -9,6 +9,7 @@ social care.
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
 from django.utils import timezone
@@ -22,15 +23,16 @@ from tests.browser.test_signing_in import email_field, password_field
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def sign_in_as(page: Page, live_server: object, seen: Seen, short: str) -> None:
+def sign_in_as(page: Page, live_server: object, seen: Seen, short: str, *, then: str) -> None:
+    """Sign in as a demo person, straight on to the page ``then`` (an address on the site)."""
     page.context.clear_cookies()
-    page.goto(f"{live_server}/sign-in/")
+    page.goto(f"{live_server}/sign-in/?next={quote(then)}")
     seen(page, f"sign-in-{short}")
     email_field(page).fill(username(short))
     password_field(page).fill(DEMO_PASSWORD)
     with page.expect_navigation():
         page.get_by_role("button", name="Sign in", exact=True).click()
-    seen(page, f"dashboard-{short}")
+    expect(page).to_have_url(f"{live_server}{then}")
 
 
 def test_a_discussion_is_recorded_then_an_outcome_proposed_and_confirmed(
@@ -38,11 +40,10 @@ def test_a_discussion_is_recorded_then_an_outcome_proposed_and_confirmed(
 ) -> None:
     load_demo()
     d = Disagreement.objects.get(child__reference="DEMO-CHILD-001")
-    base = f"{live_server}/disagreements/{d.pk}"
+    base = f"/disagreements/{d.pk}"
 
     # the teacher records her telephone call, forgetting what was said at first
-    sign_in_as(page, live_server, seen, "teacher")
-    page.goto(f"{base}/discussion/")
+    sign_in_as(page, live_server, seen, "teacher", then=f"{base}/discussion/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Record a discussion")
     seen(page, "discussion")
     held = timezone.localtime(timezone.now() - timedelta(hours=1))
@@ -71,8 +72,7 @@ def test_a_discussion_is_recorded_then_an_outcome_proposed_and_confirmed(
     assert [p["name"] for p in entry.data["with_people"]] == ["Erin Walsh"]
 
     # her Designated Safeguarding Lead proposes the outcome
-    sign_in_as(page, live_server, seen, "dsl")
-    page.goto(f"{base}/outcome/")
+    sign_in_as(page, live_server, seen, "dsl", then=f"{base}/outcome/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Propose a written outcome")
     seen(page, "propose")
     page.get_by_label("What has been agreed?").fill("A home visit on Monday; the team manager confirms by e-mail.")
@@ -83,8 +83,7 @@ def test_a_discussion_is_recorded_then_an_outcome_proposed_and_confirmed(
     outcome = WrittenOutcome.objects.get(disagreement=d)
 
     # the social worker's team manager confirms it for children's social care
-    sign_in_as(page, live_server, seen, "team-manager")
-    page.goto(f"{base}/outcome/{outcome.pk}/confirm/")
+    sign_in_as(page, live_server, seen, "team-manager", then=f"{base}/outcome/{outcome.pk}/confirm/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Confirm or dispute the outcome")
     main = page.get_by_role("main")
     expect(main).to_contain_text("A home visit on Monday; the team manager confirms by e-mail.")
