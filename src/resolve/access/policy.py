@@ -289,11 +289,13 @@ def allowed(person: Person, action: Action, disagreement: Disagreement) -> bool:
 
 
 def _outcome_waiting_for(person: Person, disagreement: Disagreement) -> bool:
-    """Is there a current written outcome that the person's agency has not confirmed yet?"""
+    """Is there a current written outcome that the person's agency has neither confirmed nor disputed?"""
     run = rules.latest_run(disagreement)
     outcome = rules.latest_outcome(run) if run is not None else None
     if outcome is None or person.agency_id is None:
         return False
+    if outcome.disputes.filter(agency_id=person.agency_id).exists():
+        return False  # disputed: only a new proposal asks the agency again
     return not outcome.confirmations.filter(agency_id=person.agency_id).exists()
 
 

@@ -45,6 +45,7 @@ class Verb(models.TextChoices):
     RECORD_CORRECTED = "record_corrected", "Record corrected"
     OUTCOME_PROPOSED = "outcome_proposed", "Written outcome proposed"
     OUTCOME_CONFIRMED = "outcome_confirmed", "Written outcome confirmed"
+    OUTCOME_DISPUTED = "outcome_disputed", "Written outcome disputed"
     ACTION_ADDED = "action_added", "Action agreed"
     ACTION_COMPLETED = "action_completed", "Action completed"
     ESCALATED = "escalated", "Escalated"

@@ -318,6 +318,28 @@ class Confirmation(models.Model):
         return f"Confirmed for {self.agency.name}"
 
 
+class OutcomeDispute(models.Model):
+    """An agency in dispute says the proposed written outcome does not stand for it, and why. Append-only.
+
+    That agency cannot confirm the same outcome afterwards: a new proposal, or escalation, is what follows.
+    """
+
+    outcome = models.ForeignKey(WrittenOutcome, on_delete=models.PROTECT, related_name="disputes")
+    agency = models.ForeignKey("partnerships.Agency", on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey("partnerships.Person", on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+    disputed_at = models.DateTimeField()
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["disputed_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["outcome", "agency"], name="one_dispute_per_agency")]
+
+    def __str__(self) -> str:
+        return f"Disputed for {self.agency.name}"
+
+
 class Action(UUIDModel):
     disagreement = models.ForeignKey(Disagreement, on_delete=models.PROTECT, related_name="actions")
     stage_run = models.ForeignKey(StageRun, on_delete=models.PROTECT, related_name="actions")

@@ -1,7 +1,7 @@
 """The end of the retention period: a closed disagreement's personal data removed, its figures kept.
 
 What is removed: everything written about the child and the concerns (the disagreement's free
-text, every record's contents, written outcomes, actions, stage reasons) and, once none of the
+text, every record's contents, written outcomes, disputes, actions, stage reasons) and, once none of the
 child's disagreements is kept any longer, the child's name, date of birth and reference. What is
 kept, for the partnership's reports: the procedure, pathway, category, agencies, dates, stages,
 deadlines and outcomes, and the audit trail (which holds identifiers only: no free text goes into
@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from resolve.audit.models import Verb
 from resolve.audit.services import disagreement_event, event_record
-from resolve.disagreements.models import Action, Child, Disagreement, RecordEntry, WrittenOutcome
+from resolve.disagreements.models import Action, Child, Disagreement, OutcomeDispute, RecordEntry, WrittenOutcome
 from resolve.partnerships.models import Partnership
 from resolve.partnerships.services import Asker, Asking, administrator_check
 
@@ -144,6 +144,9 @@ def _erase(disagreement: Disagreement, now: datetime, asker: Asker) -> tuple[int
     for outcome in WrittenOutcome.objects.filter(disagreement=disagreement):
         outcome.text = ""
         outcome.save(update_fields=["text"])
+    for dispute in OutcomeDispute.objects.filter(outcome__disagreement=disagreement):
+        dispute.reason = ""
+        dispute.save(update_fields=["reason"])
     for action in Action.objects.filter(disagreement=disagreement):
         action.description, action.completion_note = "", ""
         action.save(update_fields=["description", "completion_note"])

@@ -8,7 +8,13 @@ changes nothing. Every transition locks the disagreement's row first.
 """
 
 from resolve.disagreements.services.deadlines import deadline_set_for_case
-from resolve.disagreements.services.outcomes import action_add, action_complete, outcome_confirm, outcome_propose
+from resolve.disagreements.services.outcomes import (
+    action_add,
+    action_complete,
+    outcome_confirm,
+    outcome_dispute,
+    outcome_propose,
+)
 from resolve.disagreements.services.raising import RegisteredChild, child_register, disagreement_raise
 from resolve.disagreements.services.records import (
     CONFERENCE_VIEWS,
@@ -52,6 +58,7 @@ __all__ = [
     "handler_request",
     "meeting_record",
     "outcome_confirm",
+    "outcome_dispute",
     "outcome_propose",
     "participant_add",
     "raiser_respond",

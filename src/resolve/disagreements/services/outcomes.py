@@ -17,6 +17,7 @@ from resolve.disagreements.models import (
     Action,
     Confirmation,
     Disagreement,
+    OutcomeDispute,
     WrittenOutcome,
 )
 from resolve.disagreements.services.guards import (
@@ -58,17 +59,64 @@ def outcome_confirm(*, outcome: WrittenOutcome, by: Person) -> WrittenOutcome:
     require(by, Can.CONFIRM_OUTCOME, disagreement)
     require_open(disagreement, "given an outcome")
     agency = _party_agency(by)
-    run = current_run(disagreement)
-    if outcome.stage_run_id != run.pk or rules.latest_outcome(run) != outcome:
-        raise Refused("This is not the current proposed outcome: a newer one was proposed, or the stage has moved on.")
+    _require_current(outcome, disagreement)
     if outcome.confirmations.filter(agency=agency).exists():
         raise Refused(f"{agency.name} has already confirmed this outcome.")
+    _require_not_disputed(outcome, agency)
     now = timezone.now()
     Confirmation.objects.create(outcome=outcome, agency=agency, person=by, confirmed_at=now)
     disagreement_event(
         disagreement, Verb.OUTCOME_CONFIRMED, by=by, at=now, outcome=str(outcome.pk), agency=str(agency.pk)
     )
     return outcome
+
+
+@service
+def outcome_dispute(*, outcome: WrittenOutcome, by: Person, reason: str) -> OutcomeDispute:
+    """Say, for your agency, that the proposed written outcome does not stand, and why.
+
+    The same people as confirm it (an agency in dispute, at the stage's level) on the current outcome
+    of an open disagreement. The agency cannot then confirm that outcome: a new proposal, or escalation
+    to the next stage, is what the procedure allows next.
+    """
+    disagreement = lock(outcome.disagreement)
+    require(by, Can.CONFIRM_OUTCOME, disagreement)
+    require_open(disagreement, "given an outcome")
+    agency = _party_agency(by)
+    _require_current(outcome, disagreement)
+    if outcome.confirmations.filter(agency=agency).exists():
+        raise Refused(
+            f"{agency.name} has already confirmed this outcome, so it cannot dispute it: "
+            "propose a new outcome if this one no longer stands."
+        )
+    _require_not_disputed(outcome, agency)
+    reason = required_text(reason, "reason", "why the outcome does not stand for your agency")
+    now = timezone.now()
+    dispute = OutcomeDispute.objects.create(outcome=outcome, agency=agency, person=by, reason=reason, disputed_at=now)
+    disagreement_event(
+        disagreement, Verb.OUTCOME_DISPUTED, by=by, at=now, outcome=str(outcome.pk), agency=str(agency.pk)
+    )
+    return dispute
+
+
+def _require_current(outcome: WrittenOutcome, disagreement: Disagreement) -> None:
+    run = current_run(disagreement)
+    if (
+        outcome.disagreement_id != disagreement.pk
+        or outcome.stage_run_id != run.pk
+        or rules.latest_outcome(run) != outcome
+    ):
+        raise Refused("This is not the current proposed outcome: a newer one was proposed, or the stage has moved on.")
+
+
+def _require_not_disputed(outcome: WrittenOutcome, agency: Agency) -> None:
+    disputed = outcome.disputes.filter(agency=agency).first()
+    if disputed is not None:
+        when = timezone.localtime(disputed.disputed_at).strftime("%d %B %Y")
+        raise Refused(
+            f"{agency.name} disputed this outcome on {when}, so it cannot confirm it now: "
+            "a new outcome must be proposed, or the disagreement escalated to the next stage."
+        )
 
 
 def _party_agency(by: Person) -> Agency:

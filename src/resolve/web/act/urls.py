@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from resolve.web.act import review, transitions
+from resolve.web.act import outcomes, records, review, transitions
 
 urlpatterns = [
     *transitions.urlpatterns,
     *review.urlpatterns,
+    *records.urlpatterns,
+    *outcomes.urlpatterns,
 ]
