@@ -19,6 +19,11 @@ Usage:
         pytest (python3 dev.py test -k calendar). With DATABASE_URL=postgres://... the tests run
         against that PostgreSQL; otherwise on SQLite.
 
+    python3 dev.py screenshots
+        For reviewers: walk the main pages in Debian's Chromium as the demo partnership's people
+        (tests/browser/test_main_pages.py, axe-core on each) and save screenshots of each at 1280 px and
+        320 px wide in var/screenshots/ (not committed).
+
     python3 dev.py assets
         For developers: rebuild GOV.UK Frontend for Resolve's pages (needs Node.js and npm): run
         `npm ci` in frontend/ (package-lock.json pins govuk-frontend and Dart Sass), compile
@@ -440,6 +445,19 @@ def test(pytest_args: Sequence[str]) -> int:
     return 0
 
 
+def screenshots(argv: Sequence[str]) -> int:
+    """The main pages, as the demo's people see them, at 1280 and 320 px wide, in var/screenshots/."""
+    python = ensure_venv()
+    install(python, DEV_LOCK)
+    ensure_chromium()
+    env = tool_env("resolve.settings.test")
+    data_dir(env)
+    status = run_tool(["pytest", "-q", "tests/browser/test_main_pages.py", *argv], env)
+    if status == 0:
+        say(f"Screenshots of the main pages are in {relative(ROOT / 'var' / 'screenshots')}/ (not committed).")
+    return status
+
+
 def lock(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(prog="python3 dev.py lock", description="Lock dependencies.")
     parser.add_argument("--upgrade", action="store_true", help="newest allowed version of all")
@@ -520,7 +538,7 @@ def main(argv: Sequence[str]) -> int:
     if not argv:
         return usage(2)
     command, rest = argv[0], argv[1:]
-    commands = {"serve": serve, "test": test, "lock": lock, "assets": assets}
+    commands = {"serve": serve, "test": test, "screenshots": screenshots, "lock": lock, "assets": assets}
     if command in ("-h", "--help", "help"):
         return usage(0)
     if command not in commands:

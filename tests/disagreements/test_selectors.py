@@ -91,7 +91,7 @@ def test_the_business_unit_is_told_of_level_4_escalations_but_does_not_see_the_c
     services.outcome_propose(disagreement=d, by=enfield.at("school", 3), text="Escalate to heads.")
     services.disagreement_escalate(disagreement=d, by=enfield.at("school", 3), reason="Still no agreement.")
     told = notices_for(person=business_unit)
-    assert [(n.reference, n.source) for n in told] == [(d.pk, "L84-86")]
+    assert [(n.reference, n.source) for n in told] == [(d.reference, "L84-86")]
     assert told[0].stage == d.stage_runs.get(ended_at__isnull=True).name
     assert "Level 4" in told[0].what
     assert not {"child", "child_name", "name", "date_of_birth"} & set(vars(told[0]))

@@ -38,7 +38,8 @@ def test_the_business_unit_sees_the_level_4_notice_on_its_dashboard_but_not_the_
     services.disagreement_escalate(disagreement=d, by=cast.at("school", 3), reason="Still no agreement.")
     page = signed_in(cast.role("business-unit")).get(reverse("home")).content.decode()
     assert "Notices for you (1)" in page
-    assert str(d.pk) in page
+    assert d.reference in page  # the short reference, to quote on the telephone
+    assert str(d.pk) not in page  # and no link: being told does not open the record
     assert "Level 4" in page
     assert d.child.reference not in page
     assert "You have no open disagreements." in page

@@ -522,12 +522,13 @@ def counterparts_for(*, disagreement: Disagreement, person: Person, upcoming: bo
 class NoticeShown:
     """What someone told of a disagreement sees: the notice, never the child's record.
 
-    ``reference`` is the disagreement's identifier; there is no child detail here (no name, birth
-    date or the child's own reference), because being told is not taking part.
+    ``reference`` is the disagreement's short reference (NEL-2026-0042), to quote on the telephone;
+    there is no child detail here (no name, birth date or the child's own reference), because being
+    told is not taking part, and no link, since the notice does not open the record.
     """
 
     notice: int
-    reference: UUID
+    reference: str
     stage: str
     what: str
     timing: str
@@ -548,14 +549,14 @@ def notices_for(*, person: Person) -> list[NoticeShown]:
     notices = (
         Notice.objects.filter(disagreement__partnership=person.partnership_id)
         .filter(recipients=person)
-        .select_related("stage_run")
+        .select_related("stage_run", "disagreement")
         .distinct()
         .order_by("-created_at", "-id")
     )
     return [
         NoticeShown(
             notice=n.pk,
-            reference=n.disagreement_id,
+            reference=n.disagreement.reference,
             stage=n.stage_run.name if n.stage_run is not None else "",
             what=n.what,
             timing=n.timing,
