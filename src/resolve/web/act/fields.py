@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -12,16 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from resolve.core.errors import ResolveError
 from resolve.partnerships.models import Person
 
-if TYPE_CHECKING:
-    from django_stubs_ext import StrPromise
-
 #: GOV.UK's hint for a date with a time
 WHEN_HINT = _("For example, 27 3 2026 and 14:30")
-
-
-def date_name(words: StrPromise) -> str:
-    """A date's name for its error messages, still translated when shown (``DateField`` types it as text)."""
-    return cast(str, words)
 
 
 def person_label(person: Person) -> str:

@@ -24,7 +24,7 @@ from resolve.disagreements.services import (
     outcome_dispute,
     outcome_propose,
 )
-from resolve.web.act.fields import PersonField, date_name
+from resolve.web.act.fields import PersonField
 from resolve.web.actions import ActionPage
 from resolve.web.forms import DateField, GovForm
 
@@ -147,7 +147,7 @@ class ActionAddForm(GovForm):
     owner = PersonField(label=_("Who will do it? (optional)"), required=False, empty_label=_("Not decided yet"))
     due_on = DateField(
         label=_("When is it due? (optional)"),
-        what=date_name(_("The due date")),
+        what=_("The due date"),
         help_text=_("For example, 27 3 2026"),
         required=False,
     )

@@ -19,7 +19,7 @@ from resolve.disagreements.services import (
     meeting_record,
     record_add,
 )
-from resolve.web.act.fields import WHEN_HINT, PeopleField, PersonField, date_name, fields_renamed
+from resolve.web.act.fields import WHEN_HINT, PeopleField, PersonField, fields_renamed
 from resolve.web.actions import ActionPage
 from resolve.web.forms import DateTimeField, GovForm
 
@@ -50,7 +50,7 @@ class DiscussionForm(PeopleForm):
     people_fields = ("with_people",)
 
     held_at = DateTimeField(
-        label=_("When was the discussion?"), what=date_name(_("The date of the discussion")), help_text=WHEN_HINT
+        label=_("When was the discussion?"), what=_("The date of the discussion"), help_text=WHEN_HINT
     )
     method = forms.ChoiceField(
         label=_("How was it held?"),
@@ -109,9 +109,7 @@ def _text(label: Any, missing: Any, hint: Any = None) -> forms.CharField:
 class MeetingForm(PeopleForm):
     people_fields = ("chair", "attendees")
 
-    held_at = DateTimeField(
-        label=_("When was the meeting?"), what=date_name(_("The date of the meeting")), help_text=WHEN_HINT
-    )
+    held_at = DateTimeField(label=_("When was the meeting?"), what=_("The date of the meeting"), help_text=WHEN_HINT)
     chair = PersonField(label=_("Who chaired it?"), error_messages={"required": _("Choose who chaired the meeting")})
     attendees = PeopleField(label=_("Who attended?"), required=False)
     others_present = forms.CharField(
@@ -178,7 +176,7 @@ class RecordForm(GovForm):
     )
     occurred_at = DateTimeField(
         label=_("When was it written or sent?"),
-        what=date_name(_("The date it was written or sent")),
+        what=_("The date it was written or sent"),
         help_text=WHEN_HINT,
     )
     form = forms.ChoiceField(
