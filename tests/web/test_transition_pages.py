@@ -12,6 +12,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from resolve.audit.models import Event, Verb
 from resolve.calendar import LONDON
 from resolve.disagreements import services
 from resolve.disagreements.models import Disagreement, Notice, RecordEntry
@@ -64,7 +65,10 @@ def test_the_escalate_page_shows_the_next_stage_who_handles_it_and_its_deadlines
     time_machine.move_to(MONDAY.replace(hour=16), tick=False)
     client = signed_in(enfield.at("school", 2))
     url = reverse("disagreement_escalate", args=[d.pk])
+    views = Event.objects.filter(verb=Verb.VIEWED, disagreement=d)
+    before = views.count()
     page = text(client.get(url))
+    assert views.count() == before + 1  # one page view, one read logged, the counterparts' included
     assert "Next stage: Stage 2" in page
     assert "csc level 4" in page  # children's social care handles stage 2 at its own level 4 (Appendix B)
     # the referral is due the next working day, 22 December at 17:00, with its rule

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from resolve.disagreements import rules
 from resolve.disagreements.models import Disagreement, StageDeadline, StageRun
-from resolve.disagreements.selectors import counterparts_for
+from resolve.disagreements.selectors import counterparts_at
 from resolve.disagreements.services.guards import describe_missing
 from resolve.partnerships.models import Person
 from resolve.partnerships.selectors import Counterpart
@@ -63,7 +63,7 @@ def escalation_preview(*, person: Person, disagreement: Disagreement, now: datet
     return EscalationPreview(
         current=run,
         stage=stage,
-        counterparts=counterparts_for(disagreement=disagreement, person=person, upcoming=True),
+        counterparts=counterparts_at(disagreement=disagreement, person=person, upcoming=True),
         roles=[roles.get(slug, slug) for slug in stage.handlers.roles],
         deadlines=rules.run_deadlines(upcoming, earlier=earlier),
         missing=describe_missing(run, "escalate"),

@@ -494,7 +494,17 @@ def counterparts_for(*, disagreement: Disagreement, person: Person, upcoming: bo
     ``upcoming`` looks at the next stage instead, for someone about to escalate. The role title
     comes from the procedure's seniority matrix for the agency's column, where it has one.
     """
-    disagreement = disagreement_get(person=person, pk=disagreement.pk)
+    return counterparts_at(
+        disagreement=disagreement_get(person=person, pk=disagreement.pk), person=person, upcoming=upcoming
+    )
+
+
+def counterparts_at(*, disagreement: Disagreement, person: Person, upcoming: bool = False) -> list[Counterpart]:
+    """``counterparts_for`` for a disagreement the page has already read with ``disagreement_get``.
+
+    The read is logged once, by that call; a page that shows the counterparts beside its own read
+    (the escalate page) uses this, so that one page view is one VIEWED entry.
+    """
     pathway = rules.pathway_of(disagreement)
     run = disagreement.stage_runs.order_by("-position").first()
     assert run is not None  # every disagreement starts with a stage run
