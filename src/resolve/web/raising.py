@@ -45,6 +45,7 @@ from resolve.disagreements.raise_choices import (
     urgent_route_for,
 )
 from resolve.disagreements.services import RegisteredChild, child_register, disagreement_raise
+from resolve.disagreements.services.raising import raise_text_checked
 from resolve.partnerships.models import Person
 from resolve.partnerships.selectors import person_of
 from resolve.procedures.schema import Pathway, Procedure
@@ -556,6 +557,10 @@ class DetailsPage(QuestionPage):
     form_class = DetailsForm
     keys = ("expected", "why", "what_needed", "evidence")
 
+    def store(self, form: GovForm) -> dict[str, Any]:
+        """Refused here as the service would refuse it on the check page (too long, a NUL character...)."""
+        return raise_text_checked(**super().store(form))
+
 
 class UrgencyPage(QuestionPage):
     step = "urgency"
@@ -587,6 +592,8 @@ class UrgencyPage(QuestionPage):
 
     def store(self, form: GovForm) -> dict[str, Any]:
         values = super().store(form)
+        if "urgent_reason" in values:  # refused here as the service would refuse it on the check page
+            values.update(raise_text_checked(urgent_reason=values["urgent_reason"] or ""))
         if isinstance(values.get("started_at"), datetime):
             values["started_at"] = values["started_at"].isoformat()
         return values

@@ -9,6 +9,7 @@ dates and times are of the right type, with a time zone, and in a sensible range
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
 from typing import Any, TypeAlias
 
@@ -50,6 +51,20 @@ def lock(disagreement: Disagreement) -> Disagreement:
 def require_member(partnership: Partnership, person: Person, what: str = "This person") -> None:
     if person.partnership_id != partnership.pk or not person.is_active:
         raise ResolveError(f"{what} is not an active member of {partnership.name}.", field="person")
+
+
+def person_given(value: object, field: str, what: str) -> Person:
+    """``value`` when it is a person (a page's choice, an API's id already looked up); refused otherwise."""
+    if not isinstance(value, Person):
+        raise ResolveError(f"Choose {what} from the people listed.", field=field)
+    return value
+
+
+def people_given(values: object, field: str, what: str) -> list[Person]:
+    """``values`` as a list of people; refused if it is not a list (a tuple, a set, a query...) of people."""
+    if isinstance(values, str | bytes | Mapping) or not isinstance(values, Iterable):
+        raise ResolveError(f"Choose {what} from the people listed.", field=field)
+    return [person_given(row, field, what) for row in values]
 
 
 def require_open(disagreement: Disagreement, doing: str) -> None:

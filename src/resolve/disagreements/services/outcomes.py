@@ -25,6 +25,7 @@ from resolve.disagreements.services.guards import (
     due_date,
     lock,
     optional_text,
+    person_given,
     require_member,
     require_open,
     required_text,
@@ -141,6 +142,7 @@ def action_add(
     require(by, Can.RECORD, disagreement)
     require_open(disagreement, "given new actions")
     if owner is not None:
+        owner = person_given(owner, "owner", "who will do it")
         require_member(disagreement.partnership, owner, "The action's owner")
     due_on = due_date(due_on, "due_on", "an action's due date")
     run = current_run(disagreement)

@@ -149,7 +149,7 @@ def disagreement_raise(
     version = partnership.procedure
     procedure = version.procedure
     text = _checked_text(expected=expected, why=why, what_needed=what_needed, evidence=evidence)
-    urgent_reason = optional_text(urgent_reason, "urgent_reason", "why this needs urgent resolution")
+    urgent_reason = raise_text_checked(urgent_reason=urgent_reason)["urgent_reason"]
     field = Disagreement._meta.get_field
     category = optional_text(category, "category", "the category", limit=field("category"))
     if pathway is not None:
@@ -280,12 +280,31 @@ def _child_in(partnership: Partnership, child: object) -> Child:
 
 
 def _checked_text(*, expected: object, why: object, what_needed: object, evidence: object) -> dict[str, str]:
-    return {
-        "expected": required_text(expected, "expected", "what you expect the other agency to do"),
-        "why": required_text(why, "why", "why you believe the arrangements are not being applied"),
-        "what_needed": required_text(what_needed, "what_needed", "what needs to be done"),
-        "evidence": optional_text(evidence, "evidence", "the evidence"),
-    }
+    return raise_text_checked(expected=expected, why=why, what_needed=what_needed, evidence=evidence)
+
+
+#: the raise's free-text answers: (their name in messages, whether one must be given)
+RAISE_TEXT: dict[str, tuple[str, bool]] = {
+    "expected": ("what you expect the other agency to do", True),
+    "why": ("why you believe the arrangements are not being applied", True),
+    "what_needed": ("what needs to be done", True),
+    "evidence": ("the evidence", False),
+    "urgent_reason": ("why this needs urgent resolution", False),
+}
+
+
+def raise_text_checked(**answers: object) -> dict[str, str]:
+    """The free-text answers given (any of ``RAISE_TEXT``), as ``disagreement_raise`` keeps them.
+
+    Refused as the service refuses them (too long, a NUL character, not text, a required one empty),
+    so that a question page can say so when the answer is given rather than on the check page.
+    """
+    checked = {}
+    for name, value in answers.items():
+        label, required = RAISE_TEXT[name]
+        check = required_text if required else optional_text
+        checked[name] = check(value, name, label)
+    return checked
 
 
 def _checked_flags(flags: object) -> list[str]:

@@ -27,6 +27,8 @@ from resolve.disagreements.services.guards import (
     lock,
     optional_text,
     past,
+    people_given,
+    person_given,
     require_member,
     require_open,
     required_text,
@@ -149,6 +151,7 @@ def discussion_record(
     others_present: str = "",
 ) -> RecordEntry:
     """Record a discussion held for the current stage: when, who took part, and how."""
+    with_people = people_given(with_people, "with_people", "who took part")
     if method not in DISCUSSION_METHODS:
         raise ResolveError(f"Say how the discussion was held: {', '.join(DISCUSSION_METHODS)}.", field="method")
     return _record(
@@ -176,8 +179,10 @@ def meeting_record(
     others_present: str = "",
 ) -> RecordEntry:
     """Record a multi-agency meeting: its chair, who attended, and what was discussed, disputed and agreed."""
+    attendees = people_given(attendees, "attendees", "who attended")
     if not attendees:
         raise ResolveError("List who attended the meeting.", field="attendees")
+    chair = person_given(chair, "chair", "who chaired the meeting")
     return _record(
         disagreement=disagreement,
         by=by,
@@ -204,6 +209,8 @@ def record_add(
     fields: Mapping[str, str],
 ) -> RecordEntry:
     """Add an executive summary, conference record, written request or pro-forma to the current stage."""
+    if not isinstance(fields, Mapping):
+        raise ResolveError("Give what the record says as its fields' names and their text.", field="fields")
     if kind not in (
         RecordEntry.Kind.EXECUTIVE_SUMMARY,
         RecordEntry.Kind.CONFERENCE_RECORD,
