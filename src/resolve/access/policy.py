@@ -44,6 +44,7 @@ from enum import StrEnum
 from uuid import UUID
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from resolve.core.errors import NotFound, Refused
 from resolve.disagreements import rules
@@ -307,7 +308,7 @@ def require(person: Person, action: Action, disagreement: Disagreement) -> None:
     """
     if not can_see(person, disagreement):
         raise AccessNotFound(
-            "There is no such disagreement, or you do not have access to it.",
+            _("There is no such disagreement, or you do not have access to it."),
             person=person,
             action=action,
             disagreement=disagreement,

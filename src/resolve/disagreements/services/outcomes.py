@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from resolve.access.policy import Action as Can
 from resolve.access.policy import require
@@ -61,7 +62,7 @@ def outcome_confirm(*, outcome: WrittenOutcome, by: Person) -> WrittenOutcome:
     agency = _party_agency(by)
     _require_current(outcome, disagreement)
     if outcome.confirmations.filter(agency=agency).exists():
-        raise Refused(f"{agency.name} has already confirmed this outcome.")
+        raise Refused(_("%(name)s has already confirmed this outcome.") % {"name": agency.name})
     _require_not_disputed(outcome, agency)
     now = timezone.now()
     Confirmation.objects.create(outcome=outcome, agency=agency, person=by, confirmed_at=now)
@@ -86,8 +87,11 @@ def outcome_dispute(*, outcome: WrittenOutcome, by: Person, reason: str) -> Outc
     _require_current(outcome, disagreement)
     if outcome.confirmations.filter(agency=agency).exists():
         raise Refused(
-            f"{agency.name} has already confirmed this outcome, so it cannot dispute it: "
-            "propose a new outcome if this one no longer stands."
+            _(
+                "%(name)s has already confirmed this outcome, so it cannot dispute it: propose a new "
+                "outcome if this one no longer stands."
+            )
+            % {"name": agency.name}
         )
     _require_not_disputed(outcome, agency)
     reason = required_text(reason, "reason", "why the outcome does not stand for your agency")
@@ -106,7 +110,9 @@ def _require_current(outcome: WrittenOutcome, disagreement: Disagreement) -> Non
         or outcome.stage_run_id != run.pk
         or rules.latest_outcome(run) != outcome
     ):
-        raise Refused("This is not the current proposed outcome: a newer one was proposed, or the stage has moved on.")
+        raise Refused(
+            _("This is not the current proposed outcome: a newer one was proposed, or the stage has moved on.")
+        )
 
 
 def _require_not_disputed(outcome: WrittenOutcome, agency: Agency) -> None:
@@ -114,8 +120,11 @@ def _require_not_disputed(outcome: WrittenOutcome, agency: Agency) -> None:
     if disputed is not None:
         when = timezone.localtime(disputed.disputed_at).strftime("%d %B %Y")
         raise Refused(
-            f"{agency.name} disputed this outcome on {when}, so it cannot confirm it now: "
-            "a new outcome must be proposed, or the disagreement escalated to the next stage."
+            _(
+                "%(name)s disputed this outcome on %(when)s, so it cannot confirm it now: a new outcome "
+                "must be proposed, or the disagreement escalated to the next stage."
+            )
+            % {"name": agency.name, "when": when}
         )
 
 
@@ -167,7 +176,7 @@ def action_complete(*, action: Action, by: Person, note: str = "") -> Action:
     require_open(disagreement, "changed")
     action = Action.objects.select_for_update().get(pk=action.pk)
     if action.completed_at is not None:
-        raise Refused("This action is already complete.")
+        raise Refused(_("This action is already complete."))
     now = timezone.now()
     action.completed_at = now
     action.completed_by = by

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from resolve.access.policy import Action as Can
 from resolve.access.policy import require
@@ -59,7 +60,7 @@ def disagreement_escalate(
     now = timezone.now()
     start = start_checked(started_at, now=now, not_before=run.started_at, after=run.name)
     if from_stage is not None and from_stage != run.stage:
-        raise Refused(f"Someone has already escalated this disagreement: it is now at {run.name}.")
+        raise Refused(_("Someone has already escalated this disagreement: it is now at %(name)s.") % {"name": run.name})
     pathway = rules.pathway_of(disagreement)
     last = rules.last_stage_message(run)
     if last:
@@ -98,22 +99,32 @@ def disagreement_resolve(*, disagreement: Disagreement, by: Person) -> Disagreem
     if stage.independent_reviewer:
         if rules.standing_decision(run) is None:
             raise Refused(
-                f"{stage.name} is decided by the independent reviewer: record their decision first "
-                "(a decision someone else rewrote does not count)."
+                _(
+                    "%(name)s is decided by the independent reviewer: record their decision first (a "
+                    "decision someone else rewrote does not count)."
+                )
+                % {"name": stage.name}
             )
     else:
         outcome = rules.latest_outcome(run)
         if outcome is None:
             raise Refused(
-                f"{run.name} has no written outcome yet: propose one, and every agency in dispute "
-                "must confirm it before the disagreement can be resolved."
+                _(
+                    "%(name)s has no written outcome yet: propose one, and every agency in dispute must "
+                    "confirm it before the disagreement can be resolved."
+                )
+                % {"name": run.name}
             )
         parties = rules.party_agency_ids(disagreement)
         if not rules.outcome_confirmed(outcome, parties):
             confirmed = set(outcome.confirmations.values_list("agency_id", flat=True))
             waiting = ", ".join(a.name for a in Agency.objects.filter(pk__in=parties - confirmed).order_by("name"))
             raise Refused(
-                f"The written outcome has not been confirmed by every agency in dispute; still to confirm: {waiting}."
+                _(
+                    "The written outcome has not been confirmed by every agency in dispute; still to "
+                    "confirm: %(waiting)s."
+                )
+                % {"waiting": waiting}
             )
     problem = describe_missing(run, "resolve")
     if problem:
