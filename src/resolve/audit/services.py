@@ -126,7 +126,7 @@ def _operator(by: object, doing: str) -> Operator:
 
 def trail_verify(*, by: Operator, also: Path | None = None) -> Verification:
     """Check the trail against its chain and checkpoints, and record who checked and what was found."""
-    operator = _operator(by, "verify the audit trail")
+    operator = _operator(by, _("verify the audit trail"))
     result = verify(also=also)
     event_record(
         verb=Verb.TRAIL_VERIFIED,
@@ -143,7 +143,7 @@ def checkpoint_write(*, by: Operator) -> Checkpoint:
     Refused when the trail does not verify (a checkpoint must never vouch for a tampered trail).
     The checkpoint covers every entry before the CHECKPOINT_WRITTEN entry that records it.
     """
-    operator = _operator(by, "write an audit checkpoint")
+    operator = _operator(by, _("write an audit checkpoint"))
     result = verify()
     if not result.ok:
         raise Refused(

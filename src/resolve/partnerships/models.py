@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from resolve.calendar import NATIONS
 from resolve.core.models import UUIDModel
@@ -78,8 +79,8 @@ class CalendarDay(models.Model):
     """A partnership's own change to the working-day calendar: a closure or an extra working day."""
 
     class Kind(models.TextChoices):
-        CLOSURE = "closure", "Closure day (not a working day)"
-        WORKING = "working", "Extra working day"
+        CLOSURE = "closure", _("Closure day (not a working day)")
+        WORKING = "working", _("Extra working day")
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="calendar_days")
     date = models.DateField()

@@ -41,10 +41,10 @@ def deadline_set_for_case(
     """
     disagreement = lock(disagreement)
     require(by, Can.SET_DEADLINE, disagreement)
-    require_open(disagreement, "given a deadline")
+    require_open(disagreement, _("given a deadline"))
     run = current_run(disagreement)
-    slug = required_text(timescale, "timescale", "the deadline to set for this case", limit=80)
-    reason = required_text(reason, "reason", "why this deadline is right for the case")
+    slug = required_text(timescale, "timescale", _("the deadline to set for this case"), limit=80)
+    reason = required_text(reason, "reason", _("why this deadline is right for the case"))
     caps = {d.timescale: d for d in run.current_deadlines().filter(kind=StageDeadline.Kind.PROCEDURE)}
     settable = sorted(
         d.timescale for d in caps.values() if d.due is not None and _may_set(disagreement, run.stage, d.timescale)

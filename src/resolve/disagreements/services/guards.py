@@ -49,10 +49,11 @@ def lock(disagreement: Disagreement) -> Disagreement:
     )
 
 
-def require_member(partnership: Partnership, person: Person, what: str = "This person") -> None:
+def require_member(partnership: Partnership, person: Person, what: str = "") -> None:
     if person.partnership_id != partnership.pk or not person.is_active:
         raise ResolveError(
-            _("%(what)s is not an active member of %(name)s.") % {"what": what, "name": partnership.name},
+            _("%(what)s is not an active member of %(name)s.")
+            % {"what": what or _("This person"), "name": partnership.name},
             field="person",
         )
 
@@ -199,20 +200,20 @@ def _max_length(limit: Limit) -> int:
 def _kind(value: object) -> str:
     """What was given instead, in words, for a message: never the value itself (it may be personal)."""
     if value is None:
-        return "nothing"
+        return _("nothing")
     if isinstance(value, bool):
-        return "true or false"
+        return _("true or false")
     if isinstance(value, int | float):
-        return "a number"
+        return _("a number")
     if isinstance(value, str):
-        return "text"
+        return _("text")
     if isinstance(value, bytes | bytearray):
-        return "bytes"
+        return _("bytes")
     if isinstance(value, dict):
-        return "a mapping"
+        return _("a mapping")
     if isinstance(value, list | tuple | set | frozenset):
-        return "a list"
-    return f"a {type(value).__name__}"
+        return _("a list")
+    return _("a %(type)s") % {"type": type(value).__name__}
 
 
 def describe_missing(run: StageRun, transition: str) -> str | None:
@@ -220,8 +221,15 @@ def describe_missing(run: StageRun, transition: str) -> str | None:
     if not missing:
         return None
     needs = "; ".join(f"{r.title} [{r.source}]" for r in missing)
-    verb = "escalated" if transition == "escalate" else "resolved"
-    return f"{run.name} cannot be {verb} yet. The procedure requires: {needs}. Record it first."
+    if transition == "escalate":
+        return _("%(name)s cannot be escalated yet. The procedure requires: %(needs)s. Record it first.") % {
+            "name": run.name,
+            "needs": needs,
+        }
+    return _("%(name)s cannot be resolved yet. The procedure requires: %(needs)s. Record it first.") % {
+        "name": run.name,
+        "needs": needs,
+    }
 
 
 def entry_record(

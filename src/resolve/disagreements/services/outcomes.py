@@ -40,9 +40,9 @@ def outcome_propose(*, disagreement: Disagreement, by: Person, text: str) -> Wri
     """Propose the written outcome of the current stage; proposing it confirms it for your agency."""
     disagreement = lock(disagreement)
     require(by, Can.PROPOSE_OUTCOME, disagreement)
-    require_open(disagreement, "given an outcome")
+    require_open(disagreement, _("given an outcome"))
     agency = _party_agency(by)
-    text = required_text(text, "text", "the agreed outcome and how any outstanding issues will be pursued")
+    text = required_text(text, "text", _("the agreed outcome and how any outstanding issues will be pursued"))
     run = current_run(disagreement)
     now = timezone.now()
     outcome = WrittenOutcome.objects.create(
@@ -58,7 +58,7 @@ def outcome_confirm(*, outcome: WrittenOutcome, by: Person) -> WrittenOutcome:
     """Confirm a proposed written outcome for your agency."""
     disagreement = lock(outcome.disagreement)
     require(by, Can.CONFIRM_OUTCOME, disagreement)
-    require_open(disagreement, "given an outcome")
+    require_open(disagreement, _("given an outcome"))
     agency = _party_agency(by)
     _require_current(outcome, disagreement)
     if outcome.confirmations.filter(agency=agency).exists():
@@ -82,7 +82,7 @@ def outcome_dispute(*, outcome: WrittenOutcome, by: Person, reason: str) -> Outc
     """
     disagreement = lock(outcome.disagreement)
     require(by, Can.CONFIRM_OUTCOME, disagreement)
-    require_open(disagreement, "given an outcome")
+    require_open(disagreement, _("given an outcome"))
     agency = _party_agency(by)
     _require_current(outcome, disagreement)
     if outcome.confirmations.filter(agency=agency).exists():
@@ -94,7 +94,7 @@ def outcome_dispute(*, outcome: WrittenOutcome, by: Person, reason: str) -> Outc
             % {"name": agency.name}
         )
     _require_not_disputed(outcome, agency)
-    reason = required_text(reason, "reason", "why the outcome does not stand for your agency")
+    reason = required_text(reason, "reason", _("why the outcome does not stand for your agency"))
     now = timezone.now()
     dispute = OutcomeDispute.objects.create(outcome=outcome, agency=agency, person=by, reason=reason, disputed_at=now)
     disagreement_event(
@@ -148,16 +148,16 @@ def action_add(
 ) -> Action:
     disagreement = lock(disagreement)
     require(by, Can.RECORD, disagreement)
-    require_open(disagreement, "given new actions")
+    require_open(disagreement, _("given new actions"))
     if owner is not None:
-        require_member(disagreement.partnership, owner, "The action's owner")
-    due_on = due_date(due_on, "due_on", "an action's due date")
+        require_member(disagreement.partnership, owner, _("The action's owner"))
+    due_on = due_date(due_on, "due_on", _("an action's due date"))
     run = current_run(disagreement)
     now = timezone.now()
     action = Action.objects.create(
         disagreement=disagreement,
         stage_run=run,
-        description=required_text(description, "description", "what the action is"),
+        description=required_text(description, "description", _("what the action is")),
         owner=owner,
         due_on=due_on,
         created_by=by,
@@ -173,14 +173,14 @@ def action_add(
 def action_complete(*, action: Action, by: Person, note: str = "") -> Action:
     disagreement = lock(action.disagreement)
     require(by, Can.RECORD, disagreement)
-    require_open(disagreement, "changed")
+    require_open(disagreement, _("changed"))
     action = Action.objects.select_for_update().get(pk=action.pk)
     if action.completed_at is not None:
         raise Refused(_("This action is already complete."))
     now = timezone.now()
     action.completed_at = now
     action.completed_by = by
-    action.completion_note = optional_text(note, "note", "the note on how it was completed")
+    action.completion_note = optional_text(note, "note", _("the note on how it was completed"))
     action.save(update_fields=["completed_at", "completed_by", "completion_note"])
     disagreement_event(disagreement, Verb.ACTION_COMPLETED, by=by, at=now, action=str(action.pk))
     return action

@@ -83,10 +83,10 @@ def _child_register(*, by: Person, reference: str, name: str, date_of_birth: dat
     reference = required_text(
         reference,
         "reference",
-        "the child's reference (a case number, not a name)",
+        _("the child's reference (a case number, not a name)"),
         limit=Child._meta.get_field("reference"),
     )
-    name = optional_text(name, "name", "the child's name", limit=Child._meta.get_field("name"))
+    name = optional_text(name, "name", _("the child's name"), limit=Child._meta.get_field("name"))
     date_of_birth = birth_date(date_of_birth)
     child, created = Child.objects.get_or_create(
         partnership=partnership,
@@ -143,7 +143,7 @@ def disagreement_raise(
     """
     # Read afresh: the partnership may have adopted a new procedure version since ``by`` was loaded.
     partnership = Partnership.objects.select_related("procedure").get(pk=by.partnership_id)
-    require_member(partnership, by, "The person raising it")
+    require_member(partnership, by, _("The person raising it"))
     if by.agency is None:
         raise ResolveError(_("Only someone in one of the partnership's agencies can raise a disagreement."))
     if partnership.procedure is None:
@@ -154,17 +154,17 @@ def disagreement_raise(
     version = partnership.procedure
     procedure = version.procedure
     text = _checked_text(expected=expected, why=why, what_needed=what_needed, evidence=evidence)
-    urgent_reason = optional_text(urgent_reason, "urgent_reason", "why this needs urgent resolution")
+    urgent_reason = optional_text(urgent_reason, "urgent_reason", _("why this needs urgent resolution"))
     field = Disagreement._meta.get_field
-    category = optional_text(category, "category", "the category", limit=field("category"))
+    category = optional_text(category, "category", _("the category"), limit=field("category"))
     if pathway is not None:
-        pathway = required_text(pathway, "pathway", "the pathway", limit=field("pathway"))
+        pathway = required_text(pathway, "pathway", _("the pathway"), limit=field("pathway"))
     if start_stage is not None:
-        start_stage = required_text(start_stage, "start_stage", "the stage to start at", limit=80)
-    conference_kind = optional_text(conference_kind, "conference_kind", "the conference", limit=10)
-    significant_harm = yes_or_no(significant_harm, "significant_harm", "whether there is risk of significant harm")
-    urgent = yes_or_no(urgent, "urgent", "whether it is urgent")
-    child_protection = yes_or_no(child_protection, "child_protection", "whether there is a child protection plan")
+        start_stage = required_text(start_stage, "start_stage", _("the stage to start at"), limit=80)
+    conference_kind = optional_text(conference_kind, "conference_kind", _("the conference"), limit=10)
+    significant_harm = yes_or_no(significant_harm, "significant_harm", _("whether there is risk of significant harm"))
+    urgent = yes_or_no(urgent, "urgent", _("whether it is urgent"))
+    child_protection = yes_or_no(child_protection, "child_protection", _("whether there is a child protection plan"))
     flags = _checked_flags(flags)
     now = timezone.now()
     start = start_checked(started_at, now=now, not_before=now - EARLIEST_START)
@@ -291,17 +291,17 @@ def _child_in(partnership: Partnership, child: object) -> Child:
 
 def _checked_text(*, expected: object, why: object, what_needed: object, evidence: object) -> dict[str, str]:
     return {
-        "expected": required_text(expected, "expected", "what you expect the other agency to do"),
-        "why": required_text(why, "why", "why you believe the arrangements are not being applied"),
-        "what_needed": required_text(what_needed, "what_needed", "what needs to be done"),
-        "evidence": optional_text(evidence, "evidence", "the evidence"),
+        "expected": required_text(expected, "expected", _("what you expect the other agency to do")),
+        "why": required_text(why, "why", _("why you believe the arrangements are not being applied")),
+        "what_needed": required_text(what_needed, "what_needed", _("what needs to be done")),
+        "evidence": optional_text(evidence, "evidence", _("the evidence")),
     }
 
 
 def _checked_flags(flags: object) -> list[str]:
     if isinstance(flags, str) or not isinstance(flags, Sequence | set | frozenset):
         raise ResolveError(_("Give the flags that apply as a list of the procedure's flags."), field="flags")
-    return [required_text(f, "flags", "each flag", limit=80) for f in flags]
+    return [required_text(f, "flags", _("each flag"), limit=80) for f in flags]
 
 
 def _instances(values: object, model: type[M], field: str, what: str) -> list[M]:

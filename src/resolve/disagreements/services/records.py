@@ -62,7 +62,7 @@ def participant_add(*, disagreement: Disagreement, by: Person, person: Person, c
     if capacity not in (Participant.Capacity.HANDLER, Participant.Capacity.COUNTERPART, Participant.Capacity.ATTENDEE):
         raise ResolveError(_("Add a person as a handler, a counterpart or an attendee."), field="capacity")
     require(by, Can.ADD_HANDLER if capacity == Participant.Capacity.HANDLER else Can.RECORD, disagreement)
-    require_open(disagreement, "changed")
+    require_open(disagreement, _("changed"))
     require_member(disagreement.partnership, person)
     run = current_run(disagreement)
     if capacity == Participant.Capacity.HANDLER and not may_be_handler(person, run):
@@ -87,7 +87,7 @@ def handler_request(*, disagreement: Disagreement, by: Person, role: str, reason
     """
     disagreement = lock(disagreement)
     require(by, Can.RECORD, disagreement)
-    require_open(disagreement, "changed")
+    require_open(disagreement, _("changed"))
     run = current_run(disagreement)
     if not handles_stage(by, run):
         raise AccessRefused(
@@ -112,7 +112,7 @@ def handler_request(*, disagreement: Disagreement, by: Person, role: str, reason
     name = procedure.role(role).name
     if role in rules.requested_roles(run):
         raise Refused(_("The %(role)s has already been requested at %(stage)s.") % {"role": name, "stage": run.name})
-    reason = required_text(reason, "reason", f"why the {name} is requested")
+    reason = required_text(reason, "reason", _("why the %(name)s is requested") % {"name": name})
     holders = [
         a.person
         for a in RoleAssignment.objects.filter(
@@ -237,7 +237,9 @@ def record_add(
             raise ResolveError(
                 _("Say the conference's view: %(views)s.") % {"views": ", ".join(CONFERENCE_VIEWS)}, field="view"
             )
-        if view == "majority" and not optional_text(fields.get("minority_view", ""), "minority_view", "minority view"):
+        if view == "majority" and not optional_text(
+            fields.get("minority_view", ""), "minority_view", _("minority view")
+        ):
             raise ResolveError(
                 _("Record the concerns and reasons of those who hold the minority view."), field="minority_view"
             )
@@ -254,7 +256,7 @@ def condition_record(*, disagreement: Disagreement, by: Person, condition: str, 
     """
     disagreement = lock(disagreement)
     require(by, Can.RECORD, disagreement)
-    require_open(disagreement, "added to")
+    require_open(disagreement, _("added to"))
     procedure = disagreement.procedure_version.procedure
     try:
         named = procedure.condition(str(condition))
@@ -271,7 +273,7 @@ def condition_record(*, disagreement: Disagreement, by: Person, condition: str, 
             _("Only a handler of %(name)s can record that %(what)s. %(who)s")
             % {"name": run.name, "what": named.name.lower(), "who": who_can_act(disagreement)}
         )
-    note = required_text(note, "note", "what shows that it holds")
+    note = required_text(note, "note", _("what shows that it holds"))
     now = timezone.now()
     entry = entry_record(
         disagreement=disagreement,
@@ -302,8 +304,8 @@ def record_correct(*, record: RecordEntry, by: Person, fields: Mapping[str, str]
                 _("Only the person who wrote this record, or a handler of %(name)s, can correct it.")
                 % {"name": record.stage_run.name}
             )
-    require_open(disagreement, "corrected")
-    reason = required_text(reason, "reason", "why the record is being corrected")
+    require_open(disagreement, _("corrected"))
+    reason = required_text(reason, "reason", _("why the record is being corrected"))
     data = dict(record.data)
     for name, value in fields.items():
         if name == "requested_role":
@@ -351,8 +353,8 @@ def _record(
 ) -> RecordEntry:
     disagreement = lock(disagreement)
     require(by, Can.RECORD, disagreement)
-    require_open(disagreement, "added to")
-    occurred_at = past(occurred_at, "occurred_at", "When it happened", raised_at=disagreement.raised_at)
+    require_open(disagreement, _("added to"))
+    occurred_at = past(occurred_at, "occurred_at", _("When it happened"), raised_at=disagreement.raised_at)
     data: dict[str, Any] = {}
     for name in RECORD_FIELDS.get(kind, ()):
         data[name] = required_text(fields.get(name, ""), name, name.replace("_", " "))

@@ -56,8 +56,8 @@ def reviewer_appoint(*, disagreement: Disagreement, by: Person, reviewer: Person
     """The partnership's chair names the reviewer, who must come from none of the agencies in dispute."""
     disagreement = lock(disagreement)
     require(by, Can.APPOINT_REVIEWER, disagreement)
-    require_open(disagreement, "given a reviewer")
-    require_member(disagreement.partnership, reviewer, "The reviewer")
+    require_open(disagreement, _("given a reviewer"))
+    require_member(disagreement.partnership, reviewer, _("The reviewer"))
     run = _require_reviewer_stage(disagreement)
     _require_independent(disagreement, reviewer)
     now = timezone.now()
@@ -78,7 +78,7 @@ def reviewer_decision_record(*, disagreement: Disagreement, by: Person, decision
     """
     disagreement = lock(disagreement)
     require(by, Can.DECIDE, disagreement)
-    require_open(disagreement, "decided")
+    require_open(disagreement, _("decided"))
     run = _require_reviewer_stage(disagreement)
     now = timezone.now()
     entry = entry_write(
@@ -88,8 +88,8 @@ def reviewer_decision_record(*, disagreement: Disagreement, by: Person, decision
         by=by,
         now=now,
         data={
-            "decision": required_text(decision, "decision", "the decision"),
-            "reasons": required_text(reasons, "reasons", "the reasons for the decision"),
+            "decision": required_text(decision, "decision", _("the decision")),
+            "reasons": required_text(reasons, "reasons", _("the reasons for the decision")),
         },
     )
     stages.participant_ensure(

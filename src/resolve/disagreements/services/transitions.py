@@ -54,8 +54,8 @@ def disagreement_escalate(
     """
     disagreement = lock(disagreement)
     require(by, Can.ESCALATE, disagreement)
-    require_open(disagreement, "escalated")
-    reason = required_text(reason, "reason", "why the disagreement is being escalated")
+    require_open(disagreement, _("escalated"))
+    reason = required_text(reason, "reason", _("why the disagreement is being escalated"))
     run = current_run(disagreement)
     now = timezone.now()
     start = start_checked(started_at, now=now, not_before=run.started_at, after=run.name)
@@ -93,7 +93,7 @@ def disagreement_resolve(*, disagreement: Disagreement, by: Person) -> Disagreem
     """Close the disagreement as resolved on the current stage's written outcome, confirmed by every party."""
     disagreement = lock(disagreement)
     require(by, Can.RESOLVE, disagreement)
-    require_open(disagreement, "resolved")
+    require_open(disagreement, _("resolved"))
     run = current_run(disagreement)
     stage = rules.stage_of(run)
     if stage.independent_reviewer:
@@ -145,8 +145,8 @@ def disagreement_withdraw(*, disagreement: Disagreement, by: Person, reason: str
     """Withdraw the disagreement: for the raising agency only, with the reason recorded."""
     disagreement = lock(disagreement)
     require(by, Can.WITHDRAW, disagreement)
-    require_open(disagreement, "withdrawn")
-    reason = required_text(reason, "reason", "why the disagreement is being withdrawn")
+    require_open(disagreement, _("withdrawn"))
+    reason = required_text(reason, "reason", _("why the disagreement is being withdrawn"))
     run = current_run(disagreement)
     return close(
         disagreement,
@@ -186,7 +186,7 @@ def feedback_give(*, disagreement: Disagreement, by: Person, text: str) -> Recor
     """Tell the person who raised the disagreement what action has been taken."""
     disagreement = lock(disagreement)
     require(by, Can.GIVE_FEEDBACK, disagreement)
-    text = required_text(text, "text", "the feedback: what action has been taken in response")
+    text = required_text(text, "text", _("the feedback: what action has been taken in response"))
     run = disagreement.stage_runs.order_by("-position").first()
     assert run is not None  # every disagreement starts with a stage run
     now = timezone.now()
@@ -219,7 +219,7 @@ def deadlines_recalculate(*, partnership: Partnership, by: Asking, reason: str) 
     administrator of the partnership or an operator may ask (``administrator_check``).
     """
     asker = administrator_check(partnership=partnership, by=by)
-    reason = required_text(reason, "reason", "why the deadlines are being recalculated")
+    reason = required_text(reason, "reason", _("why the deadlines are being recalculated"))
     now = timezone.now()
     changed = 0
     runs = StageRun.objects.filter(
