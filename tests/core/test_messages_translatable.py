@@ -109,7 +109,7 @@ def test_no_module_that_translates_hides_gettext_behind_a_throwaway_name() -> No
 
 
 def test_translation_functions_keep_names_makemessages_knows() -> None:
-    """xgettext finds ``_``, ``gettext``, ``gettext_lazy``...; a message marked with another alias is never extracted."""
+    """xgettext finds ``_``, ``gettext``, ``gettext_lazy``...; another alias is never extracted."""
     found = [
         f"{path.relative_to(SRC)}:{node.lineno}: {alias.name} as {alias.asname}"
         for path, tree in MODULES.items()
