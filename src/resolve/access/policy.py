@@ -41,9 +41,12 @@ disagreement's (or the person's) partnership.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from resolve.core.errors import NotFound, Refused
 from resolve.disagreements import rules
@@ -51,6 +54,9 @@ from resolve.disagreements.models import Disagreement, StageRun
 from resolve.partnerships.models import Agency, Person, RoleAssignment
 from resolve.partnerships.selectors import managers_of
 from resolve.procedures.models import ProcedureVersion
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 
 class Action(StrEnum):
@@ -307,7 +313,7 @@ def require(person: Person, action: Action, disagreement: Disagreement) -> None:
     """
     if not can_see(person, disagreement):
         raise AccessNotFound(
-            "There is no such disagreement, or you do not have access to it.",
+            _("There is no such disagreement, or you do not have access to it."),
             person=person,
             action=action,
             disagreement=disagreement,
@@ -328,27 +334,29 @@ def who_can_act(disagreement: Disagreement) -> str:
     requested = rules.requested_roles(run) & set(stage.handlers.on_request)
     names = [r.name for r in procedure.roles if r.slug in stage.handlers.roles or r.slug in requested]
     names += [
-        f"{r.name} (once requested)"
+        _("%(role)s (once requested)") % {"role": r.name}
         for r in procedure.roles
         if r.slug in stage.handlers.on_request and r.slug not in requested
     ]
     who = []
     if level is not None:
         others = [
-            f"level {own} or above in {agency.name}"
+            _("level %(level)s or above in %(agency)s") % {"level": own, "agency": agency.name}
             for agency in Agency.objects.filter(pk__in=rules.party_agency_ids(disagreement)).order_by("name")
             if (own := rules.acting_level(disagreement, run, agency)) != level
         ]
-        who.append(
-            f"someone at level {level} or above in an agency in dispute" + (f" ({'; '.join(others)})" if others else "")
-        )
+        anyone = _("someone at level %(level)s or above in an agency in dispute") % {"level": level}
+        who.append(anyone + (f" ({'; '.join(others)})" if others else ""))
     else:
-        who.append("someone in an agency in dispute")
+        who.append(_("someone in an agency in dispute"))
     if names:
-        who.append("the " + " or the ".join(names))
-    return (
-        f"At {stage.name} that is {' or '.join(who)} ({stage.handlers.description.strip()} [{stage.handlers.source}])."
-    )
+        who.append(_("the %(roles)s") % {"roles": _(" or the ").join(names)})
+    return _("At %(stage)s that is %(who)s (%(description)s [%(source)s]).") % {
+        "stage": stage.name,
+        "who": _(" or ").join(who),
+        "description": stage.handlers.description.strip(),
+        "source": stage.handlers.source,
+    }
 
 
 def people_who_can_act(disagreement: Disagreement) -> list[Person]:
@@ -377,32 +385,47 @@ def people_who_can_act(disagreement: Disagreement) -> list[Person]:
 def reason(person: Person, action: Action, disagreement: Disagreement) -> str:
     """Why ``person`` may not do ``action``: what the procedure asks, and who can."""
     if action in (Action.PROPOSE_OUTCOME, Action.CONFIRM_OUTCOME) and not _in_party_agency(person, disagreement):
-        return REASONS[action]
+        return str(REASONS[action])
     if action == Action.DECIDE and _in_party_agency(person, disagreement):
-        return (
-            "The reviewer must come from none of the agencies in dispute: "
-            "someone in an agency in this dispute cannot record the decision."
+        return _(
+            "The reviewer must come from none of the agencies in dispute: someone in an agency in "
+            "this dispute cannot record the decision."
         )
     if action == Action.DECIDE and disagreement.reviewer_id is not None:
-        return "Only the reviewer the chair named can record the decision."
+        return _("Only the reviewer the chair named can record the decision.")
     if action in STAGE_AUTHORITY or action == Action.ADD_HANDLER:
-        return f"{REASONS[action]} {who_can_act(disagreement)} Ask your line manager to act."
-    return REASONS[action]
+        return _("%(reason)s %(who)s Ask your line manager to act.") % {
+            "reason": REASONS[action],
+            "who": who_can_act(disagreement),
+        }
+    return str(REASONS[action])
 
 
-REASONS = {
-    Action.RECORD: "Only the agencies in dispute and the people handling its stages can add to this disagreement.",
-    Action.ADD_HANDLER: "Only the stage's handlers, or a manager of someone taking part, can add a handler.",
-    Action.PROPOSE_OUTCOME: "Only someone in one of the agencies in dispute, at the stage's level, can propose "
-    "its outcome.",
-    Action.CONFIRM_OUTCOME: "Only someone in one of the agencies in dispute, at the stage's level, can confirm "
-    "its outcome.",
-    Action.ESCALATE: "Only the people with the authority of the current stage can escalate it.",
-    Action.RESOLVE: "Only the people with the authority of the current stage can resolve it.",
-    Action.WITHDRAW: "Only the agency that raised this disagreement can withdraw it.",
-    Action.GIVE_FEEDBACK: "Only the agencies in dispute and the people handling its stages can give feedback.",
-    Action.APPOINT_REVIEWER: "Only the partnership's chair can name the independent reviewer.",
-    Action.DECIDE: "Only the independent reviewer can record the decision.",
-    Action.SET_DEADLINE: "Only the people with the authority of the current stage can set its deadline for the case.",
-    Action.RESPOND: "Only the person who raised this disagreement can accept its outcome or ask for it to go further.",
+REASONS: dict[Action, StrPromise] = {
+    Action.RECORD: gettext_lazy(
+        "Only the agencies in dispute and the people handling its stages can add to this disagreement."
+    ),
+    Action.ADD_HANDLER: gettext_lazy(
+        "Only the stage's handlers, or a manager of someone taking part, can add a handler."
+    ),
+    Action.PROPOSE_OUTCOME: gettext_lazy(
+        "Only someone in one of the agencies in dispute, at the stage's level, can propose its outcome."
+    ),
+    Action.CONFIRM_OUTCOME: gettext_lazy(
+        "Only someone in one of the agencies in dispute, at the stage's level, can confirm its outcome."
+    ),
+    Action.ESCALATE: gettext_lazy("Only the people with the authority of the current stage can escalate it."),
+    Action.RESOLVE: gettext_lazy("Only the people with the authority of the current stage can resolve it."),
+    Action.WITHDRAW: gettext_lazy("Only the agency that raised this disagreement can withdraw it."),
+    Action.GIVE_FEEDBACK: gettext_lazy(
+        "Only the agencies in dispute and the people handling its stages can give feedback."
+    ),
+    Action.APPOINT_REVIEWER: gettext_lazy("Only the partnership's chair can name the independent reviewer."),
+    Action.DECIDE: gettext_lazy("Only the independent reviewer can record the decision."),
+    Action.SET_DEADLINE: gettext_lazy(
+        "Only the people with the authority of the current stage can set its deadline for the case."
+    ),
+    Action.RESPOND: gettext_lazy(
+        "Only the person who raised this disagreement can accept its outcome or ask for it to go further."
+    ),
 }

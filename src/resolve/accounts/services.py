@@ -14,6 +14,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from resolve.accounts.selectors import address_held_by_another_account
 from resolve.audit.models import Event, Verb
@@ -89,24 +90,26 @@ def account_invite(*, person: Person, by: Any) -> Any:
     django-allauth's password-reset key, valid for ``PASSWORD_RESET_TIMEOUT`` (three days).
     """
     if getattr(by, "pk", None) is None or not getattr(by, "is_active", False):
-        raise Refused("Only a signed-in administrator can invite people.")
+        raise Refused(_("Only a signed-in administrator can invite people."))
     locked = Person.objects.select_for_update().select_related("partnership").filter(pk=person.pk).first()
     if locked is None:
-        raise NotFound("No such person.")
+        raise NotFound(_("No such person."))
     person = locked
     if not partnerships_administered_by(by).filter(pk=person.partnership_id).exists():
-        raise Refused("Only an administrator of the person's partnership can invite them.")
+        raise Refused(_("Only an administrator of the person's partnership can invite them."))
     if not person.is_active:
-        raise Refused("This person has been removed from the partnership; restore them before inviting them.")
+        raise Refused(_("This person has been removed from the partnership; restore them before inviting them."))
     if person.user_id is not None:
-        raise Refused("This person already has an account; they can use 'Forgotten your password?' to sign in.")
+        raise Refused(_("This person already has an account; they can use 'Forgotten your password?' to sign in."))
     address = person.email.strip().lower()
     if not address or "\x00" in address:
-        raise ResolveError("The person has no e-mail address; add one before inviting them.", field="email")
+        raise ResolveError(_("The person has no e-mail address; add one before inviting them."), field="email")
     if address_held_by_another_account(address):
         raise Refused(
-            "Another account already holds this person's e-mail address; "
-            "correct the person's address, or link them to that account, before inviting them.",
+            _(
+                "Another account already holds this person's e-mail address; correct the person's "
+                "address, or link them to that account, before inviting them."
+            ),
             field="email",
         )
     user = _new_account(address)

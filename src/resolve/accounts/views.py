@@ -12,6 +12,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from resolve.accounts.services import account_event
@@ -42,8 +43,10 @@ class EmailAddressesView(EmailView):
         if address is not None and not address.verified:
             messages.error(
                 request,
-                "Confirm this address first: follow the link in the e-mail sent to it, "
-                "then you can make it your account's address.",
+                _(
+                    "Confirm this address first: follow the link in the e-mail sent to it, "
+                    "then you can make it your account's address."
+                ),
             )
             return None
         return super()._action_primary(request, *args, **kwargs)

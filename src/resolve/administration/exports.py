@@ -16,6 +16,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from resolve.audit.models import Verb
 from resolve.audit.selectors import as_row, trail_for_disagreement, trail_for_person
@@ -62,9 +63,9 @@ def trail_export(*, disagreement_id: str = "", person_id: str = "", by: Asking) 
     one in a partnership ``by`` does not administer (the two are indistinguishable).
     """
     if bool(disagreement_id) == bool(person_id):
-        raise ResolveError("Give either a disagreement's identifier or a person's, not both or neither.")
+        raise ResolveError(_("Give either a disagreement's identifier or a person's, not both or neither."))
     kind = "disagreement" if disagreement_id else "person"
-    missing = NotFound(f"No such {kind}: check the identifier.", field=kind)
+    missing = NotFound(_("No such %(kind)s: check the identifier.") % {"kind": kind}, field=kind)
     with transaction.atomic():
         partnership: Partnership
         try:

@@ -8,6 +8,7 @@ from contextvars import ContextVar
 from typing import Any, NoReturn
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from resolve.audit.keys import LEGACY_KEY_ID
 from resolve.core.models import AppendOnlyQuerySet
@@ -33,47 +34,47 @@ def _outside_the_service(what: str) -> NoReturn:
 class Verb(models.TextChoices):
     """The fixed vocabulary of what can happen. Nothing writes an event with any other verb."""
 
-    PROCEDURE_ADOPTED = "procedure_adopted", "Procedure adopted"
-    RAISED = "raised", "Disagreement raised"
-    CHILD_REGISTERED = "child_registered", "Child registered"
-    CHILD_FOUND = "child_found", "Child found by their reference"
-    STAGE_STARTED = "stage_started", "Stage started"
-    DEADLINE_SET = "deadline_set", "Deadline set"
-    PARTICIPANT_ADDED = "participant_added", "Person added"
-    DISCUSSION_RECORDED = "discussion_recorded", "Discussion recorded"
-    RECORD_ADDED = "record_added", "Record added"
-    RECORD_CORRECTED = "record_corrected", "Record corrected"
-    OUTCOME_PROPOSED = "outcome_proposed", "Written outcome proposed"
-    OUTCOME_CONFIRMED = "outcome_confirmed", "Written outcome confirmed"
-    OUTCOME_DISPUTED = "outcome_disputed", "Written outcome disputed"
-    ACTION_ADDED = "action_added", "Action agreed"
-    ACTION_COMPLETED = "action_completed", "Action completed"
-    ESCALATED = "escalated", "Escalated"
-    RESOLVED = "resolved", "Resolved"
-    WITHDRAWN = "withdrawn", "Withdrawn"
-    FEEDBACK_GIVEN = "feedback_given", "Feedback given to the person who raised it"
-    RAISER_ACCEPTED = "raiser_accepted", "The person who raised it accepted the feedback or outcome"
-    RAISER_ASKED_FURTHER = "raiser_asked_further", "The person who raised it asked for it to go further"
-    REVIEWER_APPOINTED = "reviewer_appointed", "Independent reviewer named"
-    REVIEWER_DECIDED = "reviewer_decided", "Independent reviewer's decision recorded"
-    NOTICE_DUE = "notice_due", "Notification due"
-    CALENDAR_CHANGED = "calendar_changed", "Working-day calendar changed"
-    DEADLINES_RECALCULATED = "deadlines_recalculated", "Deadlines recalculated"
-    VIEWED = "viewed", "Child's record read"
-    ACCESS_REFUSED = "access_refused", "Access to a record refused"
-    EXPORTED = "exported", "Audit trail exported"
-    RETENTION_APPLIED = "retention_applied", "Personal data removed at the end of the retention period"
-    REFERENCE_CHANGED = "reference_changed", "Reference data changed by an administrator"
-    SIGNED_IN = "signed_in", "Signed in"
-    SIGNED_OUT = "signed_out", "Signed out"
-    SIGN_IN_FAILED = "sign_in_failed", "Wrong password given for the account"
-    SIGN_IN_LOCKED = "sign_in_locked", "Signing in to the account paused after repeated failures"
-    SESSIONS_ENDED = "sessions_ended", "Signed out everywhere"
-    TWO_FACTOR_CHANGED = "two_factor_changed", "Two-factor authentication changed"
-    TRAIL_VERIFIED = "trail_verified", "Audit trail checked against its chain and checkpoints"
-    CHECKPOINT_WRITTEN = "checkpoint_written", "Audit trail checkpoint written outside the database"
-    ACCOUNT_INVITED = "account_invited", "Account made and a link to set its password sent"
-    SINGLE_SIGN_ON_LINKED = "single_sign_on_linked", "Sign-in through an organisation linked to an account"
+    PROCEDURE_ADOPTED = "procedure_adopted", _("Procedure adopted")
+    RAISED = "raised", _("Disagreement raised")
+    CHILD_REGISTERED = "child_registered", _("Child registered")
+    CHILD_FOUND = "child_found", _("Child found by their reference")
+    STAGE_STARTED = "stage_started", _("Stage started")
+    DEADLINE_SET = "deadline_set", _("Deadline set")
+    PARTICIPANT_ADDED = "participant_added", _("Person added")
+    DISCUSSION_RECORDED = "discussion_recorded", _("Discussion recorded")
+    RECORD_ADDED = "record_added", _("Record added")
+    RECORD_CORRECTED = "record_corrected", _("Record corrected")
+    OUTCOME_PROPOSED = "outcome_proposed", _("Written outcome proposed")
+    OUTCOME_CONFIRMED = "outcome_confirmed", _("Written outcome confirmed")
+    OUTCOME_DISPUTED = "outcome_disputed", _("Written outcome disputed")
+    ACTION_ADDED = "action_added", _("Action agreed")
+    ACTION_COMPLETED = "action_completed", _("Action completed")
+    ESCALATED = "escalated", _("Escalated")
+    RESOLVED = "resolved", _("Resolved")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    FEEDBACK_GIVEN = "feedback_given", _("Feedback given to the person who raised it")
+    RAISER_ACCEPTED = "raiser_accepted", _("The person who raised it accepted the feedback or outcome")
+    RAISER_ASKED_FURTHER = "raiser_asked_further", _("The person who raised it asked for it to go further")
+    REVIEWER_APPOINTED = "reviewer_appointed", _("Independent reviewer named")
+    REVIEWER_DECIDED = "reviewer_decided", _("Independent reviewer's decision recorded")
+    NOTICE_DUE = "notice_due", _("Notification due")
+    CALENDAR_CHANGED = "calendar_changed", _("Working-day calendar changed")
+    DEADLINES_RECALCULATED = "deadlines_recalculated", _("Deadlines recalculated")
+    VIEWED = "viewed", _("Child's record read")
+    ACCESS_REFUSED = "access_refused", _("Access to a record refused")
+    EXPORTED = "exported", _("Audit trail exported")
+    RETENTION_APPLIED = "retention_applied", _("Personal data removed at the end of the retention period")
+    REFERENCE_CHANGED = "reference_changed", _("Reference data changed by an administrator")
+    SIGNED_IN = "signed_in", _("Signed in")
+    SIGNED_OUT = "signed_out", _("Signed out")
+    SIGN_IN_FAILED = "sign_in_failed", _("Wrong password given for the account")
+    SIGN_IN_LOCKED = "sign_in_locked", _("Signing in to the account paused after repeated failures")
+    SESSIONS_ENDED = "sessions_ended", _("Signed out everywhere")
+    TWO_FACTOR_CHANGED = "two_factor_changed", _("Two-factor authentication changed")
+    TRAIL_VERIFIED = "trail_verified", _("Audit trail checked against its chain and checkpoints")
+    CHECKPOINT_WRITTEN = "checkpoint_written", _("Audit trail checkpoint written outside the database")
+    ACCOUNT_INVITED = "account_invited", _("Account made and a link to set its password sent")
+    SINGLE_SIGN_ON_LINKED = "single_sign_on_linked", _("Sign-in through an organisation linked to an account")
 
 
 class EventQuerySet(AppendOnlyQuerySet):
@@ -159,7 +160,7 @@ class Event(models.Model):
     @property
     def description(self) -> str:
         """The verb in words ("Disagreement raised"); an unknown value is shown as it is."""
-        return Verb(self.verb).label if self.verb in Verb.values else self.verb
+        return str(Verb(self.verb).label) if self.verb in Verb.values else self.verb
 
 
 class ChainHead(models.Model):

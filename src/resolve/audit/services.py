@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from resolve.audit.chain import GENESIS, Verification, entry_hash, verify
 from resolve.audit.checkpoints import Checkpoint, checkpoint_append, checkpoint_path, checkpoint_sign
@@ -55,7 +56,7 @@ def event_record(
         person = actor
     key_id = current_key_id()
     with transaction.atomic(), chain_append():
-        head, _ = ChainHead.objects.select_for_update().get_or_create(pk=1, defaults={"hash": GENESIS})
+        head, _created = ChainHead.objects.select_for_update().get_or_create(pk=1, defaults={"hash": GENESIS})
         moment = at or timezone.now()
         remote_addr = current_origin()
         digest = entry_hash(
@@ -117,13 +118,15 @@ def list_viewed(*, person: Person, listing: str, disagreements: Sequence[Disagre
 
 def _operator(by: object, doing: str) -> Operator:
     if not isinstance(by, Operator):
-        raise Refused(f"Only an operator at the server's command line can {doing} (resolve audit ...).")
+        raise Refused(
+            _("Only an operator at the server's command line can %(doing)s (resolve audit ...).") % {"doing": doing}
+        )
     return by
 
 
 def trail_verify(*, by: Operator, also: Path | None = None) -> Verification:
     """Check the trail against its chain and checkpoints, and record who checked and what was found."""
-    operator = _operator(by, "verify the audit trail")
+    operator = _operator(by, _("verify the audit trail"))
     result = verify(also=also)
     event_record(
         verb=Verb.TRAIL_VERIFIED,
@@ -140,12 +143,15 @@ def checkpoint_write(*, by: Operator) -> Checkpoint:
     Refused when the trail does not verify (a checkpoint must never vouch for a tampered trail).
     The checkpoint covers every entry before the CHECKPOINT_WRITTEN entry that records it.
     """
-    operator = _operator(by, "write an audit checkpoint")
+    operator = _operator(by, _("write an audit checkpoint"))
     result = verify()
     if not result.ok:
         raise Refused(
-            "The audit trail does not verify, so no checkpoint was written: "
-            f"{result.problems[0]} Run `resolve audit verify` for every problem."
+            _(
+                "The audit trail does not verify, so no checkpoint was written: %(problem)s "
+                "Run `resolve audit verify` for every problem."
+            )
+            % {"problem": result.problems[0]}
         )
     with transaction.atomic():
         head = ChainHead.objects.select_for_update().filter(pk=1).first()
@@ -155,8 +161,11 @@ def checkpoint_write(*, by: Operator) -> Checkpoint:
             path = checkpoint_append(checkpoint)
         except OSError as exc:
             raise ResolveError(
-                f"Could not write the checkpoint to {checkpoint_path()}: {exc.strerror}. "
-                "Check RESOLVE_AUDIT_CHECKPOINT_DIR and its permissions."
+                _(
+                    "Could not write the checkpoint to %(path)s: %(strerror)s. Check "
+                    "RESOLVE_AUDIT_CHECKPOINT_DIR and its permissions."
+                )
+                % {"path": checkpoint_path(), "strerror": exc.strerror}
             ) from None
         event_record(
             verb=Verb.CHECKPOINT_WRITTEN,
@@ -188,6 +197,8 @@ def _checkpoint_email(checkpoint: Checkpoint) -> None:
     except (OSError, smtplib.SMTPException) as exc:
         logger.warning("The audit checkpoint was written to its file but could not be e-mailed: %s", type(exc).__name__)
         raise ResolveError(
-            "The checkpoint was written to its file, but the e-mail to RESOLVE_AUDIT_CHECKPOINT_EMAIL could not "
-            "be sent: check the e-mail settings."
+            _(
+                "The checkpoint was written to its file, but the e-mail to "
+                "RESOLVE_AUDIT_CHECKPOINT_EMAIL could not be sent: check the e-mail settings."
+            )
         ) from None

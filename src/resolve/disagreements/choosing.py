@@ -12,6 +12,7 @@ from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from resolve.core.errors import NotFound
 from resolve.disagreements import rules
@@ -41,7 +42,7 @@ def outcome_in(disagreement: Disagreement, pk: UUID | str) -> WrittenOutcome:
             pk=pk, disagreement=disagreement
         )
     except (WrittenOutcome.DoesNotExist, ValueError, ValidationError):
-        raise NotFound("There is no such outcome in this disagreement.") from None
+        raise NotFound(_("There is no such outcome in this disagreement.")) from None
     outcome.disagreement = disagreement  # the one already read (and logged) for this person
     return outcome
 
@@ -51,7 +52,7 @@ def action_in(disagreement: Disagreement, pk: UUID | str) -> Action:
     try:
         action = Action.objects.select_related("owner", "completed_by").get(pk=pk, disagreement=disagreement)
     except (Action.DoesNotExist, ValueError, ValidationError):
-        raise NotFound("There is no such action in this disagreement.") from None
+        raise NotFound(_("There is no such action in this disagreement.")) from None
     action.disagreement = disagreement
     return action
 

@@ -7,6 +7,7 @@ append-only; a correction is a new record that points at the one it corrects.
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from resolve.core.models import AppendOnlyQuerySet, UUIDModel
 
@@ -32,14 +33,14 @@ class Child(UUIDModel):
 
 class Disagreement(UUIDModel):
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        RESOLVED = "resolved", "Resolved"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        OPEN = "open", _("Open")
+        RESOLVED = "resolved", _("Resolved")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     class ConferenceKind(models.TextChoices):
-        NONE = "", "Not a conference"
-        INITIAL = "initial", "Initial child protection conference"
-        REVIEW = "review", "Review child protection conference"
+        NONE = "", _("Not a conference")
+        INITIAL = "initial", _("Initial child protection conference")
+        REVIEW = "review", _("Review child protection conference")
 
     partnership = models.ForeignKey("partnerships.Partnership", on_delete=models.PROTECT, related_name="disagreements")
     reference = models.CharField(
@@ -126,14 +127,14 @@ class StageRun(UUIDModel):
     """One stage of the pathway as this disagreement went through it."""
 
     class Entry(models.TextChoices):
-        RAISED = "raised", "Raised at this stage"
-        URGENT = "urgent", "Urgent: started at this stage"
-        ESCALATED = "escalated", "Escalated from the stage before"
+        RAISED = "raised", _("Raised at this stage")
+        URGENT = "urgent", _("Urgent: started at this stage")
+        ESCALATED = "escalated", _("Escalated from the stage before")
 
     class Outcome(models.TextChoices):
-        RESOLVED = "resolved", "Resolved"
-        ESCALATED = "escalated", "Escalated"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        RESOLVED = "resolved", _("Resolved")
+        ESCALATED = "escalated", _("Escalated")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     disagreement = models.ForeignKey(Disagreement, on_delete=models.PROTECT, related_name="stage_runs")
     stage = models.SlugField(max_length=80)
@@ -177,9 +178,9 @@ class StageDeadline(models.Model):
     """
 
     class Kind(models.TextChoices):
-        PROCEDURE = "procedure", "The procedure's deadline"
-        SET_FOR_CASE = "case", "Set for this case, earlier than the procedure's cap"
-        INSTRUCTION = "instruction", "The procedure's instruction (no date)"
+        PROCEDURE = "procedure", _("The procedure's deadline")
+        SET_FOR_CASE = "case", _("Set for this case, earlier than the procedure's cap")
+        INSTRUCTION = "instruction", _("The procedure's instruction (no date)")
 
     stage_run = models.ForeignKey(StageRun, on_delete=models.PROTECT, related_name="deadlines")
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.PROCEDURE)
@@ -230,11 +231,11 @@ class StageDeadline(models.Model):
 
 class Participant(models.Model):
     class Capacity(models.TextChoices):
-        RAISER = "raiser", "Raised the disagreement"
-        HANDLER = "handler", "Handles a stage"
-        COUNTERPART = "counterpart", "Counterpart in another agency"
-        REVIEWER = "reviewer", "Independent reviewer"
-        ATTENDEE = "attendee", "Attended a meeting"
+        RAISER = "raiser", _("Raised the disagreement")
+        HANDLER = "handler", _("Handles a stage")
+        COUNTERPART = "counterpart", _("Counterpart in another agency")
+        REVIEWER = "reviewer", _("Independent reviewer")
+        ATTENDEE = "attendee", _("Attended a meeting")
 
     disagreement = models.ForeignKey(Disagreement, on_delete=models.PROTECT, related_name="participants")
     person = models.ForeignKey("partnerships.Person", on_delete=models.PROTECT, related_name="participations")
@@ -255,16 +256,16 @@ class RecordEntry(UUIDModel):
     """A record kept at a stage: a discussion, a meeting record, a decision... Append-only."""
 
     class Kind(models.TextChoices):
-        DISCUSSION_NOTE = "discussion_note", "Discussion"
-        MEETING_RECORD = "meeting_record", "Multi-agency meeting record"
-        REVIEWER_DECISION = "reviewer_decision", "Independent reviewer's decision"
-        EXECUTIVE_SUMMARY = "executive_summary", "Executive summary"
-        CONFERENCE_RECORD = "conference_record", "Conference record"
-        WRITTEN_REQUEST = "written_request", "Written request"
-        FORM = "form", "Pro-forma"
-        FEEDBACK = "feedback", "Feedback to the person who raised it"
-        CONDITION = "condition", "A condition the procedure names, recorded as holding"
-        RAISER_RESPONSE = "raiser_response", "The raiser's answer to the feedback or outcome"
+        DISCUSSION_NOTE = "discussion_note", _("Discussion")
+        MEETING_RECORD = "meeting_record", _("Multi-agency meeting record")
+        REVIEWER_DECISION = "reviewer_decision", _("Independent reviewer's decision")
+        EXECUTIVE_SUMMARY = "executive_summary", _("Executive summary")
+        CONFERENCE_RECORD = "conference_record", _("Conference record")
+        WRITTEN_REQUEST = "written_request", _("Written request")
+        FORM = "form", _("Pro-forma")
+        FEEDBACK = "feedback", _("Feedback to the person who raised it")
+        CONDITION = "condition", _("A condition the procedure names, recorded as holding")
+        RAISER_RESPONSE = "raiser_response", _("The raiser's answer to the feedback or outcome")
 
     disagreement = models.ForeignKey(Disagreement, on_delete=models.PROTECT, related_name="records")
     stage_run = models.ForeignKey(StageRun, on_delete=models.PROTECT, related_name="records")

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.utils import formats, timezone
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from resolve.access.policy import Action, allowed, people_who_can_act, who_can_act
@@ -411,11 +411,11 @@ def _deadline_shown(deadline: StageDeadline, procedure: Procedure, pathway: Path
         anchor = timescale.from_ if timescale is not None else "stage_start"
     ref = anchor.partition(":")[2]
     if anchor == "stage_start" or ref == stage.slug:
-        return DeadlineShown(deadline, Clock.STAGE, _t("the start of this stage"))
+        return DeadlineShown(deadline, Clock.STAGE, gettext("the start of this stage"))
     if anchor == "disagreement_start":
-        return DeadlineShown(deadline, Clock.OVERALL, _t("when the disagreement was raised"))
+        return DeadlineShown(deadline, Clock.OVERALL, gettext("when the disagreement was raised"))
     name = next((s.name for s in pathway.stages if s.slug == ref), ref)
-    return DeadlineShown(deadline, Clock.OVERALL, _t("the start of %(stage)s") % {"stage": name})
+    return DeadlineShown(deadline, Clock.OVERALL, gettext("the start of %(stage)s") % {"stage": name})
 
 
 def _involvement(
@@ -546,13 +546,13 @@ class _Timeline:
             if record is not None:
                 shown.add(str(record.pk))
                 title = f"{event.description}: {record.get_kind_display()}"
-                details = [(_t("When it took place"), _when(record.occurred_at)), *_fields(record)]
+                details = [(gettext("When it took place"), _when(record.occurred_at)), *_fields(record)]
             details += self.details(event.verb, data)
             stage = self.stage_names.get(str(data.get("stage", "")), "")
             items.append(TimelineItem(event.at, title, event.actor, stage, [(k, v) for k, v in details if v]))
         for record in self.records:  # a record with no entry of its own in the trail (loaded data) still shows
             if str(record.pk) not in shown:
-                details = [(_t("When it took place"), _when(record.occurred_at)), *_fields(record)]
+                details = [(gettext("When it took place"), _when(record.occurred_at)), *_fields(record)]
                 items.append(
                     TimelineItem(
                         record.created_at, record.get_kind_display(), record.author, record.stage_run.name, details
@@ -564,44 +564,44 @@ class _Timeline:
     def details(self, verb: str, data: dict[str, Any]) -> list[tuple[str, str]]:
         """What an event's identifiers name, in words: the reason, the deadline, the person, the outcome..."""
         if verb == Verb.STAGE_STARTED:
-            return [(_t("How"), dict(StageRun.Entry.choices).get(str(data.get("entry")), ""))]
+            return [(gettext("How"), str(dict(StageRun.Entry.choices).get(str(data.get("entry")), "")))]
         if verb == Verb.ESCALATED:
             run = self.runs.get(str(data.get("from_stage", "")))
             return [
-                (_t("To"), self.stage_names.get(str(data.get("to_stage", "")), "")),
-                (_t("Reason"), run.outcome_reason if run is not None else ""),
+                (gettext("To"), self.stage_names.get(str(data.get("to_stage", "")), "")),
+                (gettext("Reason"), run.outcome_reason if run is not None else ""),
             ]
         if verb in (Verb.RESOLVED, Verb.WITHDRAWN):
-            return [(_t("Reason"), self.disagreement.closing_reason)]
+            return [(gettext("Reason"), self.disagreement.closing_reason)]
         if verb == Verb.DEADLINE_SET:
             deadline = self.deadlines.get((str(data.get("stage", "")), str(data.get("timescale", ""))))
             return [
-                (_t("What is due"), deadline.what if deadline is not None else ""),
-                (_t("When"), _when(data.get("due")) or _t("No date: the procedure gives it in words")),
+                (gettext("What is due"), deadline.what if deadline is not None else ""),
+                (gettext("When"), _when(data.get("due")) or gettext("No date: the procedure gives it in words")),
             ]
         if verb == Verb.PARTICIPANT_ADDED:
             return [
-                (_t("Who"), _who(self.people.get(str(data.get("person", ""))))),
-                (_t("As"), dict(Participant.Capacity.choices).get(str(data.get("capacity")), "")),
+                (gettext("Who"), _who(self.people.get(str(data.get("person", ""))))),
+                (gettext("As"), str(dict(Participant.Capacity.choices).get(str(data.get("capacity")), ""))),
             ]
         if verb == Verb.REVIEWER_APPOINTED:
-            return [(_t("Reviewer"), _who(self.people.get(str(data.get("reviewer", "")))))]
+            return [(gettext("Reviewer"), _who(self.people.get(str(data.get("reviewer", "")))))]
         if verb in (Verb.OUTCOME_PROPOSED, Verb.OUTCOME_CONFIRMED):
             outcome = self.by_outcome.get(str(data.get("outcome", "")))
             agency = self.agencies.get(str(data.get("agency", "")))
             return [
-                (_t("For"), agency.name if agency is not None else ""),
-                (_t("Outcome"), outcome.text if outcome is not None else ""),
+                (gettext("For"), agency.name if agency is not None else ""),
+                (gettext("Outcome"), outcome.text if outcome is not None else ""),
             ]
         if verb in (Verb.ACTION_ADDED, Verb.ACTION_COMPLETED):
             action = self.by_action.get(str(data.get("action", "")))
             if action is None:
                 return []
             note = action.completion_note if verb == Verb.ACTION_COMPLETED else ""
-            return [(_t("Action"), action.description), (_t("Note"), note)]
+            return [(gettext("Action"), action.description), (gettext("Note"), note)]
         if verb == Verb.NOTICE_DUE:
             notice = self.notices.get(data["notice"]) if isinstance(data.get("notice"), int) else None
-            return [(_t("What"), notice.what if notice is not None else "")]
+            return [(gettext("What"), notice.what if notice is not None else "")]
         return []
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from resolve.disagreements import rules
 from resolve.disagreements.models import Disagreement, StageDeadline, StageRun
@@ -162,13 +163,17 @@ def not_offered(disagreement: Disagreement, page: str) -> str | None:
     run = current(disagreement)
     stage = rules.stage_of(run)
     if page == "reviewer" and not stage.independent_reviewer:
-        return f"{run.name} is not decided by an independent reviewer."
+        return _("%(name)s is not decided by an independent reviewer.") % {"name": run.name}
     if page == "handler" and not roles_on_request(disagreement):
         if stage.handlers.on_request:
-            return f"Every role {run.name} makes available on request has been requested."
-        return f"{run.name} names no role to request: its handlers take part from the stage's start."
+            return _("Every role %(name)s makes available on request has been requested.") % {"name": run.name}
+        return _("%(name)s names no role to request: its handlers take part from the stage's start.") % {
+            "name": run.name
+        }
     if page == "deadline" and not deadlines_case_may_set(disagreement):
-        return f"The procedure sets no deadline at {run.name} that the case may set earlier."
+        return _("The procedure sets no deadline at %(name)s that the case may set earlier.") % {"name": run.name}
     if page == "conference" and stage.conference is None:
-        return f"{run.name} holds no child protection conference, so there is no conference view to record."
+        return _("%(name)s holds no child protection conference, so there is no conference view to record.") % {
+            "name": run.name
+        }
     return None

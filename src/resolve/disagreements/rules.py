@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
+from django.utils.translation import gettext as _
+
 from resolve.disagreements.models import (
     Disagreement,
     Participant,
@@ -190,11 +192,15 @@ def last_stage_message(run: StageRun) -> str | None:
         return None
     pathway = pathway_of(run.disagreement)
     stage = pathway.stage(run.stage)
-    final = " Its decision is final." if stage.decision_final else ""
-    return (
-        f"{stage.name} is the last stage of {pathway.name}; there is nowhere further to escalate it.{final} "
-        f"Record the outcome and resolve it."
-    )
+    if stage.decision_final:
+        return _(
+            "%(stage)s is the last stage of %(pathway)s; there is nowhere further to escalate it. Its decision "
+            "is final. Record the outcome and resolve it."
+        ) % {"stage": stage.name, "pathway": pathway.name}
+    return _(
+        "%(stage)s is the last stage of %(pathway)s; there is nowhere further to escalate it. Record the outcome "
+        "and resolve it."
+    ) % {"stage": stage.name, "pathway": pathway.name}
 
 
 def involved_level(disagreement: Disagreement, stage: Stage) -> int:

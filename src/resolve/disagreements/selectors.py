@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import Case, Exists, F, OrderBy, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from resolve.access.policy import disagreements_visible_to, people_managed_by, roles_held
 from resolve.audit.models import Verb
@@ -51,7 +52,7 @@ def disagreement_get(*, person: Person, pk: UUID | str) -> Disagreement:
         event_record(
             verb=Verb.ACCESS_REFUSED, partnership=person.partnership, actor=person, data={"requested": _identifier(pk)}
         )
-        raise NotFound("There is no such disagreement, or you do not have access to it.") from None
+        raise NotFound(_("There is no such disagreement, or you do not have access to it.")) from None
     disagreement_event(disagreement, Verb.VIEWED, by=person, child=str(disagreement.child_id))
     return disagreement
 
@@ -70,7 +71,7 @@ def disagreement_find(*, person: Person, reference: str) -> Disagreement:
     )
     if found is None:
         event_record(verb=Verb.ACCESS_REFUSED, partnership=person.partnership, actor=person, data={"requested": None})
-        raise NotFound("There is no disagreement with that reference that you have access to.")
+        raise NotFound(_("There is no disagreement with that reference that you have access to."))
     return disagreement_get(person=person, pk=found)
 
 
@@ -178,13 +179,16 @@ def _governing_deadlines() -> QuerySet[StageDeadline]:
 
 def _check(filters: ListFilters) -> None:
     if filters.status not in LIST_STATUSES:
-        raise ResolveError("Choose open, closed, resolved, withdrawn or all disagreements to show.", field="status")
+        raise ResolveError(_("Choose open, closed, resolved, withdrawn or all disagreements to show."), field="status")
     if filters.due and filters.due not in DUE_FILTERS:
-        raise ResolveError("Choose overdue, due today or due this week, or any time.", field="due")
+        raise ResolveError(_("Choose overdue, due today or due this week, or any time."), field="due")
     if filters.sort not in LIST_SORTS:
-        raise ResolveError("Choose how to sort the disagreements from the list.", field="sort")
+        raise ResolveError(_("Choose how to sort the disagreements from the list."), field="sort")
     if len(filters.q) > SEARCH_MAX_LENGTH:
-        raise ResolveError(f"Enter a reference of {SEARCH_MAX_LENGTH} characters or fewer.", field="q")
+        raise ResolveError(
+            _("Enter a reference of %(most)s characters or fewer.") % {"most": SEARCH_MAX_LENGTH},
+            field="q",
+        )
 
 
 def disagreement_page_for(
@@ -216,7 +220,7 @@ def disagreement_page_for(
         disputed = Disagreement.other_agencies.through.objects.filter(agency_id=filters.agency)
         rows = rows.filter(Q(raising_agency=filters.agency) | Q(pk__in=disputed.values("disagreement_id")))
     if filters.stage:
-        pathway, _, stage = filters.stage.partition(".")
+        pathway, _dot, stage = filters.stage.partition(".")
         rows = rows.filter(pathway=pathway, stage_slug=stage)
     if filters.category:
         rows = rows.filter(category=filters.category)
@@ -445,7 +449,7 @@ def oversight_for(*, person: Person, page: str | int | None = None) -> Oversight
     held = roles_held(person, person.partnership_id)
     version = person.partnership.procedure
     if not held or version is None or not person.is_active:
-        raise NotFound("There is no such page.")
+        raise NotFound(_("There is no such page."))
     procedure = version.procedure
     roles = [r.name for r in procedure.roles if r.slug in held]
     stages = [

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from resolve.calendar import NATIONS
 from resolve.core.models import UUIDModel
@@ -78,8 +80,8 @@ class CalendarDay(models.Model):
     """A partnership's own change to the working-day calendar: a closure or an extra working day."""
 
     class Kind(models.TextChoices):
-        CLOSURE = "closure", "Closure day (not a working day)"
-        WORKING = "working", "Extra working day"
+        CLOSURE = "closure", _("Closure day (not a working day)")
+        WORKING = "working", _("Extra working day")
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="calendar_days")
     date = models.DateField()
@@ -146,14 +148,18 @@ class Person(UUIDModel):
         if self.partnership_id is None:
             return
         if self.agency is not None and self.agency.partnership_id != self.partnership_id:
-            errors["agency"] = "Choose an agency of the person's own partnership."
+            errors["agency"] = gettext("Choose an agency of the person's own partnership.")
         if self.line_manager is not None:
             if self.line_manager_id == self.pk:
-                errors["line_manager"] = "A person cannot be their own line manager."
+                errors["line_manager"] = gettext("A person cannot be their own line manager.")
             elif self.line_manager.partnership_id != self.partnership_id:
-                errors["line_manager"] = "Choose a line manager in the same partnership as the person they manage."
+                errors["line_manager"] = gettext(
+                    "Choose a line manager in the same partnership as the person they manage."
+                )
             elif self._manages_upward():
-                errors["line_manager"] = "This line manager is managed by this person: the chain would go round."
+                errors["line_manager"] = gettext(
+                    "This line manager is managed by this person: the chain would go round."
+                )
         if errors:
             raise ValidationError(errors)
 
@@ -182,7 +188,7 @@ class RoleAssignment(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(role__in=sorted(RESERVED_ROLE_SLUGS)),
                 name="role_assignment_not_reserved",
-                violation_error_message="That role slug is a name Resolve keeps for notification recipients.",
+                violation_error_message=_("That role slug is a name Resolve keeps for notification recipients."),
             ),
         ]
 
@@ -201,6 +207,6 @@ class RoleAssignment(models.Model):
             and self.partnership_id is not None
             and (self.person.partnership_id != self.partnership_id)
         ):
-            errors["partnership"] = "A role is held in the person's own partnership: choose that partnership."
+            errors["partnership"] = gettext("A role is held in the person's own partnership: choose that partnership.")
         if errors:
             raise ValidationError(errors)

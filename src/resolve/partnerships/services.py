@@ -16,6 +16,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from resolve.audit.models import Verb
 from resolve.audit.services import event_record
@@ -51,7 +52,10 @@ def administrator_check(*, partnership: Partnership | None, by: Asking) -> Asker
         if superuser or administers:
             return Asker(actor=person_of(by), data={"user": by.pk})
     where = "every partnership" if partnership is None else partnership.name
-    raise Refused(f"Only an administrator of {where}, or an operator at the server's command line, can do this.")
+    raise Refused(
+        _("Only an administrator of %(where)s, or an operator at the server's command line, can do this.")
+        % {"where": where}
+    )
 
 
 def _valid(instance: Person | RoleAssignment) -> None:
@@ -94,14 +98,16 @@ def calendar_day_set(*, partnership: Partnership, day: date, kind: str, reason: 
     """
     asker = administrator_check(partnership=partnership, by=by)
     if kind not in CalendarDay.Kind.values:
-        raise ResolveError(f"Choose closure or working, not {kind!r}.", field="kind")
+        raise ResolveError(_("Choose closure or working, not %(kind)s.") % {"kind": repr(kind)}, field="kind")
     if not isinstance(day, date):
-        raise ResolveError("Give the day as a date.", field="date")
+        raise ResolveError(_("Give the day as a date."), field="date")
     reason = (reason or "").strip()
     limit = CalendarDay._meta.get_field("reason").max_length or 0
     if len(reason) > limit or "\x00" in reason:
-        raise ResolveError(f"Give the reason in at most {limit} characters of plain text.", field="reason")
-    entry, _ = CalendarDay.objects.update_or_create(
+        raise ResolveError(
+            _("Give the reason in at most %(limit)s characters of plain text.") % {"limit": limit}, field="reason"
+        )
+    entry, _created = CalendarDay.objects.update_or_create(
         partnership=partnership, date=day, defaults={"kind": kind, "reason": reason}
     )
     event_record(
@@ -117,9 +123,11 @@ def calendar_day_set(*, partnership: Partnership, day: date, kind: str, reason: 
 def calendar_day_remove(*, partnership: Partnership, day: date, by: Asking) -> None:
     """Take a closure day or extra working day out of the calendar: the day is ordinary again."""
     asker = administrator_check(partnership=partnership, by=by)
-    removed, _ = CalendarDay.objects.filter(partnership=partnership, date=day).delete()
+    removed, _counts = CalendarDay.objects.filter(partnership=partnership, date=day).delete()
     if not removed:
-        raise ResolveError(f"{day.isoformat()} is not a closure day or extra working day.", field="date")
+        raise ResolveError(
+            _("%(day)s is not a closure day or extra working day.") % {"day": day.isoformat()}, field="date"
+        )
     event_record(
         verb=Verb.CALENDAR_CHANGED,
         partnership=partnership,

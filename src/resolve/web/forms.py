@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.forms.renderers import TemplatesSetting
 from django.utils import timezone
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from resolve.core.errors import ResolveError
@@ -105,9 +105,13 @@ class GovDateWidget(forms.MultiWidget):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         numeric = {"inputmode": "numeric"}
-        parts = [_Part(2, _t("Day"), **numeric), _Part(2, _t("Month"), **numeric), _Part(4, _t("Year"), **numeric)]
+        parts = [
+            _Part(2, gettext("Day"), **numeric),
+            _Part(2, gettext("Month"), **numeric),
+            _Part(4, gettext("Year"), **numeric),
+        ]
         if self.with_time:
-            parts.append(_Part(5, _t("Time"), autocomplete="off"))
+            parts.append(_Part(5, gettext("Time"), autocomplete="off"))
         super().__init__(parts, attrs)
 
     def decompress(self, value: Any) -> list[Any]:
@@ -179,21 +183,21 @@ class DateField(forms.Field):
         name = self._name()
         if not any(values):
             if self.required:
-                raise forms.ValidationError(_t("Enter %(what)s") % {"what": name[0].lower() + name[1:]})
+                raise forms.ValidationError(gettext("Enter %(what)s") % {"what": name[0].lower() + name[1:]})
             return None
-        missing = [_t(p) for p, v in zip(("day", "month", "year"), (day, month, year), strict=True) if not v]
+        missing = [gettext(p) for p, v in zip(("day", "month", "year"), (day, month, year), strict=True) if not v]
         if missing:
             raise forms.ValidationError(
-                _t("%(what)s must include a %(parts)s") % {"what": name, "parts": _t(" and a ").join(missing)}
+                gettext("%(what)s must include a %(parts)s") % {"what": name, "parts": gettext(" and a ").join(missing)}
             )
         if not (day.isdigit() and month.isdigit() and year.isdigit()):
-            raise forms.ValidationError(_t("%(what)s must be a real date, in numbers") % {"what": name})
+            raise forms.ValidationError(gettext("%(what)s must be a real date, in numbers") % {"what": name})
         if len(year) != 4:
-            raise forms.ValidationError(_t("The year must include 4 numbers"))
+            raise forms.ValidationError(gettext("The year must include 4 numbers"))
         try:
             return date(int(year), int(month), int(day))
         except ValueError:
-            raise forms.ValidationError(_t("%(what)s must be a real date") % {"what": name}) from None
+            raise forms.ValidationError(gettext("%(what)s must be a real date") % {"what": name}) from None
 
     def to_python(self, value: Any) -> date | None:
         return self._date(self._values(value))
@@ -216,14 +220,14 @@ class DateTimeField(DateField):
         day = self._date(values)
         if day is None:
             if values[3] and self.required:
-                raise forms.ValidationError(_t("Enter %(what)s") % {"what": self._name().lower()})
+                raise forms.ValidationError(gettext("Enter %(what)s") % {"what": self._name().lower()})
             return None
         if not values[3]:
-            raise forms.ValidationError(_t("%(what)s must include a time, such as 14:30") % {"what": self._name()})
+            raise forms.ValidationError(gettext("%(what)s must include a time, such as 14:30") % {"what": self._name()})
         moment = parse_time(values[3])
         if moment is None:
             raise forms.ValidationError(
-                _t("Enter the time as hours and minutes, such as 14:30 or 2:30pm"),
+                gettext("Enter the time as hours and minutes, such as 14:30 or 2:30pm"),
             )
         return timezone.make_aware(datetime.combine(day, moment))
 

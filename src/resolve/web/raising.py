@@ -263,7 +263,7 @@ class UrgencyForm(GovForm):
         else:
             del self.fields["flags"]
         if pathway.conference is not None:
-            kinds = [(k.value, k.label) for k in Disagreement.ConferenceKind if k.value]
+            kinds = [(k.value, str(k.label)) for k in Disagreement.ConferenceKind if k.value]
             self._choices("conference_kind", kinds)
         else:
             del self.fields["conference_kind"]

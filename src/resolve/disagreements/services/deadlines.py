@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from resolve.access.policy import Action as Can
 from resolve.access.policy import require
@@ -40,32 +41,38 @@ def deadline_set_for_case(
     """
     disagreement = lock(disagreement)
     require(by, Can.SET_DEADLINE, disagreement)
-    require_open(disagreement, "given a deadline")
+    require_open(disagreement, _("given a deadline"))
     run = current_run(disagreement)
-    slug = required_text(timescale, "timescale", "the deadline to set for this case", limit=80)
-    reason = required_text(reason, "reason", "why this deadline is right for the case")
+    slug = required_text(timescale, "timescale", _("the deadline to set for this case"), limit=80)
+    reason = required_text(reason, "reason", _("why this deadline is right for the case"))
     caps = {d.timescale: d for d in run.current_deadlines().filter(kind=StageDeadline.Kind.PROCEDURE)}
     settable = sorted(
         d.timescale for d in caps.values() if d.due is not None and _may_set(disagreement, run.stage, d.timescale)
     )
     if not settable:
-        raise Refused(f"The procedure sets no deadline at {run.name} that the case may set earlier.")
+        raise Refused(
+            _("The procedure sets no deadline at %(name)s that the case may set earlier.") % {"name": run.name}
+        )
     cap = caps.get(slug)
     if cap is None or slug not in settable:
         raise ResolveError(
-            f"{run.name} has no deadline {slug!r} the case may set. Deadlines it may set: {', '.join(settable)}.",
+            _("%(name)s has no deadline %(slug)s the case may set. Deadlines it may set: %(settable)s.")
+            % {"name": run.name, "slug": repr(slug), "settable": ", ".join(settable)},
             field="timescale",
         )
     assert cap.due is not None  # settable deadlines have a date
     if not isinstance(due, datetime) or timezone.is_naive(due):
-        raise ResolveError("Give the deadline as a date and time with its time zone.", field="due")
+        raise ResolveError(_("Give the deadline as a date and time with its time zone."), field="due")
     now = timezone.now()
     if due <= now:
-        raise ResolveError(f"The deadline must be later than now ({_when(now)}).", field="due")
+        raise ResolveError(_("The deadline must be later than now (%(now)s).") % {"now": _when(now)}, field="due")
     if due > cap.due:
         raise Refused(
-            f"{_when(due)} is later than the procedure allows: '{cap.what}' is due by {_when(cap.due)} at the "
-            f"latest ({cap.rule}). Choose a date on or before it."
+            _(
+                "%(due)s is later than the procedure allows: '%(what)s' is due by %(cap)s at the latest "
+                "(%(rule)s). Choose a date on or before it."
+            )
+            % {"due": _when(due), "what": cap.what, "cap": _when(cap.due), "rule": cap.rule}
         )
     for earlier in run.current_deadlines().filter(kind=StageDeadline.Kind.SET_FOR_CASE, cap=cap):
         earlier.replaced_at = now

@@ -15,6 +15,8 @@ from typing import Any, TypeAlias
 
 from django.db.models import Field, ForeignObjectRel
 from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 
 from resolve.audit.models import Verb
 from resolve.audit.services import disagreement_event
@@ -48,22 +50,26 @@ def lock(disagreement: Disagreement) -> Disagreement:
     )
 
 
-def require_member(partnership: Partnership, person: Person, what: str = "This person") -> None:
+def require_member(partnership: Partnership, person: Person, what: str = "") -> None:
     if person.partnership_id != partnership.pk or not person.is_active:
-        raise ResolveError(f"{what} is not an active member of {partnership.name}.", field="person")
+        raise ResolveError(
+            _("%(what)s is not an active member of %(name)s.")
+            % {"what": what or _("This person"), "name": partnership.name},
+            field="person",
+        )
 
 
 def person_given(value: object, field: str, what: str) -> Person:
     """``value`` when it is a person (a page's choice, an API's id already looked up); refused otherwise."""
     if not isinstance(value, Person):
-        raise ResolveError(f"Choose {what} from the people listed.", field=field)
+        raise ResolveError(_("Choose %(what)s from the people listed.") % {"what": what}, field=field)
     return value
 
 
 def people_given(values: object, field: str, what: str) -> list[Person]:
     """``values`` as a list of people; refused if it is not a list (a tuple, a set, a query...) of people."""
     if isinstance(values, str | bytes | Mapping) or not isinstance(values, Iterable):
-        raise ResolveError(f"Choose {what} from the people listed.", field=field)
+        raise ResolveError(_("Choose %(what)s from the people listed.") % {"what": what}, field=field)
     return [person_given(row, field, what) for row in values]
 
 
@@ -71,9 +77,11 @@ def require_open(disagreement: Disagreement, doing: str) -> None:
     if not disagreement.is_open:
         when = timezone.localtime(disagreement.closed_at).strftime("%d %B %Y") if disagreement.closed_at else ""
         raise Refused(
-            f"This disagreement was {disagreement.get_status_display().lower()} on {when}; "
-            f"a {disagreement.get_status_display().lower()} disagreement cannot be {doing}. "
-            f"If concerns remain, raise a new disagreement."
+            _(
+                "This disagreement was %(status)s on %(when)s; a %(status)s disagreement cannot be %(doing)s. If "
+                "concerns remain, raise a new disagreement."
+            )
+            % {"status": disagreement.get_status_display().lower(), "when": when, "doing": doing}
         )
 
 
@@ -89,19 +97,29 @@ def optional_text(value: object, field: str, label: str, *, limit: Limit = None)
     that is not valid Unicode, and text longer than the limit.
     """
     if not isinstance(value, str):
-        raise ResolveError(f"Enter {label} as text, not {_kind(value)}.", field=field)
+        raise ResolveError(
+            _("Enter %(label)s as text, not %(kind)s.") % {"label": label, "kind": _kind(value)}, field=field
+        )
     if "\x00" in value:
-        raise ResolveError(f"Remove the NUL character (\\x00) from {label}: it cannot be stored.", field=field)
+        raise ResolveError(
+            _("Remove the NUL character (\\x00) from %(label)s: it cannot be stored.") % {"label": label}, field=field
+        )
     try:
         value.encode("utf-8")
     except UnicodeEncodeError as exc:
         raise ResolveError(
-            f"Remove the character at position {exc.start + 1} of {label}: it is not valid Unicode text.", field=field
+            _("Remove the character at position %(position)s of %(label)s: it is not valid Unicode text.")
+            % {"position": exc.start + 1, "label": label},
+            field=field,
         ) from None
     text = value.strip()
     most = _max_length(limit)
     if len(text) > most:
-        raise ResolveError(f"Shorten {label} to {most:,} characters at most; it has {len(text):,}.", field=field)
+        raise ResolveError(
+            _("Shorten %(label)s to %(most)s characters at most; it has %(length)s.")
+            % {"label": label, "most": f"{most:,}", "length": f"{len(text):,}"},
+            field=field,
+        )
     return text
 
 
@@ -109,14 +127,18 @@ def required_text(value: object, field: str, label: str, *, limit: Limit = None)
     """Like ``optional_text``, and refused when nothing (or only spaces) is given."""
     text = optional_text("" if value is None else value, field, label, limit=limit)
     if not text:
-        raise ResolveError(f"Enter {label}.", field=field)
+        raise ResolveError(_("Enter %(label)s.") % {"label": label}, field=field)
     return text
 
 
 def yes_or_no(value: object, field: str, label: str) -> bool:
     """A true/false answer: refused if it is anything else (a string "no" would otherwise count as yes)."""
     if not isinstance(value, bool):
-        raise ResolveError(f"Answer {label} with yes or no (true or false), not {_kind(value)}.", field=field)
+        raise ResolveError(
+            _("Answer %(label)s with yes or no (true or false), not %(kind)s.")
+            % {"label": label, "kind": _kind(value)},
+            field=field,
+        )
     return value
 
 
@@ -126,14 +148,18 @@ def birth_date(value: object, field: str = "date_of_birth") -> date | None:
         return None
     if isinstance(value, datetime) or not isinstance(value, date):
         raise ResolveError(
-            f"Enter the child's date of birth as a date (day, month and year), not {_kind(value)}.", field=field
+            _("Enter the child's date of birth as a date (day, month and year), not %(kind)s.")
+            % {"kind": _kind(value)},
+            field=field,
         )
     if value < EARLIEST_BIRTH:
         raise ResolveError(
-            f"The child's date of birth cannot be before {EARLIEST_BIRTH:%d %B %Y}: check the year.", field=field
+            _("The child's date of birth cannot be before %(earliest)s: check the year.")
+            % {"earliest": f"{EARLIEST_BIRTH:%d %B %Y}"},
+            field=field,
         )
     if value > timezone.localdate():
-        raise ResolveError("The child's date of birth cannot be in the future.", field=field)
+        raise ResolveError(_("The child's date of birth cannot be in the future."), field=field)
     return value
 
 
@@ -142,9 +168,13 @@ def due_date(value: object, field: str, label: str) -> date | None:
     if value is None:
         return None
     if isinstance(value, datetime) or not isinstance(value, date):
-        raise ResolveError(f"Enter {label} as a date (day, month and year), not {_kind(value)}.", field=field)
+        raise ResolveError(
+            _("Enter %(label)s as a date (day, month and year), not %(kind)s.")
+            % {"label": label, "kind": _kind(value)},
+            field=field,
+        )
     if value < timezone.localdate():
-        raise ResolveError(f"{label[0].upper()}{label[1:]} cannot be in the past.", field=field)
+        raise ResolveError(_("%(label)s cannot be in the past.") % {"label": capfirst(label)}, field=field)
     return value
 
 
@@ -158,15 +188,19 @@ RECORD_LOOKBACK = timedelta(days=366)
 def past(moment: object, field: str, label: str, *, raised_at: datetime | None = None) -> datetime:
     """A moment that has happened, with its time zone; within ``RECORD_LOOKBACK`` before ``raised_at``."""
     if not isinstance(moment, datetime):
-        raise ResolveError(f"{label} must be a date and a time, not {_kind(moment)}.", field=field)
+        raise ResolveError(
+            _("%(label)s must be a date and a time, not %(kind)s.") % {"label": label, "kind": _kind(moment)},
+            field=field,
+        )
     if timezone.is_naive(moment):
-        raise ResolveError(f"{label} must include a time zone.", field=field)
+        raise ResolveError(_("%(label)s must include a time zone.") % {"label": label}, field=field)
     if moment > timezone.now() + CLOCK_SLACK:
-        raise ResolveError(f"{label} cannot be in the future.", field=field)
+        raise ResolveError(_("%(label)s cannot be in the future.") % {"label": label}, field=field)
     if raised_at is not None and moment < raised_at - RECORD_LOOKBACK:
         raised = timezone.localtime(raised_at).strftime("%d %B %Y")
         raise ResolveError(
-            f"{label} cannot be more than a year before the disagreement was raised, on {raised}: check the year.",
+            _("%(label)s cannot be more than a year before the disagreement was raised, on %(raised)s: check the year.")
+            % {"label": label, "raised": raised},
             field=field,
         )
     return moment
@@ -181,20 +215,20 @@ def _max_length(limit: Limit) -> int:
 def _kind(value: object) -> str:
     """What was given instead, in words, for a message: never the value itself (it may be personal)."""
     if value is None:
-        return "nothing"
+        return _("nothing")
     if isinstance(value, bool):
-        return "true or false"
+        return _("true or false")
     if isinstance(value, int | float):
-        return "a number"
+        return _("a number")
     if isinstance(value, str):
-        return "text"
+        return _("text")
     if isinstance(value, bytes | bytearray):
-        return "bytes"
+        return _("bytes")
     if isinstance(value, dict):
-        return "a mapping"
+        return _("a mapping")
     if isinstance(value, list | tuple | set | frozenset):
-        return "a list"
-    return f"a {type(value).__name__}"
+        return _("a list")
+    return _("a %(type)s") % {"type": type(value).__name__}
 
 
 def describe_missing(run: StageRun, transition: str) -> str | None:
@@ -202,8 +236,15 @@ def describe_missing(run: StageRun, transition: str) -> str | None:
     if not missing:
         return None
     needs = "; ".join(f"{r.title} [{r.source}]" for r in missing)
-    verb = "escalated" if transition == "escalate" else "resolved"
-    return f"{run.name} cannot be {verb} yet. The procedure requires: {needs}. Record it first."
+    if transition == "escalate":
+        return _("%(name)s cannot be escalated yet. The procedure requires: %(needs)s. Record it first.") % {
+            "name": run.name,
+            "needs": needs,
+        }
+    return _("%(name)s cannot be resolved yet. The procedure requires: %(needs)s. Record it first.") % {
+        "name": run.name,
+        "needs": needs,
+    }
 
 
 def entry_record(

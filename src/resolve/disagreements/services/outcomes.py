@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from resolve.access.policy import Action as Can
 from resolve.access.policy import require
@@ -40,9 +41,9 @@ def outcome_propose(*, disagreement: Disagreement, by: Person, text: str) -> Wri
     """Propose the written outcome of the current stage; proposing it confirms it for your agency."""
     disagreement = lock(disagreement)
     require(by, Can.PROPOSE_OUTCOME, disagreement)
-    require_open(disagreement, "given an outcome")
+    require_open(disagreement, _("given an outcome"))
     agency = _party_agency(by)
-    text = required_text(text, "text", "the agreed outcome and how any outstanding issues will be pursued")
+    text = required_text(text, "text", _("the agreed outcome and how any outstanding issues will be pursued"))
     run = current_run(disagreement)
     now = timezone.now()
     outcome = WrittenOutcome.objects.create(
@@ -58,11 +59,11 @@ def outcome_confirm(*, outcome: WrittenOutcome, by: Person) -> WrittenOutcome:
     """Confirm a proposed written outcome for your agency."""
     disagreement = lock(outcome.disagreement)
     require(by, Can.CONFIRM_OUTCOME, disagreement)
-    require_open(disagreement, "given an outcome")
+    require_open(disagreement, _("given an outcome"))
     agency = _party_agency(by)
     _require_current(outcome, disagreement)
     if outcome.confirmations.filter(agency=agency).exists():
-        raise Refused(f"{agency.name} has already confirmed this outcome.")
+        raise Refused(_("%(name)s has already confirmed this outcome.") % {"name": agency.name})
     _require_not_disputed(outcome, agency)
     now = timezone.now()
     Confirmation.objects.create(outcome=outcome, agency=agency, person=by, confirmed_at=now)
@@ -82,16 +83,19 @@ def outcome_dispute(*, outcome: WrittenOutcome, by: Person, reason: str) -> Outc
     """
     disagreement = lock(outcome.disagreement)
     require(by, Can.CONFIRM_OUTCOME, disagreement)
-    require_open(disagreement, "given an outcome")
+    require_open(disagreement, _("given an outcome"))
     agency = _party_agency(by)
     _require_current(outcome, disagreement)
     if outcome.confirmations.filter(agency=agency).exists():
         raise Refused(
-            f"{agency.name} has already confirmed this outcome, so it cannot dispute it: "
-            "propose a new outcome if this one no longer stands."
+            _(
+                "%(name)s has already confirmed this outcome, so it cannot dispute it: propose a new "
+                "outcome if this one no longer stands."
+            )
+            % {"name": agency.name}
         )
     _require_not_disputed(outcome, agency)
-    reason = required_text(reason, "reason", "why the outcome does not stand for your agency")
+    reason = required_text(reason, "reason", _("why the outcome does not stand for your agency"))
     now = timezone.now()
     dispute = OutcomeDispute.objects.create(outcome=outcome, agency=agency, person=by, reason=reason, disputed_at=now)
     disagreement_event(
@@ -107,7 +111,9 @@ def _require_current(outcome: WrittenOutcome, disagreement: Disagreement) -> Non
         or outcome.stage_run_id != run.pk
         or rules.latest_outcome(run) != outcome
     ):
-        raise Refused("This is not the current proposed outcome: a newer one was proposed, or the stage has moved on.")
+        raise Refused(
+            _("This is not the current proposed outcome: a newer one was proposed, or the stage has moved on.")
+        )
 
 
 def _require_not_disputed(outcome: WrittenOutcome, agency: Agency) -> None:
@@ -115,8 +121,11 @@ def _require_not_disputed(outcome: WrittenOutcome, agency: Agency) -> None:
     if disputed is not None:
         when = timezone.localtime(disputed.disputed_at).strftime("%d %B %Y")
         raise Refused(
-            f"{agency.name} disputed this outcome on {when}, so it cannot confirm it now: "
-            "a new outcome must be proposed, or the disagreement escalated to the next stage."
+            _(
+                "%(name)s disputed this outcome on %(when)s, so it cannot confirm it now: a new outcome "
+                "must be proposed, or the disagreement escalated to the next stage."
+            )
+            % {"name": agency.name, "when": when}
         )
 
 
@@ -140,17 +149,17 @@ def action_add(
 ) -> Action:
     disagreement = lock(disagreement)
     require(by, Can.RECORD, disagreement)
-    require_open(disagreement, "given new actions")
+    require_open(disagreement, _("given new actions"))
     if owner is not None:
-        owner = person_given(owner, "owner", "who will do it")
-        require_member(disagreement.partnership, owner, "The action's owner")
-    due_on = due_date(due_on, "due_on", "an action's due date")
+        owner = person_given(owner, "owner", _("who will do it"))
+        require_member(disagreement.partnership, owner, _("The action's owner"))
+    due_on = due_date(due_on, "due_on", _("an action's due date"))
     run = current_run(disagreement)
     now = timezone.now()
     action = Action.objects.create(
         disagreement=disagreement,
         stage_run=run,
-        description=required_text(description, "description", "what the action is"),
+        description=required_text(description, "description", _("what the action is")),
         owner=owner,
         due_on=due_on,
         created_by=by,
@@ -166,14 +175,14 @@ def action_add(
 def action_complete(*, action: Action, by: Person, note: str = "") -> Action:
     disagreement = lock(action.disagreement)
     require(by, Can.RECORD, disagreement)
-    require_open(disagreement, "changed")
+    require_open(disagreement, _("changed"))
     action = Action.objects.select_for_update().get(pk=action.pk)
     if action.completed_at is not None:
-        raise Refused("This action is already complete.")
+        raise Refused(_("This action is already complete."))
     now = timezone.now()
     action.completed_at = now
     action.completed_by = by
-    action.completion_note = optional_text(note, "note", "the note on how it was completed")
+    action.completion_note = optional_text(note, "note", _("the note on how it was completed"))
     action.save(update_fields=["completed_at", "completed_by", "completion_note"])
     disagreement_event(disagreement, Verb.ACTION_COMPLETED, by=by, at=now, action=str(action.pk))
     return action

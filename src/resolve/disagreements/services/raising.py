@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 from uuid import UUID
 
 from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from resolve.access.policy import may_register_child
 from resolve.audit.models import Verb
@@ -33,6 +35,9 @@ from resolve.disagreements.services.guards import (
 )
 from resolve.partnerships.models import Agency, Partnership, Person
 from resolve.procedures.schema import Category, Pathway, Procedure
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 M = TypeVar("M", bound=Model)
 
@@ -68,8 +73,10 @@ def child_register(*, by: Person, reference: str, name: str = "", date_of_birth:
         # Written before any transaction of this service begins, so no rollback removes it.
         event_record(verb=Verb.ACCESS_REFUSED, partnership=by.partnership, actor=by, data={"action": "register_child"})
         raise Refused(
-            "Only someone in one of the partnership's agencies, or holding a role its procedure names, "
-            "can register a child."
+            _(
+                "Only someone in one of the partnership's agencies, or holding a role its procedure "
+                "names, can register a child."
+            )
         )
     return _child_register(by=by, reference=reference, name=name, date_of_birth=date_of_birth)
 
@@ -80,10 +87,10 @@ def _child_register(*, by: Person, reference: str, name: str, date_of_birth: dat
     reference = required_text(
         reference,
         "reference",
-        "the child's reference (a case number, not a name)",
+        _("the child's reference (a case number, not a name)"),
         limit=Child._meta.get_field("reference"),
     )
-    name = optional_text(name, "name", "the child's name", limit=Child._meta.get_field("name"))
+    name = optional_text(name, "name", _("the child's name"), limit=Child._meta.get_field("name"))
     date_of_birth = birth_date(date_of_birth)
     child, created = Child.objects.get_or_create(
         partnership=partnership,
@@ -140,26 +147,28 @@ def disagreement_raise(
     """
     # Read afresh: the partnership may have adopted a new procedure version since ``by`` was loaded.
     partnership = Partnership.objects.select_related("procedure").get(pk=by.partnership_id)
-    require_member(partnership, by, "The person raising it")
+    require_member(partnership, by, _("The person raising it"))
     if by.agency is None:
-        raise ResolveError("Only someone in one of the partnership's agencies can raise a disagreement.")
+        raise ResolveError(_("Only someone in one of the partnership's agencies can raise a disagreement."))
     if partnership.procedure is None:
-        raise Refused(f"{partnership.name} has not adopted a procedure yet; an administrator must adopt one.")
+        raise Refused(
+            _("%(name)s has not adopted a procedure yet; an administrator must adopt one.") % {"name": partnership.name}
+        )
     found = _child_in(partnership, child)
     version = partnership.procedure
     procedure = version.procedure
     text = _checked_text(expected=expected, why=why, what_needed=what_needed, evidence=evidence)
     urgent_reason = raise_text_checked(urgent_reason=urgent_reason)["urgent_reason"]
     field = Disagreement._meta.get_field
-    category = optional_text(category, "category", "the category", limit=field("category"))
+    category = optional_text(category, "category", _("the category"), limit=field("category"))
     if pathway is not None:
-        pathway = required_text(pathway, "pathway", "the pathway", limit=field("pathway"))
+        pathway = required_text(pathway, "pathway", _("the pathway"), limit=field("pathway"))
     if start_stage is not None:
-        start_stage = required_text(start_stage, "start_stage", "the stage to start at", limit=80)
-    conference_kind = optional_text(conference_kind, "conference_kind", "the conference", limit=10)
-    significant_harm = yes_or_no(significant_harm, "significant_harm", "whether there is risk of significant harm")
-    urgent = yes_or_no(urgent, "urgent", "whether it is urgent")
-    child_protection = yes_or_no(child_protection, "child_protection", "whether there is a child protection plan")
+        start_stage = required_text(start_stage, "start_stage", _("the stage to start at"), limit=80)
+    conference_kind = optional_text(conference_kind, "conference_kind", _("the conference"), limit=10)
+    significant_harm = yes_or_no(significant_harm, "significant_harm", _("whether there is risk of significant harm"))
+    urgent = yes_or_no(urgent, "urgent", _("whether it is urgent"))
+    child_protection = yes_or_no(child_protection, "child_protection", _("whether there is a child protection plan"))
     flags = _checked_flags(flags)
     now = timezone.now()
     start = start_checked(started_at, now=now, not_before=now - EARLIEST_START)
@@ -169,12 +178,13 @@ def disagreement_raise(
     for person in counterparts:
         if person.agency_id not in {a.pk for a in others} or not person.is_active:
             raise ResolveError(
-                f"{person.name} is not an active member of an agency you disagree with.", field="counterparts"
+                _("%(name)s is not an active member of an agency you disagree with.") % {"name": person.name},
+                field="counterparts",
             )
     chosen_category, chosen = _choose_category_and_pathway(procedure, category, pathway)
     position = _choose_start(chosen, start_stage, urgent=urgent)
     if position > 0 and not urgent_reason:
-        raise ResolveError("Enter why this needs urgent resolution.", field="urgent_reason")
+        raise ResolveError(_("Enter why this needs urgent resolution."), field="urgent_reason")
     _check_flags_and_conference(procedure, chosen, flags, conference_kind)
 
     disagreement = Disagreement.objects.create(
@@ -237,7 +247,7 @@ def _next_reference(partnership: Partnership, now: datetime) -> str:
     numbers; the number never repeats in a year, whatever the partnership's letters become.
     """
     year = timezone.localtime(now).year
-    counter, _ = ReferenceCounter.objects.select_for_update().get_or_create(partnership=partnership, year=year)
+    counter, _created = ReferenceCounter.objects.select_for_update().get_or_create(partnership=partnership, year=year)
     counter.last += 1
     counter.save(update_fields=["last"])
     return f"{partnership.reference_letters}-{year}-{counter.last:04d}"
@@ -252,19 +262,23 @@ def start_checked(started_at: object, *, now: datetime, not_before: datetime, af
         return now
     if not isinstance(started_at, datetime) or timezone.is_naive(started_at):
         raise ResolveError(
-            "Give when it started as a date and time with its time zone, or leave it out to start it now.",
+            _("Give when it started as a date and time with its time zone, or leave it out to start it now."),
             field="started_at",
         )
     if started_at > now:
         raise ResolveError(
-            "When it started cannot be in the future: give the time it began (the conference's date and time), "
-            "or leave it out to start it now.",
+            _(
+                "When it started cannot be in the future: give the time it began (the conference's date "
+                "and time), or leave it out to start it now."
+            ),
             field="started_at",
         )
     if started_at < not_before:
         earliest = timezone.localtime(not_before).strftime("%H:%M on %d %B %Y")
         limit = f"after {after} began ({earliest})" if after else f"up to four weeks back (not before {earliest})"
-        raise ResolveError(f"When it started can be given {limit}: check the date.", field="started_at")
+        raise ResolveError(
+            _("When it started can be given %(limit)s: check the date.") % {"limit": limit}, field="started_at"
+        )
     return started_at
 
 
@@ -272,10 +286,10 @@ def _child_in(partnership: Partnership, child: object) -> Child:
     """The child's row, locked: the retention run removes a child registered and never used, and
     waits for (or is refused by) a disagreement being raised about them."""
     if not isinstance(child, Child | RegisteredChild):
-        raise ResolveError("Choose the child the disagreement is about: register them first.", field="child")
+        raise ResolveError(_("Choose the child the disagreement is about: register them first."), field="child")
     found = Child.objects.select_for_update().filter(pk=child.id, partnership=partnership).first()
     if found is None:
-        raise ResolveError("That child is not known to this partnership.", field="child")
+        raise ResolveError(_("That child is not known to this partnership."), field="child")
     return found
 
 
@@ -284,12 +298,12 @@ def _checked_text(*, expected: object, why: object, what_needed: object, evidenc
 
 
 #: the raise's free-text answers: (their name in messages, whether one must be given)
-RAISE_TEXT: dict[str, tuple[str, bool]] = {
-    "expected": ("what you expect the other agency to do", True),
-    "why": ("why you believe the arrangements are not being applied", True),
-    "what_needed": ("what needs to be done", True),
-    "evidence": ("the evidence", False),
-    "urgent_reason": ("why this needs urgent resolution", False),
+RAISE_TEXT: dict[str, tuple[StrPromise, bool]] = {
+    "expected": (gettext_lazy("what you expect the other agency to do"), True),
+    "why": (gettext_lazy("why you believe the arrangements are not being applied"), True),
+    "what_needed": (gettext_lazy("what needs to be done"), True),
+    "evidence": (gettext_lazy("the evidence"), False),
+    "urgent_reason": (gettext_lazy("why this needs urgent resolution"), False),
 }
 
 
@@ -303,37 +317,41 @@ def raise_text_checked(**answers: object) -> dict[str, str]:
     for name, value in answers.items():
         label, required = RAISE_TEXT[name]
         check = required_text if required else optional_text
-        checked[name] = check(value, name, label)
+        checked[name] = check(value, name, str(label))
     return checked
 
 
 def _checked_flags(flags: object) -> list[str]:
     if isinstance(flags, str) or not isinstance(flags, Sequence | set | frozenset):
-        raise ResolveError("Give the flags that apply as a list of the procedure's flags.", field="flags")
-    return [required_text(f, "flags", "each flag", limit=80) for f in flags]
+        raise ResolveError(_("Give the flags that apply as a list of the procedure's flags."), field="flags")
+    return [required_text(f, "flags", _("each flag"), limit=80) for f in flags]
 
 
 def _instances(values: object, model: type[M], field: str, what: str) -> list[M]:
     """``values`` as a list of ``model`` rows: refused if it is not a list of them."""
     if isinstance(values, str) or not isinstance(values, Sequence | set | frozenset | QuerySet):
-        raise ResolveError(f"Choose {what} from the lists given.", field=field)
+        raise ResolveError(_("Choose %(what)s from the lists given.") % {"what": what}, field=field)
     rows = list(values)
     if not all(isinstance(v, model) for v in rows):
-        raise ResolveError(f"Choose {what} from the lists given.", field=field)
+        raise ResolveError(_("Choose %(what)s from the lists given.") % {"what": what}, field=field)
     return rows
 
 
 def _check_other_agencies(by: Person, other_agencies: Sequence[Agency]) -> list[Agency]:
     others = list({a.pk: a for a in other_agencies}.values())
     if not others:
-        raise ResolveError("Choose the agency or agencies you disagree with.", field="other_agencies")
+        raise ResolveError(_("Choose the agency or agencies you disagree with."), field="other_agencies")
     for agency in others:
         if agency.partnership_id != by.partnership_id:
-            raise ResolveError(f"{agency.name} is not an agency of this partnership.", field="other_agencies")
+            raise ResolveError(
+                _("%(name)s is not an agency of this partnership.") % {"name": agency.name}, field="other_agencies"
+            )
         if agency.pk == by.agency_id:
             raise ResolveError(
-                "A disagreement is between agencies: choose an agency other than your own. "
-                "Disagreements within one agency go through its own procedures.",
+                _(
+                    "A disagreement is between agencies: choose an agency other than your own. Disagreements "
+                    "within one agency go through its own procedures."
+                ),
                 field="other_agencies",
             )
     return others
@@ -349,7 +367,9 @@ def _choose_category_and_pathway(
             chosen_category = procedure.category(category)
         except KeyError:
             names = "; ".join(f"{c.slug} ({c.name})" for c in procedure.categories if not c.refuse_with)
-            raise ResolveError(f"Choose a category of disagreement: {names}.", field="category") from None
+            raise ResolveError(
+                _("Choose a category of disagreement: %(names)s.") % {"names": names}, field="category"
+            ) from None
         if chosen_category.refuse_with:
             raise Refused(chosen_category.refuse_with, field="category")
     slug = pathway or (chosen_category.pathway if chosen_category else None) or procedure.pathways[0].slug
@@ -357,7 +377,10 @@ def _choose_category_and_pathway(
         return chosen_category, procedure.pathway(slug)
     except KeyError:
         known = ", ".join(p.slug for p in procedure.pathways)
-        raise ResolveError(f"The procedure has no pathway {slug!r}; choose one of {known}.", field="pathway") from None
+        raise ResolveError(
+            _("The procedure has no pathway %(slug)s; choose one of %(known)s.") % {"slug": repr(slug), "known": known},
+            field="pathway",
+        ) from None
 
 
 def _choose_start(pathway: Pathway, start_stage: str | None, *, urgent: bool) -> int:
@@ -369,19 +392,21 @@ def _choose_start(pathway: Pathway, start_stage: str | None, *, urgent: bool) ->
     except ValueError:
         known = ", ".join(s.slug for s in pathway.stages)
         raise ResolveError(
-            f"{pathway.name} has no stage {start_stage!r}; its stages are {known}.", field="start_stage"
+            _("%(name)s has no stage %(start_stage)s; its stages are %(known)s.")
+            % {"name": pathway.name, "start_stage": repr(start_stage), "known": known},
+            field="start_stage",
         ) from None
     if not urgent:
         raise ResolveError(
-            "Only an urgent disagreement may start after the first stage: mark it urgent and say why.",
+            _("Only an urgent disagreement may start after the first stage: mark it urgent and say why."),
             field="start_stage",
         )
     if not pathway.stages[position].urgent_start:
         allowed = [s.name for s in pathway.stages if s.urgent_start]
         where = ", ".join(allowed) if allowed else "no later stage: it must start at the first stage"
         raise ResolveError(
-            f"The procedure does not let an urgent case start at {pathway.stages[position].name}. "
-            f"Urgent cases may start at: {where}.",
+            _("The procedure does not let an urgent case start at %(name)s. Urgent cases may start at: %(where)s.")
+            % {"name": pathway.stages[position].name, "where": where},
             field="start_stage",
         )
     return position
@@ -393,14 +418,21 @@ def _check_flags_and_conference(
     unknown_flags = sorted(set(flags) - {f.slug for f in procedure.flags})
     if unknown_flags:
         known = ", ".join(f.slug for f in procedure.flags) or "none"
-        raise ResolveError(f"Unknown flag {', '.join(unknown_flags)}; this procedure's flags: {known}.", field="flags")
+        raise ResolveError(
+            _("Unknown flag %(unknown)s; this procedure's flags: %(known)s.")
+            % {"unknown": ", ".join(unknown_flags), "known": known},
+            field="flags",
+        )
     if pathway.conference and pathway.conference.view == "equally_divided":
         if conference_kind not in (Disagreement.ConferenceKind.INITIAL, Disagreement.ConferenceKind.REVIEW):
             raise ResolveError(
-                "Say whether the adjourned conference was an initial or a review conference.", field="conference_kind"
+                _("Say whether the adjourned conference was an initial or a review conference."),
+                field="conference_kind",
             )
     elif conference_kind and not pathway.conference:
-        raise ResolveError(f"{pathway.name} is not about a child protection conference.", field="conference_kind")
+        raise ResolveError(
+            _("%(name)s is not about a child protection conference.") % {"name": pathway.name}, field="conference_kind"
+        )
 
 
 def _plan_effect(pathway: Pathway, conference_kind: str) -> str:

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from resolve.access.policy import AccessRefused, handles_stage, may_be_handler, require, who_can_act
 from resolve.access.policy import Action as Can
@@ -61,13 +62,17 @@ def participant_add(*, disagreement: Disagreement, by: Person, person: Person, c
     of someone taking part, and must have the stage's authority: its level in an agency in dispute, or its role."""
     disagreement = lock(disagreement)
     if capacity not in (Participant.Capacity.HANDLER, Participant.Capacity.COUNTERPART, Participant.Capacity.ATTENDEE):
-        raise ResolveError("Add a person as a handler, a counterpart or an attendee.", field="capacity")
+        raise ResolveError(_("Add a person as a handler, a counterpart or an attendee."), field="capacity")
     require(by, Can.ADD_HANDLER if capacity == Participant.Capacity.HANDLER else Can.RECORD, disagreement)
-    require_open(disagreement, "changed")
+    require_open(disagreement, _("changed"))
     require_member(disagreement.partnership, person)
     run = current_run(disagreement)
     if capacity == Participant.Capacity.HANDLER and not may_be_handler(person, run):
-        raise ResolveError(f"The person chosen cannot handle {run.name}. {who_can_act(disagreement)}", field="person")
+        raise ResolveError(
+            _("The person chosen cannot handle %(name)s. %(who)s")
+            % {"name": run.name, "who": who_can_act(disagreement)},
+            field="person",
+        )
     stages.participant_ensure(
         disagreement=disagreement, person=person, capacity=capacity, run=run, by=by, at=timezone.now()
     )
@@ -84,11 +89,12 @@ def handler_request(*, disagreement: Disagreement, by: Person, role: str, reason
     """
     disagreement = lock(disagreement)
     require(by, Can.RECORD, disagreement)
-    require_open(disagreement, "changed")
+    require_open(disagreement, _("changed"))
     run = current_run(disagreement)
     if not handles_stage(by, run):
         raise AccessRefused(
-            f"Only the people with the authority of {run.name} can request a handler. {who_can_act(disagreement)}",
+            _("Only the people with the authority of %(name)s can request a handler. %(who)s")
+            % {"name": run.name, "who": who_can_act(disagreement)},
             person=by,
             action=Can.ADD_HANDLER,
             disagreement=disagreement,
@@ -98,15 +104,17 @@ def handler_request(*, disagreement: Disagreement, by: Person, role: str, reason
     if role not in stage.handlers.on_request:
         offered = [procedure.role(slug).name for slug in stage.handlers.on_request]
         raise ResolveError(
-            f"{run.name} names no such role on request: choose one of {', '.join(offered)}."
+            _("%(name)s names no such role on request: choose one of %(offered)s.")
+            % {"name": run.name, "offered": ", ".join(offered)}
             if offered
-            else f"{run.name} names no role to request: its handlers take part from the stage's start.",
+            else _("%(name)s names no role to request: its handlers take part from the stage's start.")
+            % {"name": run.name},
             field="role",
         )
     name = procedure.role(role).name
     if role in rules.requested_roles(run):
-        raise Refused(f"The {name} has already been requested at {run.name}.")
-    reason = required_text(reason, "reason", f"why the {name} is requested")
+        raise Refused(_("The %(role)s has already been requested at %(stage)s.") % {"role": name, "stage": run.name})
+    reason = required_text(reason, "reason", _("why the %(name)s is requested") % {"name": name})
     holders = [
         a.person
         for a in RoleAssignment.objects.filter(
@@ -118,8 +126,11 @@ def handler_request(*, disagreement: Disagreement, by: Person, role: str, reason
     ]
     if not holders:
         raise Refused(
-            f"Nobody in this partnership holds the role of {name}: ask the partnership's administrator to assign it, "
-            "then request it again."
+            _(
+                "Nobody in this partnership holds the role of %(name)s: ask the partnership's "
+                "administrator to assign it, then request it again."
+            )
+            % {"name": name}
         )
     now = timezone.now()
     entry = entry_record(
@@ -151,9 +162,12 @@ def discussion_record(
     others_present: str = "",
 ) -> RecordEntry:
     """Record a discussion held for the current stage: when, who took part, and how."""
-    with_people = people_given(with_people, "with_people", "who took part")
+    with_people = people_given(with_people, "with_people", _("who took part"))
     if method not in DISCUSSION_METHODS:
-        raise ResolveError(f"Say how the discussion was held: {', '.join(DISCUSSION_METHODS)}.", field="method")
+        raise ResolveError(
+            _("Say how the discussion was held: %(methods)s.") % {"methods": ", ".join(DISCUSSION_METHODS)},
+            field="method",
+        )
     return _record(
         disagreement=disagreement,
         by=by,
@@ -179,10 +193,10 @@ def meeting_record(
     others_present: str = "",
 ) -> RecordEntry:
     """Record a multi-agency meeting: its chair, who attended, and what was discussed, disputed and agreed."""
-    attendees = people_given(attendees, "attendees", "who attended")
+    attendees = people_given(attendees, "attendees", _("who attended"))
     if not attendees:
-        raise ResolveError("List who attended the meeting.", field="attendees")
-    chair = person_given(chair, "chair", "who chaired the meeting")
+        raise ResolveError(_("List who attended the meeting."), field="attendees")
+    chair = person_given(chair, "chair", _("who chaired the meeting"))
     return _record(
         disagreement=disagreement,
         by=by,
@@ -210,7 +224,7 @@ def record_add(
 ) -> RecordEntry:
     """Add an executive summary, conference record, written request or pro-forma to the current stage."""
     if not isinstance(fields, Mapping):
-        raise ResolveError("Give what the record says as its fields' names and their text.", field="fields")
+        raise ResolveError(_("Give what the record says as its fields' names and their text."), field="fields")
     if kind not in (
         RecordEntry.Kind.EXECUTIVE_SUMMARY,
         RecordEntry.Kind.CONFERENCE_RECORD,
@@ -218,17 +232,23 @@ def record_add(
         RecordEntry.Kind.FORM,
     ):
         raise ResolveError(
-            "Use this for an executive summary, conference record, written request or pro-forma; "
-            "discussions, meetings, outcomes and reviewers' decisions have their own forms.",
+            _(
+                "Use this for an executive summary, conference record, written request or pro-forma; "
+                "discussions, meetings, outcomes and reviewers' decisions have their own forms."
+            ),
             field="kind",
         )
     if kind == RecordEntry.Kind.CONFERENCE_RECORD:
         view = fields.get("view", "")
         if view not in CONFERENCE_VIEWS:
-            raise ResolveError(f"Say the conference's view: {', '.join(CONFERENCE_VIEWS)}.", field="view")
-        if view == "majority" and not optional_text(fields.get("minority_view", ""), "minority_view", "minority view"):
             raise ResolveError(
-                "Record the concerns and reasons of those who hold the minority view.", field="minority_view"
+                _("Say the conference's view: %(views)s.") % {"views": ", ".join(CONFERENCE_VIEWS)}, field="view"
+            )
+        if view == "majority" and not optional_text(
+            fields.get("minority_view", ""), "minority_view", _("minority view")
+        ):
+            raise ResolveError(
+                _("Record the concerns and reasons of those who hold the minority view."), field="minority_view"
             )
     return _record(disagreement=disagreement, by=by, kind=kind, occurred_at=occurred_at, fields=fields, people={})
 
@@ -243,19 +263,24 @@ def condition_record(*, disagreement: Disagreement, by: Person, condition: str, 
     """
     disagreement = lock(disagreement)
     require(by, Can.RECORD, disagreement)
-    require_open(disagreement, "added to")
+    require_open(disagreement, _("added to"))
     procedure = disagreement.procedure_version.procedure
     try:
         named = procedure.condition(str(condition))
     except KeyError:
         known = ", ".join(c.slug for c in procedure.conditions) or "none"
         raise ResolveError(
-            f"{procedure.name} names no condition {str(condition)[:80]!r}; its conditions: {known}.", field="condition"
+            _("%(name)s names no condition %(condition)s; its conditions: %(known)s.")
+            % {"name": procedure.name, "condition": repr(str(condition)[:80]), "known": known},
+            field="condition",
         ) from None
     run = current_run(disagreement)
     if not handles_stage(by, run):
-        raise Refused(f"Only a handler of {run.name} can record that {named.name.lower()}. {who_can_act(disagreement)}")
-    note = required_text(note, "note", "what shows that it holds")
+        raise Refused(
+            _("Only a handler of %(name)s can record that %(what)s. %(who)s")
+            % {"name": run.name, "what": named.name.lower(), "who": who_can_act(disagreement)}
+        )
+    note = required_text(note, "note", _("what shows that it holds"))
     now = timezone.now()
     entry = entry_record(
         disagreement=disagreement,
@@ -278,27 +303,34 @@ def record_correct(*, record: RecordEntry, by: Person, fields: Mapping[str, str]
     if record.kind == RecordEntry.Kind.REVIEWER_DECISION:
         require(by, Can.DECIDE, disagreement)
         if record.author_id != by.pk:
-            raise Refused("Only the reviewer who recorded this decision can correct it.")
+            raise Refused(_("Only the reviewer who recorded this decision can correct it."))
     else:
         require(by, Can.RECORD, disagreement)
         if record.author_id != by.pk and not handles_stage(by, record.stage_run):
             raise Refused(
-                f"Only the person who wrote this record, or a handler of {record.stage_run.name}, can correct it."
+                _("Only the person who wrote this record, or a handler of %(name)s, can correct it.")
+                % {"name": record.stage_run.name}
             )
-    require_open(disagreement, "corrected")
-    reason = required_text(reason, "reason", "why the record is being corrected")
+    require_open(disagreement, _("corrected"))
+    reason = required_text(reason, "reason", _("why the record is being corrected"))
     data = dict(record.data)
     for name, value in fields.items():
         if name == "requested_role":
             raise ResolveError(
-                "The role a request named cannot be corrected: request the right role instead.", field=name
+                _("The role a request named cannot be corrected: request the right role instead."), field=name
             )
         if name not in data:
-            raise ResolveError(f"A {record.get_kind_display().lower()} has no field {name!r}.", field=name)
+            raise ResolveError(
+                _("A %(kind)s has no field %(name)s.")
+                % {"kind": record.get_kind_display().lower(), "name": repr(name)},
+                field=name,
+            )
         data[name] = optional_text(value, name, name.replace("_", " "))
     for name in RECORD_FIELDS.get(record.kind, ()):
         if not str(data.get(name, "")).strip():
-            raise ResolveError(f"A correction cannot blank {name.replace('_', ' ')}.", field=name)
+            raise ResolveError(
+                _("A correction cannot blank %(field)s.") % {"field": name.replace("_", " ")}, field=name
+            )
     data["correction_reason"] = reason
     now = timezone.now()
     correction = RecordEntry.objects.create(
@@ -328,8 +360,8 @@ def _record(
 ) -> RecordEntry:
     disagreement = lock(disagreement)
     require(by, Can.RECORD, disagreement)
-    require_open(disagreement, "added to")
-    occurred_at = past(occurred_at, "occurred_at", "When it happened", raised_at=disagreement.raised_at)
+    require_open(disagreement, _("added to"))
+    occurred_at = past(occurred_at, "occurred_at", _("When it happened"), raised_at=disagreement.raised_at)
     data: dict[str, Any] = {}
     for name in RECORD_FIELDS.get(kind, ()):
         data[name] = required_text(fields.get(name, ""), name, name.replace("_", " "))

@@ -11,6 +11,7 @@ the procedures give none for this.
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from resolve.access.policy import Action as Can
 from resolve.access.policy import people_who_can_act, require
@@ -38,16 +39,16 @@ ASKED_FURTHER = "The person who raised the disagreement asks for it to go furthe
 def response_refusal(disagreement: Disagreement, person: Person) -> str | None:
     """Why ``person`` cannot answer now (the page says it; the service refuses with it), or None."""
     if person.pk != disagreement.raised_by_id:
-        return "Only the person who raised this disagreement can accept its outcome or ask for it to go further."
+        return _("Only the person who raised this disagreement can accept its outcome or ask for it to go further.")
     if rules.answerable(disagreement) is None:
         if RecordEntry.objects.filter(disagreement=disagreement, kind=RecordEntry.Kind.RAISER_RESPONSE).exists():
-            return (
-                "You have already answered the latest feedback and outcome. "
-                "You can answer again when there is new feedback or a new outcome."
+            return _(
+                "You have already answered the latest feedback and outcome. You can answer again when "
+                "there is new feedback or a new outcome."
             )
-        return (
-            "There is nothing to answer yet: you can accept it, or ask for it to go further, once you have been "
-            "given feedback or an outcome has been proposed."
+        return _(
+            "There is nothing to answer yet: you can accept it, or ask for it to go further, once "
+            "you have been given feedback or an outcome has been proposed."
         )
     return None
 
@@ -65,12 +66,12 @@ def raiser_respond(*, disagreement: Disagreement, by: Person, accepts: bool, rea
     problem = response_refusal(disagreement, by)
     if problem:
         raise Refused(problem)
-    accepts = yes_or_no(accepts, "accepts", "whether you accept it")
+    accepts = yes_or_no(accepts, "accepts", _("whether you accept it"))
     if accepts:
-        reason = optional_text(reason, "reason", "your reasons")
+        reason = optional_text(reason, "reason", _("your reasons"))
     else:
-        require_open(disagreement, "taken further")
-        reason = required_text(reason, "reason", "why you ask for it to go further")
+        require_open(disagreement, _("taken further"))
+        reason = required_text(reason, "reason", _("why you ask for it to go further"))
     run = rules.latest_run(disagreement)
     assert run is not None  # every disagreement starts with a stage run
     now = timezone.now()

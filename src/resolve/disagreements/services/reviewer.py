@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from resolve.access.policy import Action as Can
 from resolve.access.policy import require
@@ -35,15 +36,18 @@ from resolve.partnerships.models import Person
 def _require_reviewer_stage(disagreement: Disagreement) -> StageRun:
     run = current_run(disagreement)
     if not rules.stage_of(run).independent_reviewer:
-        raise Refused(f"{run.name} is not decided by an independent reviewer.")
+        raise Refused(_("%(name)s is not decided by an independent reviewer.") % {"name": run.name})
     return run
 
 
 def _require_independent(disagreement: Disagreement, person: Person) -> None:
     if person.agency_id is not None and person.agency_id in rules.party_agency_ids(disagreement):
         raise Refused(
-            f"{person.name} belongs to {person.agency.name if person.agency else ''}, an agency in this dispute. "
-            f"The reviewer must come from none of the agencies in dispute."
+            _(
+                "%(name)s belongs to %(agency)s, an agency in this dispute. The reviewer must come from none "
+                "of the agencies in dispute."
+            )
+            % {"name": person.name, "agency": person.agency.name if person.agency else ""}
         )
 
 
@@ -52,8 +56,8 @@ def reviewer_appoint(*, disagreement: Disagreement, by: Person, reviewer: Person
     """The partnership's chair names the reviewer, who must come from none of the agencies in dispute."""
     disagreement = lock(disagreement)
     require(by, Can.APPOINT_REVIEWER, disagreement)
-    require_open(disagreement, "given a reviewer")
-    require_member(disagreement.partnership, reviewer, "The reviewer")
+    require_open(disagreement, _("given a reviewer"))
+    require_member(disagreement.partnership, reviewer, _("The reviewer"))
     run = _require_reviewer_stage(disagreement)
     _require_independent(disagreement, reviewer)
     now = timezone.now()
@@ -74,7 +78,7 @@ def reviewer_decision_record(*, disagreement: Disagreement, by: Person, decision
     """
     disagreement = lock(disagreement)
     require(by, Can.DECIDE, disagreement)
-    require_open(disagreement, "decided")
+    require_open(disagreement, _("decided"))
     run = _require_reviewer_stage(disagreement)
     now = timezone.now()
     entry = entry_write(
@@ -84,8 +88,8 @@ def reviewer_decision_record(*, disagreement: Disagreement, by: Person, decision
         by=by,
         now=now,
         data={
-            "decision": required_text(decision, "decision", "the decision"),
-            "reasons": required_text(reasons, "reasons", "the reasons for the decision"),
+            "decision": required_text(decision, "decision", _("the decision")),
+            "reasons": required_text(reasons, "reasons", _("the reasons for the decision")),
         },
     )
     stages.participant_ensure(

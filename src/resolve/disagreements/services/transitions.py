@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from resolve.access.policy import Action as Can
 from resolve.access.policy import require
@@ -53,13 +54,13 @@ def disagreement_escalate(
     """
     disagreement = lock(disagreement)
     require(by, Can.ESCALATE, disagreement)
-    require_open(disagreement, "escalated")
-    reason = required_text(reason, "reason", "why the disagreement is being escalated")
+    require_open(disagreement, _("escalated"))
+    reason = required_text(reason, "reason", _("why the disagreement is being escalated"))
     run = current_run(disagreement)
     now = timezone.now()
     start = start_checked(started_at, now=now, not_before=run.started_at, after=run.name)
     if from_stage is not None and from_stage != run.stage:
-        raise Refused(f"Someone has already escalated this disagreement: it is now at {run.name}.")
+        raise Refused(_("Someone has already escalated this disagreement: it is now at %(name)s.") % {"name": run.name})
     pathway = rules.pathway_of(disagreement)
     last = rules.last_stage_message(run)
     if last:
@@ -92,28 +93,38 @@ def disagreement_resolve(*, disagreement: Disagreement, by: Person) -> Disagreem
     """Close the disagreement as resolved on the current stage's written outcome, confirmed by every party."""
     disagreement = lock(disagreement)
     require(by, Can.RESOLVE, disagreement)
-    require_open(disagreement, "resolved")
+    require_open(disagreement, _("resolved"))
     run = current_run(disagreement)
     stage = rules.stage_of(run)
     if stage.independent_reviewer:
         if rules.standing_decision(run) is None:
             raise Refused(
-                f"{stage.name} is decided by the independent reviewer: record their decision first "
-                "(a decision someone else rewrote does not count)."
+                _(
+                    "%(name)s is decided by the independent reviewer: record their decision first (a "
+                    "decision someone else rewrote does not count)."
+                )
+                % {"name": stage.name}
             )
     else:
         outcome = rules.latest_outcome(run)
         if outcome is None:
             raise Refused(
-                f"{run.name} has no written outcome yet: propose one, and every agency in dispute "
-                "must confirm it before the disagreement can be resolved."
+                _(
+                    "%(name)s has no written outcome yet: propose one, and every agency in dispute must "
+                    "confirm it before the disagreement can be resolved."
+                )
+                % {"name": run.name}
             )
         parties = rules.party_agency_ids(disagreement)
         if not rules.outcome_confirmed(outcome, parties):
             confirmed = set(outcome.confirmations.values_list("agency_id", flat=True))
             waiting = ", ".join(a.name for a in Agency.objects.filter(pk__in=parties - confirmed).order_by("name"))
             raise Refused(
-                f"The written outcome has not been confirmed by every agency in dispute; still to confirm: {waiting}."
+                _(
+                    "The written outcome has not been confirmed by every agency in dispute; still to "
+                    "confirm: %(waiting)s."
+                )
+                % {"waiting": waiting}
             )
     problem = describe_missing(run, "resolve")
     if problem:
@@ -134,8 +145,8 @@ def disagreement_withdraw(*, disagreement: Disagreement, by: Person, reason: str
     """Withdraw the disagreement: for the raising agency only, with the reason recorded."""
     disagreement = lock(disagreement)
     require(by, Can.WITHDRAW, disagreement)
-    require_open(disagreement, "withdrawn")
-    reason = required_text(reason, "reason", "why the disagreement is being withdrawn")
+    require_open(disagreement, _("withdrawn"))
+    reason = required_text(reason, "reason", _("why the disagreement is being withdrawn"))
     run = current_run(disagreement)
     return close(
         disagreement,
@@ -175,7 +186,7 @@ def feedback_give(*, disagreement: Disagreement, by: Person, text: str) -> Recor
     """Tell the person who raised the disagreement what action has been taken."""
     disagreement = lock(disagreement)
     require(by, Can.GIVE_FEEDBACK, disagreement)
-    text = required_text(text, "text", "the feedback: what action has been taken in response")
+    text = required_text(text, "text", _("the feedback: what action has been taken in response"))
     run = disagreement.stage_runs.order_by("-position").first()
     assert run is not None  # every disagreement starts with a stage run
     now = timezone.now()
@@ -208,7 +219,7 @@ def deadlines_recalculate(*, partnership: Partnership, by: Asking, reason: str) 
     administrator of the partnership or an operator may ask (``administrator_check``).
     """
     asker = administrator_check(partnership=partnership, by=by)
-    reason = required_text(reason, "reason", "why the deadlines are being recalculated")
+    reason = required_text(reason, "reason", _("why the deadlines are being recalculated"))
     now = timezone.now()
     changed = 0
     runs = StageRun.objects.filter(
