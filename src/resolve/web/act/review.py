@@ -4,7 +4,7 @@ their decision, a handler the procedure makes "on request", the case's own deadl
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.urls import path
@@ -131,7 +131,6 @@ class HandlerForm(GovForm):
         field = self.fields["role"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = roles
-        field.widget.choices = roles
 
 
 class HandlerPage(OfferedByStage):
@@ -175,7 +174,7 @@ class DeadlineForm(GovForm):
     )
     due = DateTimeField(
         label=_("When is it due?"),
-        what=cast(str, _("When it is due")),  # lazy: translated when the message is made
+        what=_("When it is due"),
         help_text=_("No later than the procedure's date. For example, 27 3 2026 14:30"),
     )
     reason = forms.CharField(
@@ -191,7 +190,6 @@ class DeadlineForm(GovForm):
         assert isinstance(field, forms.ChoiceField)
         choices = [(cap.timescale, cap.what) for cap in caps]
         field.choices = choices
-        field.widget.choices = choices
         field.widget.hints = {cap.timescale: _at_the_latest(cap) for cap in caps}
         if len(caps) == 1:
             field.initial = caps[0].timescale
@@ -228,7 +226,7 @@ VIEW_WORDS = {
 class ConferenceForm(GovForm):
     occurred_at = DateTimeField(
         label=_("When did the conference meet?"),
-        what=cast(str, _("When the conference met")),  # lazy: translated when the message is made
+        what=_("When the conference met"),
         help_text=_("For example, 27 3 2026 14:30"),
     )
     view = forms.ChoiceField(
@@ -258,7 +256,6 @@ class ConferenceForm(GovForm):
         assert isinstance(field, forms.ChoiceField)
         choices = [(view, VIEW_WORDS[view][0]) for view in views]
         field.choices = choices
-        field.widget.choices = choices
         field.widget.hints = {view: str(VIEW_WORDS[view][1]) for view in views}
         if len(views) == 1:
             field.initial = views[0]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.urls import path
@@ -58,7 +58,7 @@ class EscalateForm(GovForm):
     from_stage = forms.CharField(widget=forms.HiddenInput, required=False)
     started_at = DateTimeField(
         label=_("When did the next stage begin? (optional)"),
-        what=cast(str, _("When the next stage began")),  # lazy: translated when the message is made
+        what=_("When the next stage began"),
         help_text=_(
             "Only if it began before now, such as a conference that has already met. Leave it empty to start it now. "
             "For example, 27 3 2026 14:30"
