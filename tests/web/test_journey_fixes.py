@@ -5,13 +5,16 @@ Each test names what a person walking the journey would have met without the fix
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 
 import pytest
+from django.urls import reverse
 
 from tests.conftest import Cast
 from tests.disagreements.test_services import raise_one
 from tests.web.test_disagreement_page import page_of, section, words
+from tests.web.test_home import signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -45,3 +48,23 @@ def test_a_stage_with_dated_and_worded_timescales_lists_the_dated_first(cast_for
     dated = text.index("[L36]")
     worded = text.index("Initial attempts to resolve the difference of opinion No date: in the procedure's words")
     assert dated < worded
+
+
+@pytest.mark.parametrize(
+    ("kind", "plan"),
+    [
+        ("initial", "For this child: made subject of a child protection plan pending the reconvened conference."),
+        ("review", "For this child: continues to be subject of a child protection plan until the conference is"),
+    ],
+)
+def test_the_conference_page_says_which_plan_status_is_this_childs_nel_l167(
+    cast_for: Callable[[str], Cast], kind: str, plan: str
+) -> None:
+    """The page gave only the procedure's words for both kinds of conference; the chair had to work out which held."""
+    nel = cast_for("north-east-lincolnshire")
+    d = raise_one(nel, pathway="conference-equally-divided", conference_kind=kind)
+    response = signed_in(nel.role("conference-chair")).get(reverse("disagreement_conference", args=[d.pk]))
+    assert response.status_code == 200
+    page = words(html.unescape(response.content.decode()))
+    assert plan in page
+    assert "If it was an initial conference" in page  # the procedure's own words stay beside it
