@@ -363,3 +363,27 @@ def test_a_cumbria_disagreement_goes_through_every_level_to_the_scp_members_fina
     send(page, seen, "Send your answer", name="answered", banner="Your answer has been recorded.")
     expect(page.locator("ul.actions")).not_to_contain_text("Accept the outcome")  # answered: nothing new to answer
     expect(main(page).locator(".timeline")).to_contain_text("An assessment has started.")
+
+
+def test_an_urgent_child_protection_cumbria_case_starts_at_the_formal_process_with_its_24_hour_clock(
+    page: Page, live_server: object, seen: Seen
+) -> None:
+    """The pathway is the same; what differs is the clock: 24 hours where it relates to child protection, beside
+    the 7 working days, and the earlier wins (L35). An urgent case may start at the formal process (L43)."""
+    cast = build_cast("cumbria")
+    d = raise_cumbria(page, live_server, seen, cast, child="CUM-CHILD-2", urgent=True)
+    summary = main(page).locator(".summary")
+    expect(summary).to_contain_text("Urgent")
+    expect(summary).to_contain_text("Child protection")
+    expect(summary).to_contain_text("Child protection enquiry today.")
+    expect(main(page)).to_contain_text("Current stage: Formal process")
+    run = d.stage_runs.get()
+    assert run.stage == "formal-process"
+    deadlines = main(page).locator("table.govuk-table")
+    for timescale, rule in (("decision-child-protection", "24 clock hours"), ("decision", "7 working days")):
+        due = run.governing_deadlines().get(timescale=timescale).due
+        assert due is not None
+        expect(deadlines).to_contain_text(timezone.localtime(due).strftime("%a %-d %b %Y %H:%M"))
+        expect(deadlines).to_contain_text(rule)
+    assert {"scp-chair", "scp-business-manager"} <= told(d)
+    expect(page.locator(".stages")).to_contain_text("Not used: started at a later stage")
