@@ -20,6 +20,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
+from django.db.models import F
 from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -245,7 +246,7 @@ class DisagreementPage:
     flags: list[str]
     other_agencies: list[Agency]
     current: StageRun | None
-    #: the current stage's dated deadlines, soonest first, each with the clock it runs on
+    #: the current stage's deadlines, soonest first, each with the clock it runs on; then those in words only
     deadlines: list[DeadlineShown]
     #: both clocks run at this stage: one from its own start, one from the disagreement's (or an earlier stage's)
     two_clocks: bool
@@ -280,10 +281,11 @@ def disagreement_page(*, person: Person, pk: UUID | str) -> DisagreementPage:
     instructions: list[StageDeadline] = []
     if current is not None:
         stage = pathway.stage(current.stage)
-        for deadline in current.governing_deadlines().order_by("due", "id"):
+        # dated first, soonest first; then the procedure's words with no date ("without delay", Cumbria L27)
+        for deadline in current.governing_deadlines().order_by(F("due").asc(nulls_last=True), "id"):
             if deadline.kind == StageDeadline.Kind.INSTRUCTION:
                 instructions.append(deadline)
-            elif deadline.due is not None:
+            else:
                 deadlines.append(_deadline_shown(deadline, procedure, pathway, stage))
     records = list(
         RecordEntry.objects.filter(disagreement=disagreement)
@@ -320,7 +322,7 @@ def disagreement_page(*, person: Person, pk: UUID | str) -> DisagreementPage:
         other_agencies=[a for a in parties if a.pk != disagreement.raising_agency_id],
         current=current,
         deadlines=deadlines,
-        two_clocks=len({d.clock for d in deadlines}) > 1,
+        two_clocks=len({d.clock for d in deadlines if d.deadline.due is not None}) > 1,
         instructions=instructions,
         who_can_act=who_can_act(disagreement) if current is not None else "",
         earlier=[EarlierStage(r, r.get_outcome_display() or r.outcome) for r in runs if r.ended_at is not None],

@@ -14,6 +14,7 @@ from datetime import datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from resolve.audit.models import Event, Verb
 from resolve.disagreements import rules
 from resolve.disagreements.models import Disagreement, StageDeadline, StageRun
 from resolve.disagreements.selectors import counterparts_at
@@ -114,6 +115,8 @@ class ConferencePreview:
     #: when the conference was adjourned (the adjournment stage's start) and its reconvene deadline
     adjourned_at: datetime | None
     reconvene: StageDeadline | None
+    #: what the adjournment means for this child's plan, as recorded when it was raised (NEL L167), or ""
+    plan: str = ""
 
 
 def conference_preview(disagreement: Disagreement) -> ConferencePreview | None:
@@ -140,7 +143,14 @@ def conference_preview(disagreement: Disagreement) -> ConferencePreview | None:
         views=CONFERENCE_STAGE_VIEWS[stage.conference],
         adjourned_at=adjournment.started_at if adjournment is not None else None,
         reconvene=reconvene,
+        plan=_plan_recorded(disagreement),
     )
+
+
+def _plan_recorded(disagreement: Disagreement) -> str:
+    """The child's plan while the conference is adjourned: initial (made subject of one) or review (continues)."""
+    raised = Event.objects.filter(disagreement=disagreement, verb=Verb.RAISED).values_list("data", flat=True).first()
+    return str(raised.get("child_protection_plan") or "") if isinstance(raised, dict) else ""
 
 
 def reviewer_candidates(disagreement: Disagreement) -> list[Person]:
