@@ -69,7 +69,7 @@ MATRIX: dict[str, dict[str, set[Action]]] = {
     # Level 4 in each agency (the Executive Manager/Lead, Cumbria L31); the formal process comes next.
     # The chair and the reviewer are told nothing yet, so they do not see it.
     "executive-lead": {
-        "practitioner in the raising agency": {V, R, W, F, Q},
+        "practitioner in the raising agency": {V, R, W, Q},  # feedback is given to them, not by them
         "practitioner in the other agency": {V, R, F},
         "practitioner in an uninvolved agency": set(),
         "line manager of the raiser": {V, R, H, W, F},
@@ -84,7 +84,7 @@ MATRIX: dict[str, dict[str, set[Action]]] = {
     # Roles only (SCP Chair, SCP member): the last stage, so nobody escalates; each agency acts at the
     # Executive Lead's level 4 (the policy's docstring says why); the role holders resolve but confirm nothing.
     "formal-process": {
-        "practitioner in the raising agency": {V, R, W, F, Q},
+        "practitioner in the raising agency": {V, R, W, Q},  # feedback is given to them, not by them
         "practitioner in the other agency": {V, R, F},
         "practitioner in an uninvolved agency": set(),
         "line manager of the raiser": {V, R, H, W, F},

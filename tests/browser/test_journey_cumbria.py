@@ -64,7 +64,7 @@ def send(page: Page, seen: Seen, button: str, *, name: str, banner: str) -> None
     with page.expect_navigation():
         page.get_by_role("button", name=button, exact=True).click()
     seen(page, name)
-    expect(page.get_by_role("region", name="Important")).to_contain_text(banner)
+    expect(page.get_by_role("alert").filter(has_text="Success")).to_contain_text(banner)
 
 
 def fill_when(page: Page, moment: datetime) -> None:

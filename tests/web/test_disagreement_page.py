@@ -371,8 +371,8 @@ def test_the_actions_offered_are_those_the_policy_allows_a_practitioner_and_thei
         shown[person.name] = offered(page_of(person, d))
         assert shown[person.name] == expected_offers(person, d), (state, person.name)
     if state == "resolved":
-        # once closed: feedback, and the raiser's answer to the outcome they have not answered yet
-        assert shown[practitioner.name] == [link_words(OfferedPage.FEEDBACK), link_words(OfferedPage.RESPONSE)]
+        # once closed: the raiser answers the outcome (feedback is given to them, by others)
+        assert shown[practitioner.name] == [link_words(OfferedPage.RESPONSE)]
         assert shown[manager.name] == [link_words(OfferedPage.FEEDBACK)]
     else:
         # the line manager may do more here than the practitioner who raised it (Enfield's stage authority)

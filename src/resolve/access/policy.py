@@ -255,6 +255,8 @@ def _authorised(person: Person, action: Action, disagreement: Disagreement) -> b
         return _takes_part_as(person, disagreement, "reviewer") or "independent_reviewer" in _role_kinds(
             person, disagreement
         )
+    if action == Action.GIVE_FEEDBACK and person.pk == disagreement.raised_by_id:
+        return False  # feedback is for the person who raised it (Enfield L64), given by someone else
     # RECORD and GIVE_FEEDBACK: the agencies in dispute and the people handling its stages.
     return _in_party_agency(person, disagreement) or _takes_part_as(person, disagreement, "handler")
 
@@ -393,6 +395,8 @@ def reason(person: Person, action: Action, disagreement: Disagreement) -> str:
         )
     if action == Action.DECIDE and disagreement.reviewer_id is not None:
         return _("Only the reviewer the chair named can record the decision.")
+    if action == Action.GIVE_FEEDBACK and person.pk == disagreement.raised_by_id:
+        return _("Feedback is for you, as the person who raised it: someone else in the agencies in dispute gives it.")
     if action in STAGE_AUTHORITY or action == Action.ADD_HANDLER:
         return _("%(reason)s %(who)s Ask your line manager to act.") % {
             "reason": REASONS[action],
