@@ -342,17 +342,27 @@ def run_server(args: Sequence[str | Path], env: dict[str, str]) -> int:
     def pass_on(signum: int, frame: object) -> None:
         stopping.append(signum)
         signal_group(server, signum)
+        # A server started from a background job ignores SIGINT (it inherits the ignoring): end it anyway.
+        signal_group(server, signal.SIGTERM)
 
     signals = [signal.SIGINT, signal.SIGTERM, signal.SIGHUP]
     previous = {signum: signal.signal(signum, pass_on) for signum in signals}
     try:
+        deadline: float | None = None
         while True:
             try:
-                status = server.wait(timeout=STOP_TIMEOUT if stopping else None)
+                # a short wait, so that a stop asked for while waiting is noticed (a wait already
+                # begun would not see a deadline set by the signal handler)
+                status = server.wait(timeout=0.5)
                 break
             except subprocess.TimeoutExpired:
-                say(f"The server did not stop within {STOP_TIMEOUT} seconds: killing it.")
-                signal_group(server, signal.SIGKILL)
+                if not stopping:
+                    continue
+                if deadline is None:
+                    deadline = time.monotonic() + STOP_TIMEOUT
+                elif time.monotonic() > deadline:
+                    say(f"The server did not stop within {STOP_TIMEOUT} seconds: killing it.")
+                    signal_group(server, signal.SIGKILL)
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)

@@ -73,8 +73,14 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.skipif(
     not dev.installed(dev.DEV_LOCK), reason="dev.py serve would install into .venv, which is not up to date"
 )
-@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
-def test_stopping_dev_py_serve_stops_its_server_and_frees_the_port(data_dir: Path, stop: signal.Signals) -> None:
+@pytest.mark.parametrize(
+    ("stop", "in_background"),
+    [(signal.SIGINT, False), (signal.SIGTERM, False), (signal.SIGINT, True)],
+    ids=["ctrl-c", "sigterm", "ctrl-c-to-a-background-job"],
+)
+def test_stopping_dev_py_serve_stops_its_server_and_frees_the_port(
+    data_dir: Path, stop: signal.Signals, in_background: bool
+) -> None:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
     env["RESOLVE_DATA_DIR"] = str(data_dir)
@@ -87,6 +93,9 @@ def test_stopping_dev_py_serve_stops_its_server_and_frees_the_port(data_dir: Pat
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         start_new_session=True,  # the signal goes to dev.py alone, as `kill` would send it
+        # a shell's background job (`python3 dev.py serve &`) starts with SIGINT ignored, and so would
+        # the server dev.py starts: dev.py must still stop it
+        preexec_fn=(lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if in_background else None,  # noqa: PLW1509
     )
     started: set[int] = set()
     try:
