@@ -13,6 +13,7 @@ from django.urls import reverse
 from resolve.audit.models import Event, Verb
 from resolve.disagreements import services
 from resolve.disagreements.models import Disagreement
+from resolve.web.actions import ActionPage
 from tests.conftest import Cast
 from tests.disagreements.test_services import raise_one
 from tests.web.test_home import signed_in
@@ -132,3 +133,11 @@ def test_an_outsider_gets_the_same_404_as_for_a_disagreement_that_does_not_exist
     assert Event.objects.filter(verb=Verb.ACCESS_REFUSED, actor=enfield.at("health", 5)).count() == 2
     d.refresh_from_db()
     assert d.status == Disagreement.Status.OPEN
+
+
+def test_an_action_page_without_its_service_call_cannot_be_made() -> None:
+    class Unfinished(ActionPage):
+        pass
+
+    with pytest.raises(TypeError, match="perform"):
+        Unfinished()  # type: ignore[abstract]

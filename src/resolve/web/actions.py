@@ -20,6 +20,7 @@ implements :meth:`ActionPage.perform` with the one service call.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID
 
@@ -44,7 +45,7 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrPromise
 
 
-class ActionPage(LoginRequiredMixin, View):
+class ActionPage(LoginRequiredMixin, View, ABC):
     action: ClassVar[Action]
     form_class: ClassVar[type[GovForm]]
     #: the page's h1 (and title)
@@ -76,9 +77,9 @@ class ActionPage(LoginRequiredMixin, View):
         """Extra arguments for the form (choices from the procedure, the people who may be chosen...)."""
         return {}
 
+    @abstractmethod
     def perform(self, form: GovForm) -> object:
         """The one service call, with ``form.cleaned_data``; raise ``ResolveError`` to refuse."""
-        raise NotImplementedError
 
     def extra_context(self) -> dict[str, Any]:
         """What else the page shows before the form (the next stage, who will be told...)."""
