@@ -7,6 +7,7 @@ from django.views.generic import RedirectView
 from resolve.accounts import views as accounts
 from resolve.web import procedure as procedure_pages
 from resolve.web import views
+from resolve.web.messages import messages
 
 # The admin signs in through the same page as everyone else: lockout and two-factor apply there too.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
@@ -21,6 +22,7 @@ urlpatterns = [
     path("procedure/", procedure_pages.procedure, name="procedure"),
     path("procedure/<slug:pathway>/", procedure_pages.procedure_pathway, name="procedure_pathway"),
     path("oversight/", views.oversight, name="oversight"),
+    path("messages/", messages, name="messages"),
     # raising a disagreement: question pages, check your answers, confirmation (resolve.web.raising)
     path("raise/", include("resolve.web.raising")),
     path("accessibility/", views.accessibility, name="accessibility"),

@@ -365,21 +365,56 @@ class Action(UUIDModel):
 
 
 class Notice(models.Model):
-    """A notification the procedure requires, due now; the notifications service sends it."""
+    """Someone must be told something: what the procedure requires, or what Resolve tells people.
+
+    The outbox of ``resolve.notifications``: a notice is written in the transaction of what caused
+    it, with its recipients, and the sender turns it into one message per recipient and channel.
+
+    ``kind`` says what happened: a notice the procedure names (``PROCEDURE``), or one of the events
+    every procedure needs (a deadline coming or missed, an outcome proposed, feedback given, a meeting
+    scheduled or moved). ``key`` makes a notice the sweep writes (a reminder, a breach alert) unique:
+    a re-run sweep finds it already there. ``send_after`` holds it back (a working-day reminder waits
+    for the start of the working day); ``urgent`` ones (a clock-hour deadline) go at any hour and
+    never wait for a digest. ``dispatched_at`` is when its messages were written.
+    """
+
+    class Kind(models.TextChoices):
+        PROCEDURE = "procedure", _("The procedure says who is told")
+        DEADLINE_COMING = "deadline_coming", _("A deadline is coming")
+        DEADLINE_MISSED = "deadline_missed", _("A deadline was missed")
+        OUTCOME_PROPOSED = "outcome_proposed", _("An outcome was proposed")
+        FEEDBACK_GIVEN = "feedback_given", _("Feedback was given")
+        MEETING_SCHEDULED = "meeting_scheduled", _("A meeting was scheduled")
+        MEETING_MOVED = "meeting_moved", _("A meeting was moved")
+        ASKED_FURTHER = "asked_further", _("The raiser asked for it to go further")
 
     disagreement = models.ForeignKey(Disagreement, on_delete=models.PROTECT, related_name="notices")
     stage_run = models.ForeignKey(StageRun, on_delete=models.PROTECT, null=True, blank=True, related_name="notices")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PROCEDURE)
+    key = models.CharField(
+        max_length=200, null=True, blank=True, unique=True, help_text="what makes it once only (the sweep's notices)"
+    )
+    deadline = models.ForeignKey(StageDeadline, on_delete=models.PROTECT, null=True, blank=True, related_name="notices")
     to = models.CharField(max_length=80, help_text="a procedure role slug, or line_managers, handlers, raiser, parties")
     recipients = models.ManyToManyField("partnerships.Person", blank=True, related_name="notices")
     what = models.TextField()
     timing = models.CharField(max_length=200, blank=True)
     form = models.CharField(max_length=300, blank=True)
     source = models.TextField()
+    urgent = models.BooleanField(default=False, help_text="sent at any hour, never held for a digest")
     created_at = models.DateTimeField()
+    send_after = models.DateTimeField(null=True, blank=True, help_text="not sent before this")
+    dispatched_at = models.DateTimeField(null=True, blank=True, help_text="when its messages were written")
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
+        indexes = [
+            # the sweep's safety net: notices whose messages were never written (a lost trigger)
+            models.Index(
+                fields=["created_at"], name="notice_undispatched", condition=models.Q(dispatched_at__isnull=True)
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"To {self.to}: {self.what[:50]}"

@@ -46,6 +46,15 @@ def circumstances_of(disagreement: Disagreement) -> Circumstances:
     )
 
 
+def is_urgent(disagreement: Disagreement) -> bool:
+    """Whether what is said of it goes at any hour and is never held for a digest.
+
+    A risk of significant harm, an urgent start, or a child-protection matter (Cumbria's 24 hours, L37):
+    the clock does not wait for the working day.
+    """
+    return disagreement.significant_harm or disagreement.urgent or disagreement.child_protection
+
+
 def party_agency_ids(disagreement: Disagreement) -> set[UUID]:
     """The agencies in dispute: the raising agency and every agency it disagrees with."""
     ids = set(disagreement.other_agencies.values_list("pk", flat=True))

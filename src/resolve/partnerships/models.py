@@ -56,6 +56,18 @@ class Partnership(UUIDModel):
         help_text="the letters before every disagreement's short reference (NEL in NEL-2026-0042); "
         "blank: the initials of the slug. References already given keep their letters.",
     )
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("E-mail (SMTP)")
+        NOTIFY = "notify", _("GOV.UK Notify")
+
+    message_channel = models.CharField(
+        max_length=10,
+        choices=Channel.choices,
+        default=Channel.EMAIL,
+        help_text="how Resolve sends this partnership's messages: its SMTP server, or GOV.UK Notify "
+        "(the server's settings and Notify's key come from the environment)",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -133,6 +145,11 @@ class Person(UUIDModel):
     )
     line_manager = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="reports")
     is_active = models.BooleanField(default=True)
+    daily_digest = models.BooleanField(
+        default=False,
+        help_text="one message at the start of each working day instead of one message each time "
+        "(never for urgent matters, which are sent at once)",
+    )
 
     class Meta:
         ordering = ["name"]

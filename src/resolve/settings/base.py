@@ -41,7 +41,11 @@ INSTALLED_APPS = [
     "resolve.audit",
     "resolve.access",
     "resolve.demo",
+    "resolve.notifications",
     "resolve.web",
+    # Background work (decision 0014): Django's task interface, its queue kept in the database.
+    "django_tasks",
+    "django_tasks_db",
     # A face: Django's admin for every model. After django-allauth, whose admin pages it replaces.
     "resolve.administration",
 ]
@@ -227,6 +231,31 @@ AUDIT_CHECKPOINT_DIR = Path(os.environ.get("RESOLVE_AUDIT_CHECKPOINT_DIR", DATA_
 AUDIT_CHECKPOINT_EMAIL = [
     a.strip() for a in os.environ.get("RESOLVE_AUDIT_CHECKPOINT_EMAIL", "").split(",") if a.strip()
 ]
+
+# Background work (decision 0014): tasks are rows in the database (django-tasks-db), run by
+# `resolve worker` (started with the web server by `python3 dev.py serve`). Several workers on
+# several machines may share one PostgreSQL: each claims a task with SELECT ... FOR UPDATE SKIP LOCKED.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# Sending (resolve.notifications). Each partnership chooses its channel (Partnership.message_channel):
+# e-mail over SMTP, or GOV.UK Notify. Nothing here is a secret in the code: all from the environment.
+# SMTP: EMAIL_HOST, EMAIL_PORT, EMAIL_USE_TLS (STARTTLS) or EMAIL_USE_SSL, EMAIL_HOST_USER,
+# EMAIL_HOST_PASSWORD, and RESOLVE_EMAIL_FROM (the From address).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "") == "1"
+EMAIL_USE_SSL = os.environ.get("EMAIL_USE_SSL", "") == "1"
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+DEFAULT_FROM_EMAIL = os.environ.get("RESOLVE_EMAIL_FROM", "Resolve <resolve@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# GOV.UK Notify, through its official client: the API key, the id of an e-mail template whose
+# subject is ((subject)) and whose body is ((body)), and (for tests and Notify's own test
+# environments) the API's address.
+NOTIFY_API_KEY = os.environ.get("RESOLVE_NOTIFY_API_KEY", "")
+NOTIFY_EMAIL_TEMPLATE_ID = os.environ.get("RESOLVE_NOTIFY_EMAIL_TEMPLATE_ID", "")
+NOTIFY_BASE_URL = os.environ.get("RESOLVE_NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
 
 LOGGING = {
     "version": 1,

@@ -21,6 +21,7 @@ from resolve.audit.services import disagreement_event
 from resolve.core.errors import Refused
 from resolve.disagreements import rules
 from resolve.disagreements.models import Disagreement, Notice, RecordEntry
+from resolve.disagreements.services import stages
 from resolve.disagreements.services.guards import (
     entry_write,
     lock,
@@ -89,16 +90,15 @@ def raiser_respond(*, disagreement: Disagreement, by: Person, accepts: bool, rea
         told = {p.pk: p for p in people_who_can_act(disagreement) if p.pk != by.pk}
         for manager in managers_of(by)[:1]:
             told[manager.pk] = manager
-        notice = Notice.objects.create(
+        stages.notice_send(
             disagreement=disagreement,
-            stage_run=run,
+            run=run,
             to="handlers",
             what=ASKED_FURTHER,
+            recipients=told.values(),
             source="raiser_response",
-            created_at=now,
-        )
-        notice.recipients.set(told.values())
-        disagreement_event(
-            disagreement, Verb.NOTICE_DUE, by=by, at=now, notice=notice.pk, to="handlers", stage=run.stage
+            kind=Notice.Kind.ASKED_FURTHER,
+            by=by,
+            at=now,
         )
     return entry

@@ -20,6 +20,7 @@ from resolve.disagreements.models import (
     StageDeadline,
     StageRun,
 )
+from resolve.disagreements.signals import notice_written
 from resolve.partnerships.models import Person, RoleAssignment
 from resolve.procedures.engine import Due
 from resolve.procedures.schema import Notification
@@ -158,18 +159,74 @@ def notices_raise(
         earlier = disagreement.notices.filter(to=to, what=n.what, source=n.source)
         if earlier.filter(**({} if once else {"stage_run": run})).exists():
             continue
-        notice = Notice.objects.create(
+        notice_send(
             disagreement=disagreement,
-            stage_run=run,
+            run=run,
             to=to,
             what=n.what,
+            recipients=rules.recipients_of(disagreement, n, run),
+            source=n.source,
+            by=by,
+            at=at,
             timing=n.timing or "",
             form=n.form or "",
-            source=n.source,
-            created_at=at,
+            urgent=rules.is_urgent(disagreement),
         )
-        notice.recipients.set(rules.recipients_of(disagreement, n, run))
-        disagreement_event(disagreement, Verb.NOTICE_DUE, by=by, at=at, notice=notice.pk, to=to, stage=run.stage)
+
+
+def notice_send(
+    *,
+    disagreement: Disagreement,
+    run: StageRun | None,
+    to: str,
+    what: str,
+    recipients: Iterable[Person],
+    source: str,
+    by: Person | None,
+    at: datetime,
+    kind: str = Notice.Kind.PROCEDURE,
+    timing: str = "",
+    form: str = "",
+    key: str | None = None,
+    deadline: StageDeadline | None = None,
+    send_after: datetime | None = None,
+    urgent: bool = False,
+) -> Notice | None:
+    """Write one notice and its recipients, say so in the timeline, and hand it to the sender.
+
+    With a ``key`` the notice is written once only: a second call with the same key (a re-run sweep)
+    writes nothing and returns None. Inactive people are never told.
+    """
+    if key is not None and Notice.objects.filter(key=key).exists():
+        return None
+    notice = Notice.objects.create(
+        disagreement=disagreement,
+        stage_run=run,
+        kind=kind,
+        key=key,
+        deadline=deadline,
+        to=to,
+        what=what,
+        timing=timing,
+        form=form,
+        source=source,
+        urgent=urgent,
+        created_at=at,
+        send_after=send_after,
+    )
+    notice.recipients.set([p for p in recipients if p.is_active])
+    disagreement_event(
+        disagreement,
+        Verb.NOTICE_DUE,
+        by=by,
+        at=at,
+        notice=notice.pk,
+        to=to,
+        kind=kind,
+        **({"stage": run.stage} if run is not None else {}),
+    )
+    notice_written.send(sender=Notice, notice=notice)
+    return notice
 
 
 def participant_ensure(
