@@ -38,6 +38,7 @@ def partnership_form(partnership: Partnership, **changes: object) -> dict[str, o
         "name": partnership.name,
         "nation": partnership.nation,
         "retention_days": partnership.retention_days,
+        "message_channel": partnership.message_channel,
         "calendar_days-TOTAL_FORMS": 0,
         "calendar_days-INITIAL_FORMS": 0,
     }

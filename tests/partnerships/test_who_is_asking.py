@@ -160,6 +160,7 @@ def post_calendar(client: Client, partnership: Partnership, row: Mapping[str, ob
             "name": partnership.name,
             "nation": partnership.nation,
             "retention_days": partnership.retention_days,
+            "message_channel": partnership.message_channel,
             "calendar_days-TOTAL_FORMS": 1,
             "calendar_days-INITIAL_FORMS": 1 if day else 0,
             **existing,

@@ -16,7 +16,9 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from resolve.access.policy import can_see
 from resolve.disagreements import rules
@@ -72,6 +74,32 @@ def when_text(at: datetime) -> str:
     return f"{hour} on {local.strftime('%A')} {local.day} {local.strftime('%B %Y')}"
 
 
+#: why someone is told, for the notices that are not the procedure's own
+WHY: dict[str, str | Promise] = {
+    Notice.Kind.DEADLINE_COMING: gettext_lazy("Resolve reminds the people who handle the stage before a deadline."),
+    Notice.Kind.DEADLINE_MISSED: gettext_lazy(
+        "Resolve tells the people who handle the stage, and their line managers, when a deadline is missed."
+    ),
+    Notice.Kind.OUTCOME_PROPOSED: gettext_lazy(
+        "Your agency is asked to confirm the written outcome, or to say why not."
+    ),
+    Notice.Kind.FEEDBACK_GIVEN: gettext_lazy("You raised this disagreement."),
+    Notice.Kind.MEETING_SCHEDULED: gettext_lazy("You are invited to the meeting."),
+    Notice.Kind.MEETING_MOVED: gettext_lazy("You are invited to the meeting."),
+    Notice.Kind.ASKED_FURTHER: gettext_lazy("The person who raised it asks for it to go further."),
+}
+
+
+def why_told(notice: Notice, procedure_name: str) -> str:
+    """Why this person is told: the procedure's line, or what Resolve does for every procedure."""
+    if notice.kind == Notice.Kind.PROCEDURE:
+        return _("%(procedure)s says who is told (%(source)s).") % {
+            "procedure": procedure_name,
+            "source": notice.source,
+        }
+    return str(WHY.get(notice.kind, ""))
+
+
 def compose(notice: Notice, person: Person, *, now: datetime) -> Composed:
     """The subject and body of ``notice`` for ``person``, as sent at ``now``."""
     disagreement = notice.disagreement
@@ -89,6 +117,7 @@ def compose(notice: Notice, person: Person, *, now: datetime) -> Composed:
         "link": link_for(notice, person),
         "contacts": out_of_hours_contacts(procedure, now, calendar=calendar),
         "urgent": notice.urgent,
+        "why": why_told(notice, procedure.name),
     }
     body = render_to_string("notifications/message.txt", context)
     return Composed(subject=subject, body=body)
