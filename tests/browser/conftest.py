@@ -33,6 +33,13 @@ CHROMIUM_ARGS = [
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 DESKTOP = ViewportSize(width=1280, height=800)
 MOBILE = ViewportSize(width=320, height=640)
+#: what sticks out past the right edge of the screen (the innermost elements first), for a failure's message
+WIDEST = """() => [...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5)
+  .filter(e => ![...e.children].some(c => c.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5))
+  .slice(0, 5)
+  .map(e => `<${e.tagName.toLowerCase()} class="${e.className}"> ${Math.round(e.getBoundingClientRect().right)} px: `
+    + (e.textContent || '').trim().slice(0, 60))"""
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_22_AA}, "resultTypes": ["violations"]}
 
@@ -134,7 +141,11 @@ def seen(axe: Axe, screenshots: Path, request: pytest.FixtureRequest) -> Seen:
         tab.screenshot(path=screenshots / f"{test}--{name}--desktop.png", full_page=True)
         tab.set_viewport_size(MOBILE)
         wide = tab.evaluate("document.documentElement.scrollWidth")
-        assert wide <= MOBILE["width"], f"{name} ({tab.url}) scrolls sideways at 320 px: it is {wide} px wide"
+        if wide > MOBILE["width"]:
+            tab.screenshot(path=screenshots / f"{test}--{name}--320-too-wide.png", full_page=True)
+        assert wide <= MOBILE["width"], (
+            f"{name} ({tab.url}) scrolls sideways at 320 px: it is {wide} px wide; the widest: {tab.evaluate(WIDEST)}"
+        )
         tab.screenshot(path=screenshots / f"{test}--{name}--320.png", full_page=True)
         tab.set_viewport_size(viewport)
         navigations = NAVIGATIONS[tab]
