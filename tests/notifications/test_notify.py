@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 from collections.abc import Iterator
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -30,7 +31,7 @@ def notify() -> Iterator[NotifyStub]:
         yield stub
 
 
-def raised_on_notify(cast_for, time_machine, work) -> tuple[Walker, set[str]]:  # type: ignore[no-untyped-def]
+def raised_on_notify(cast_for: Any, time_machine: Any, work: Any) -> tuple[Walker, set[str]]:
     """Enfield on Notify, a disagreement raised at 10:00 on a Monday and the worker run; who was told."""
     cast: Cast = cast_for("enfield")
     cast.partnership.message_channel = "notify"

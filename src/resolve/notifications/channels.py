@@ -59,6 +59,10 @@ def provider_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
+#: "authentication required" (530), "mechanism too weak" (534), "encryption required" (538)
+LOGIN_REFUSED = (530, 534, 538)
+
+
 def _smtp_failure(exc: Exception) -> SendFailed:
     """Why the mail server did not take a message, in words that name no person and no address.
 
@@ -69,6 +73,16 @@ def _smtp_failure(exc: Exception) -> SendFailed:
         return SendFailed(
             f"The mail server refused Resolve's login ({exc.smtp_code}): check EMAIL_HOST_USER and EMAIL_HOST_PASSWORD"
         )
+    if isinstance(exc, smtplib.SMTPResponseException) and exc.smtp_code in LOGIN_REFUSED:
+        return SendFailed(
+            f"The mail server wants a login ({exc.smtp_code}): set EMAIL_HOST_USER and EMAIL_HOST_PASSWORD"
+        )
+    if isinstance(exc, TimeoutError) or (
+        isinstance(exc, smtplib.SMTPServerDisconnected) and isinstance(exc.__context__, TimeoutError)
+    ):
+        return SendFailed("The mail server did not answer in time (EMAIL_TIMEOUT)")
+    if isinstance(exc, smtplib.SMTPServerDisconnected):
+        return SendFailed("The mail server closed the connection")
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         codes = [int(code) for code, _text in exc.recipients.values()]
         permanent = any(500 <= code < 600 for code in codes)
@@ -103,10 +117,10 @@ def send_email(outgoing: Outgoing) -> str:
     try:
         with connection:
             sent = connection.send_messages([email])
-    except ValueError as exc:  # Django's sanitize_address: an address no mail server can take
-        raise SendFailed("The address cannot be used in an e-mail", permanent=True) from exc
     except (smtplib.SMTPException, OSError) as exc:  # OSError: refused, timed out, TLS (ssl.SSLError)
         raise _smtp_failure(exc) from exc
+    except ValueError as exc:  # Django's sanitize_address: an address no mail server can take
+        raise SendFailed("The address cannot be used in an e-mail", permanent=True) from exc
     if not sent:
         raise SendFailed("The mail server did not take the message")
     return mid
