@@ -154,3 +154,16 @@ def test_notify_not_answering_is_tried_again(cast_for, time_machine, work) -> No
     for message in Message.objects.filter(notice__disagreement=walker.d):
         assert message.status == Message.Status.PENDING
         assert message.last_error == "Could not reach GOV.UK Notify (no answer)"
+
+
+def test_a_template_id_notify_does_not_know_is_refused_and_not_tried_again(
+    cast_for, time_machine, work, notify
+) -> None:
+    with override_settings(NOTIFY_EMAIL_TEMPLATE_ID="f1b6a0b2-0000-4000-8000-000000000000"):
+        walker, told = raised_on_notify(cast_for, time_machine, work)
+    assert notify.sent == []
+    assert len(notify.problems) == len(told)
+    assert all("template_id" in p for p in notify.problems)
+    for message in Message.objects.filter(notice__disagreement=walker.d):
+        assert message.status == Message.Status.FAILED
+        assert message.last_error == "GOV.UK Notify answered 400 (BadRequestError)"
