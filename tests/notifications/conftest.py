@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage as Parsed
 from typing import Any
+from unittest import mock
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -102,7 +103,16 @@ def smtp() -> Iterator[Inbox]:
 
 
 def run_worker() -> None:
-    """Run every task that is ready, as ``resolve worker`` does, then return."""
+    """Run every task that is ready, as ``resolve worker`` does, then return.
+
+    The worker closes "old" connections between tasks; inside a test's transaction that would close
+    the test's own connection (PostgreSQL), so here it does not.
+    """
+    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections", return_value=None):
+        _worker()
+
+
+def _worker() -> None:
     Worker(
         queue_names=["default"],
         interval=0,

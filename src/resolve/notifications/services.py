@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import logging
+import traceback
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -55,7 +56,7 @@ def notice_dispatch(notice_id: int, *, now: datetime | None = None) -> int:
     written = 0
     with transaction.atomic():
         notice = (
-            Notice.objects.select_for_update()
+            Notice.objects.select_for_update(of=("self",))  # PostgreSQL: not the outer-joined rows
             .select_related("disagreement__partnership", "stage_run", "deadline")
             .filter(pk=notice_id)
             .first()
@@ -138,7 +139,8 @@ def message_send(message: Message, *, now: datetime | None = None) -> bool:
         _failed(message, exc.reason, permanent=exc.permanent, now=now)
         return False
     except Exception as exc:  # a fault of Resolve's own: kept as failed, never dropped silently
-        logger.exception("Message %s could not be sent", message.pk)
+        # where it went wrong, not what it said: an exception's text may quote an address or a name
+        logger.error("Message %s could not be sent: %s at %s", message.pk, type(exc).__name__, _raised_at(exc))
         _failed(message, f"Resolve could not send it ({type(exc).__name__})", permanent=False, now=now)
         return False
     Message.objects.filter(pk=message.pk, status=Message.Status.SENDING).update(
@@ -147,6 +149,12 @@ def message_send(message: Message, *, now: datetime | None = None) -> bool:
     if message.notice_id is not None:
         Notice.objects.filter(pk=message.notice_id, sent_at__isnull=True).update(sent_at=timezone.now())
     return True
+
+
+def _raised_at(exc: BaseException) -> str:
+    """The file and line an exception was raised at (the innermost frame), to find it by."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    return f"{frames[-1].filename}:{frames[-1].lineno}" if frames else "?"
 
 
 def _failed(message: Message, reason: str, *, permanent: bool, now: datetime) -> None:
