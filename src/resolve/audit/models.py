@@ -58,6 +58,8 @@ class Verb(models.TextChoices):
     REVIEWER_APPOINTED = "reviewer_appointed", _("Independent reviewer named")
     REVIEWER_DECIDED = "reviewer_decided", _("Independent reviewer's decision recorded")
     NOTICE_DUE = "notice_due", _("Notification due")
+    MEETING_SCHEDULED = "meeting_scheduled", _("Meeting scheduled")
+    MEETING_MOVED = "meeting_moved", _("Meeting moved")
     CALENDAR_CHANGED = "calendar_changed", _("Working-day calendar changed")
     DEADLINES_RECALCULATED = "deadlines_recalculated", _("Deadlines recalculated")
     VIEWED = "viewed", _("Child's record read")
