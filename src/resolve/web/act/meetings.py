@@ -87,7 +87,9 @@ class ScheduleForm(WhenWhereForm):
         kind = self.fields["kind"]
         assert isinstance(kind, forms.ChoiceField)
         kind.choices = [(k.slug, k.name) for k in kinds]
-        kind.widget.hints = {  # type: ignore[attr-defined]
+        if len(kind.choices) == 1 and not self.is_bound:
+            self.initial.setdefault("kind", kind.choices[0][0])  # the only kind: nothing to choose
+        kind.widget.hints = {
             k.slug: _("The procedure names it at this stage (%(source)s).") % {"source": k.source}
             for k in kinds
             if k.source
