@@ -192,3 +192,36 @@ def test_moving_to_the_same_time_and_place_is_refused(enfield: Cast) -> None:
             place=meeting.place,
         )
     assert refused.value.field == "starts_at"
+
+
+def test_cancelling_keeps_the_reason_tells_the_invitees_and_the_meeting_can_then_neither_move_nor_cancel(
+    enfield: Cast,
+) -> None:
+    d = raise_one(enfield)
+    meeting = schedule(enfield, d)
+    cancelled = services.meeting_cancel(meeting=meeting, by=enfield.at("csc", 1), reason="Agreed by phone instead.")
+    assert cancelled.cancelled_at is not None
+    assert (cancelled.cancelled_by, cancelled.cancel_reason, cancelled.sequence) == (
+        enfield.at("csc", 1),
+        "Agreed by phone instead.",
+        1,
+    )
+    notice = Notice.objects.get(kind=Notice.Kind.MEETING_CANCELLED)
+    assert notice.meeting == meeting
+    assert set(notice.recipients.all()) == set(meeting.invitees.all())
+    assert "Agreed by phone" not in notice.what  # the reason is kept, never sent
+    assert Event.objects.filter(verb=Verb.MEETING_CANCELLED).count() == 1
+    with nothing_changes(), pytest.raises(Refused, match="was cancelled"):
+        services.meeting_move(
+            meeting=meeting, by=enfield.at("school", 3), starts_at=tomorrow(9), ends_at=tomorrow(10), place="Online"
+        )
+    with nothing_changes(), pytest.raises(Refused, match="was cancelled"):
+        services.meeting_cancel(meeting=meeting, by=enfield.at("school", 3), reason="Again.")
+
+
+def test_cancelling_needs_a_reason(enfield: Cast) -> None:
+    d = raise_one(enfield)
+    meeting = schedule(enfield, d)
+    with nothing_changes(), pytest.raises(ResolveError) as refused:
+        services.meeting_cancel(meeting=meeting, by=enfield.at("school", 3), reason="  ")
+    assert refused.value.field == "reason"

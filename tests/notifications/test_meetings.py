@@ -59,7 +59,7 @@ def scheduled(cast: Cast, d: Disagreement) -> Meeting:
     )
 
 
-def test_the_invitation_arrives_with_its_ics_and_a_move_updates_the_same_entry(
+def test_the_invitation_arrives_with_its_ics_a_move_updates_the_same_entry_and_a_cancel_removes_it(
     cast_for: Callable[[str], Cast], smtp: Inbox, work: Callable[[], None]
 ) -> None:
     cast = cast_for("enfield")
@@ -103,6 +103,22 @@ def test_the_invitation_arrives_with_its_ics_and_a_move_updates_the_same_entry(
     assert moved["sequence"] == 1  # which replaces the one before
     assert moved["start"] == start(14).astimezone(UTC)
     assert moved["location"] == "Video call"
+
+    smtp.received.clear()
+    services.meeting_cancel(meeting=meeting, by=cast.at("school", 2), reason="Agreed by telephone instead.")
+    work()
+    assert {a for r in smtp.received for a in r.rcpt_tos} == invitees
+    off = smtp.to(cast.at("csc", 2).email)[0]
+    assert "Meeting cancelled" in off.subject
+    assert "Agreed by telephone" not in off.body
+    calendar = invitation(off)
+    assert str(calendar["METHOD"]) == "CANCEL"
+    cancelled = event_of(calendar)
+    assert (cancelled["uid"], cancelled["sequence"]) == (meeting.uid, 2)
+    (event,) = calendar.walk("VEVENT")
+    assert str(event["STATUS"]) == "CANCELLED"
+    (_name, _content, kind) = off.attachments()[0]
+    assert kind == "text/calendar"
 
 
 def test_someone_who_takes_a_daily_digest_still_gets_the_invitation_with_its_calendar_file_at_once(

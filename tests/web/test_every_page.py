@@ -409,6 +409,7 @@ SCENARIOS: dict[str, Callable[..., Scenario]] = {
     "disagreement_conference": _majority,
     "disagreement_meeting_schedule": _simple("school", 2),
     "disagreement_meeting_move": _meeting_move,
+    "disagreement_meeting_cancel": _meeting_move,
 }
 
 MARKUP = "<script>alert(1)</script>"

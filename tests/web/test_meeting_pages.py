@@ -190,3 +190,34 @@ def test_a_disagreement_the_person_cannot_see_and_a_meeting_of_another_are_404(e
     raiser = signed_in(enfield.at("police", 1))
     assert raiser.get(reverse("disagreement_meeting_move", args=[other.pk, meeting.pk])).status_code == 404
     assert not Notice.objects.filter(kind=Notice.Kind.MEETING_MOVED).exists()
+
+
+def test_cancelling_from_the_page_needs_a_reason_then_tells_everyone_and_offers_nothing_more(enfield: Cast) -> None:
+    d = raise_one(enfield)
+    meeting = schedule_one(enfield, d)
+    client = signed_in(enfield.at("school", 2))
+    page = text(client.get(reverse("disagreement", args=[d.pk])))
+    url = reverse("disagreement_meeting_cancel", args=[d.pk, meeting.pk])
+    assert f'href="{url}"' in page
+    form = text(client.get(url))
+    assert "Cancel the meeting" in form
+    assert "told it is cancelled" in form
+    empty = client.post(url, {"reason": "", "seen": seen_value(form)})
+    assert empty.status_code == 400
+    assert "Enter why the meeting is cancelled" in text(empty)
+    assert 'href="#id_reason"' in text(empty)
+    meeting.refresh_from_db()
+    assert meeting.cancelled_at is None
+    response = client.post(url, {"reason": "Agreed by telephone.", "seen": seen_value(form)}, follow=True)
+    assert response.redirect_chain == [(reverse("disagreement", args=[d.pk]), 302)]
+    shown = text(response)
+    assert "The meeting has been cancelled, and everyone invited has been told." in shown
+    listed = main_of(response).split(">Meetings<", 1)[1].split(">Agreed actions<", 1)[0]
+    assert "Cancelled" in listed
+    assert url not in listed
+    assert reverse("disagreement_meeting_move", args=[d.pk, meeting.pk]) not in listed
+    for again in (url, reverse("disagreement_meeting_move", args=[d.pk, meeting.pk])):
+        refused = client.get(again)
+        assert refused.status_code == 403
+        assert "This meeting was cancelled on" in text(refused)
+    assert Notice.objects.filter(kind=Notice.Kind.MEETING_CANCELLED).count() == 1

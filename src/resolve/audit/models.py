@@ -60,6 +60,7 @@ class Verb(models.TextChoices):
     NOTICE_DUE = "notice_due", _("Notification due")
     MEETING_SCHEDULED = "meeting_scheduled", _("Meeting scheduled")
     MEETING_MOVED = "meeting_moved", _("Meeting moved")
+    MEETING_CANCELLED = "meeting_cancelled", _("Meeting cancelled")
     CALENDAR_CHANGED = "calendar_changed", _("Working-day calendar changed")
     DEADLINES_RECALCULATED = "deadlines_recalculated", _("Deadlines recalculated")
     VIEWED = "viewed", _("Child's record read")

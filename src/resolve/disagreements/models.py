@@ -372,7 +372,7 @@ class Notice(models.Model):
 
     ``kind`` says what happened: a notice the procedure names (``PROCEDURE``), or one of the events
     every procedure needs (a deadline coming or missed, an outcome proposed, feedback given, a meeting
-    scheduled or moved). ``key`` makes a notice the sweep writes (a reminder, a breach alert) unique:
+    scheduled, moved or cancelled). ``key`` makes a notice the sweep writes (a reminder, a breach alert) unique:
     a re-run sweep finds it already there. ``send_after`` holds it back (a working-day reminder waits
     for the start of the working day); ``urgent`` ones (a clock-hour deadline) go at any hour and
     never wait for a digest. ``dispatched_at`` is when its messages were written.
@@ -386,6 +386,7 @@ class Notice(models.Model):
         FEEDBACK_GIVEN = "feedback_given", _("Feedback was given")
         MEETING_SCHEDULED = "meeting_scheduled", _("A meeting was scheduled")
         MEETING_MOVED = "meeting_moved", _("A meeting was moved")
+        MEETING_CANCELLED = "meeting_cancelled", _("A meeting was cancelled")
         ASKED_FURTHER = "asked_further", _("The raiser asked for it to go further")
 
     disagreement = models.ForeignKey(Disagreement, on_delete=models.PROTECT, related_name="notices")
@@ -446,6 +447,11 @@ class Meeting(UUIDModel):
     scheduled_by = models.ForeignKey("partnerships.Person", on_delete=models.PROTECT, related_name="+")
     scheduled_at = models.DateTimeField()
     moved_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        "partnerships.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    cancel_reason = models.TextField(blank=True, help_text="why it was cancelled (kept here, never sent)")
 
     class Meta:
         ordering = ["starts_at", "id"]

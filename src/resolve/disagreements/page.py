@@ -77,6 +77,7 @@ class OfferedPage(StrEnum):
     RESPONSE = "response"
     MEETING_SCHEDULE = "meeting_schedule"
     MEETING_MOVE = "meeting_move"
+    MEETING_CANCEL = "meeting_cancel"
 
 
 #: the action pages each allowed action offers, in the order the page lists them
@@ -218,8 +219,10 @@ class MeetingShown:
     invitees: list[Person]
     #: it has ended (whether or not it was held: its record says that)
     past: bool
-    #: the "Move the meeting" page, where the person may schedule and the disagreement is open
+    cancelled: bool = False
+    #: the "Move the meeting" and "Cancel the meeting" pages, where the person may schedule and it is still on
     move: Offer | None = None
+    cancel: Offer | None = None
 
 
 @dataclass(frozen=True)
@@ -327,7 +330,7 @@ def disagreement_page(*, person: Person, pk: UUID | str) -> DisagreementPage:
     )
     meetings = list(
         Meeting.objects.filter(disagreement=disagreement)
-        .select_related("stage_run", "scheduled_by")
+        .select_related("stage_run", "scheduled_by", "cancelled_by")
         .prefetch_related(Prefetch("invitees", queryset=Person.objects.select_related("agency").order_by("name", "pk")))
         .order_by("starts_at", "id")
     )
@@ -384,14 +387,18 @@ def disagreement_page(*, person: Person, pk: UUID | str) -> DisagreementPage:
     )
 
 
-def _meeting_shown(meeting: Meeting, may_move: bool) -> MeetingShown:
+def _meeting_shown(meeting: Meeting, may_change: bool) -> MeetingShown:
+    cancelled = meeting.cancelled_at is not None
+    on = may_change and not cancelled
     return MeetingShown(
         meeting=meeting,
         when=when_words(meeting.starts_at, meeting.ends_at),
         stage=meeting.stage_run.name,
         invitees=list(meeting.invitees.all()),
         past=meeting.ends_at <= timezone.now(),
-        move=Offer(Action.SCHEDULE_MEETING, OfferedPage.MEETING_MOVE, meeting.pk, meeting.title) if may_move else None,
+        cancelled=cancelled,
+        move=Offer(Action.SCHEDULE_MEETING, OfferedPage.MEETING_MOVE, meeting.pk, meeting.title) if on else None,
+        cancel=Offer(Action.SCHEDULE_MEETING, OfferedPage.MEETING_CANCEL, meeting.pk, meeting.title) if on else None,
     )
 
 
@@ -648,7 +655,7 @@ class _Timeline:
                 return []
             note = action.completion_note if verb == Verb.ACTION_COMPLETED else ""
             return [(gettext("Action"), action.description), (gettext("Note"), note)]
-        if verb in (Verb.MEETING_SCHEDULED, Verb.MEETING_MOVED):
+        if verb in (Verb.MEETING_SCHEDULED, Verb.MEETING_MOVED, Verb.MEETING_CANCELLED):
             meeting = self.by_meeting.get(str(data.get("meeting", "")))
             starts, ends = _moment(data.get("starts_at")), _moment(data.get("ends_at"))
             return [

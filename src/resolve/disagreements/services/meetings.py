@@ -9,7 +9,8 @@ the policy first (``SCHEDULE_MEETING``: the stage's handlers and whoever may rec
 open disagreement, then every value. Each writes an audit event (identifiers and times only: the
 place is free text, kept on the meeting) and a notice to the invitees, which the sender turns into
 an e-mail with the meeting's .ics (``resolve.notifications.calendar_files``). Moved, it is the same
-meeting: the same iCalendar UID, its SEQUENCE one higher.
+meeting: the same iCalendar UID, its SEQUENCE one higher. ``meeting_cancel`` tells them it is off
+(an iCalendar CANCEL); a cancelled meeting is neither moved nor cancelled again.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from resolve.access.policy import require
 from resolve.access.refusals import service
 from resolve.audit.models import Verb
 from resolve.audit.services import disagreement_event
-from resolve.core.errors import NotFound, ResolveError
+from resolve.core.errors import NotFound, Refused, ResolveError
 from resolve.disagreements import rules
 from resolve.disagreements.models import Disagreement, Meeting, Notice, StageRun
 from resolve.disagreements.services import stages
@@ -189,9 +190,9 @@ def _invitees(disagreement: Disagreement, invitees: object) -> list[Person]:
 
 def _tell(meeting: Meeting, *, kind: str, what: str, by: Person, at: datetime) -> None:
     """The notice to the invitees; its e-mail carries the meeting's .ics (never held for a digest, which cannot)."""
-    source = _("You are invited to this meeting.")
+    source = _("You were invited to this meeting.")
     if meeting.source:
-        source = _("You are invited to this meeting, which the procedure names (%(source)s).") % {
+        source = _("You were invited to this meeting, which the procedure names (%(source)s).") % {
             "source": meeting.source
         }
     notice = stages.notice_send(
@@ -278,6 +279,12 @@ def meeting_schedule(
     return meeting
 
 
+def _still_on(meeting: Meeting) -> None:
+    if meeting.cancelled_at is not None:
+        when = timezone.localtime(meeting.cancelled_at).strftime("%d %B %Y")
+        raise Refused(_("This meeting was cancelled on %(when)s: schedule a new one instead.") % {"when": when})
+
+
 @service
 def meeting_move(*, meeting: Meeting, by: Person, starts_at: datetime, ends_at: datetime, place: str) -> Meeting:
     """Move a meeting to a new time or place: the same meeting, its invitees sent the update."""
@@ -286,6 +293,7 @@ def meeting_move(*, meeting: Meeting, by: Person, starts_at: datetime, ends_at: 
     require_open(disagreement, _("changed"))
     meeting = Meeting.objects.select_for_update().select_related("stage_run").get(pk=meeting.pk)
     meeting.disagreement = disagreement
+    _still_on(meeting)
     now = timezone.now()
     starts_at, ends_at = _times(starts_at, ends_at, now=now)
     place = _place(place)
@@ -309,4 +317,37 @@ def meeting_move(*, meeting: Meeting, by: Person, starts_at: datetime, ends_at: 
         sequence=meeting.sequence,
     )
     _tell(meeting, kind=Notice.Kind.MEETING_MOVED, what=_what(meeting, _("Meeting moved")), by=by, at=now)
+    return meeting
+
+
+@service
+def meeting_cancel(*, meeting: Meeting, by: Person, reason: str) -> Meeting:
+    """Cancel a meeting: its invitees are told it is off (their calendars drop it); the reason is kept, not sent."""
+    disagreement = lock(meeting.disagreement)
+    require(by, Can.SCHEDULE_MEETING, disagreement)
+    require_open(disagreement, _("changed"))
+    meeting = Meeting.objects.select_for_update().select_related("stage_run").get(pk=meeting.pk)
+    meeting.disagreement = disagreement
+    _still_on(meeting)
+    reason = required_text(reason, "reason", _("why the meeting is cancelled"))
+    now = timezone.now()
+    meeting.cancelled_at, meeting.cancelled_by, meeting.cancel_reason = now, by, reason
+    meeting.sequence += 1
+    meeting.save(update_fields=["cancelled_at", "cancelled_by", "cancel_reason", "sequence"])
+    disagreement_event(
+        disagreement,
+        Verb.MEETING_CANCELLED,
+        by=by,
+        at=now,
+        meeting=str(meeting.pk),
+        stage=meeting.stage_run.stage,
+        starts_at=meeting.starts_at.isoformat(),
+        ends_at=meeting.ends_at.isoformat(),
+        sequence=meeting.sequence,
+    )
+    what = _("Meeting cancelled: %(title)s, %(when)s, will not take place.") % {
+        "title": meeting.title,
+        "when": when_words(meeting.starts_at, meeting.ends_at),
+    }
+    _tell(meeting, kind=Notice.Kind.MEETING_CANCELLED, what=what, by=by, at=now)
     return meeting

@@ -1,4 +1,4 @@
-"""Pages that schedule a meeting for a disagreement and move it; the invitees are sent a calendar invitation."""
+"""Pages that schedule a disagreement's meeting, move it and cancel it: each change goes to the invitees' calendars."""
 
 from __future__ import annotations
 
@@ -9,13 +9,14 @@ from uuid import UUID
 from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from resolve.access.policy import Action
 from resolve.core.errors import NotFound
 from resolve.disagreements import choosing, rules
 from resolve.disagreements.models import Meeting
-from resolve.disagreements.services import meeting_kinds, meeting_move, meeting_schedule
+from resolve.disagreements.services import meeting_cancel, meeting_kinds, meeting_move, meeting_schedule
 from resolve.disagreements.services.meetings import meeting_in, when_words
 from resolve.web.act.fields import WHEN_HINT, PeopleField, fields_renamed
 from resolve.web.actions import ActionPage
@@ -131,13 +132,8 @@ class SchedulePage(ActionPage):
             )
 
 
-class MovePage(ActionPage):
-    action = Action.SCHEDULE_MEETING
-    form_class = WhenWhereForm
-    title = _("Move the meeting")
-    done = _("The meeting has been moved, and everyone invited has been sent the update.")
-    submit = _("Move the meeting and send the update")
-    template_name = "web/act/meeting_move.html"
+class _MeetingPage(ActionPage):
+    """A page about one meeting of the disagreement (its id in the address), offered while it is still on."""
 
     meeting: Meeting
 
@@ -155,13 +151,14 @@ class MovePage(ActionPage):
         except NotFound:
             raise Http404 from None
 
-    def form_kwargs(self) -> dict[str, Any]:
-        minutes = int((self.meeting.ends_at - self.meeting.starts_at).total_seconds() // 60)
-        offered = {m for m, _words in DURATIONS}
-        initial = {"starts_at": self.meeting.starts_at, "place": self.meeting.place}
-        if minutes in offered:
-            initial["duration"] = str(minutes)
-        return {"initial": initial}
+    def may(self) -> bool:
+        return super().may() and self.meeting.cancelled_at is None
+
+    def why_not(self) -> str:
+        if self.disagreement.is_open and self.meeting.cancelled_at is not None:
+            when = timezone.localtime(self.meeting.cancelled_at).strftime("%d %B %Y")
+            return str(_("This meeting was cancelled on %(when)s.") % {"when": when})
+        return super().why_not()
 
     def extra_context(self) -> dict[str, Any]:
         return {
@@ -169,6 +166,23 @@ class MovePage(ActionPage):
             "when": when_words(self.meeting.starts_at, self.meeting.ends_at),
             "invitees": list(self.meeting.invitees.select_related("agency").order_by("name", "pk")),
         }
+
+
+class MovePage(_MeetingPage):
+    action = Action.SCHEDULE_MEETING
+    form_class = WhenWhereForm
+    title = _("Move the meeting")
+    done = _("The meeting has been moved, and everyone invited has been sent the update.")
+    submit = _("Move the meeting and send the update")
+    template_name = "web/act/meeting.html"
+
+    def form_kwargs(self) -> dict[str, Any]:
+        minutes = int((self.meeting.ends_at - self.meeting.starts_at).total_seconds() // 60)
+        offered = {m for m, _words in DURATIONS}
+        initial = {"starts_at": self.meeting.starts_at, "place": self.meeting.place}
+        if minutes in offered:
+            initial["duration"] = str(minutes)
+        return {"initial": initial}
 
     def perform(self, form: GovForm) -> object:
         data = form.cleaned_data
@@ -182,7 +196,35 @@ class MovePage(ActionPage):
             )
 
 
+class CancelForm(GovForm):
+    reason = forms.CharField(
+        label=_("Why is it cancelled?"),
+        help_text=_(
+            "This is kept on the disagreement. Everyone invited is told the meeting is cancelled, but not why. "
+            "Do not include the child's name."
+        ),
+        widget=forms.Textarea,
+        error_messages={"required": _("Enter why the meeting is cancelled")},
+    )
+
+
+class CancelPage(_MeetingPage):
+    action = Action.SCHEDULE_MEETING
+    form_class = CancelForm
+    title = _("Cancel the meeting")
+    done = _("The meeting has been cancelled, and everyone invited has been told.")
+    submit = _("Cancel the meeting and tell everyone invited")
+    template_name = "web/act/meeting.html"
+
+    def extra_context(self) -> dict[str, Any]:
+        return {**super().extra_context(), "cancelling": True}
+
+    def perform(self, form: GovForm) -> object:
+        return meeting_cancel(meeting=self.meeting, by=self.person, reason=form.cleaned_data["reason"])
+
+
 urlpatterns = [
     path("meetings/schedule/", SchedulePage.as_view(), name="disagreement_meeting_schedule"),
     path("meetings/<uuid:meeting>/move/", MovePage.as_view(), name="disagreement_meeting_move"),
+    path("meetings/<uuid:meeting>/cancel/", CancelPage.as_view(), name="disagreement_meeting_cancel"),
 ]

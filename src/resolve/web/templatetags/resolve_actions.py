@@ -53,6 +53,7 @@ ACTION_PAGES: dict[OfferedPage, tuple[str, StrPromise, str | None]] = {
     OfferedPage.RESPONSE: ("disagreement_response", _("Accept the outcome, or ask for it to go further"), None),
     OfferedPage.MEETING_SCHEDULE: ("disagreement_meeting_schedule", _("Schedule a meeting"), None),
     OfferedPage.MEETING_MOVE: ("disagreement_meeting_move", _("Move"), "meeting"),
+    OfferedPage.MEETING_CANCEL: ("disagreement_meeting_cancel", _("Cancel"), "meeting"),
 }
 
 
