@@ -46,6 +46,7 @@ V, R, H, P, C, E, S, W, F, A, D = (
 )
 T = Action.SET_DEADLINE  # an earlier deadline for the case than the cap (Cumbria L35)
 Q = Action.RESPOND  # the raiser answers the feedback given to them
+M = Action.SCHEDULE_MEETING  # whoever may record at the stage, and its handlers
 ALL = list(Action)
 
 ROLES: dict[str, Callable[[Cast], Person]] = {
@@ -69,13 +70,13 @@ MATRIX: dict[str, dict[str, set[Action]]] = {
     # Level 4 in each agency (the Executive Manager/Lead, Cumbria L31); the formal process comes next.
     # The chair and the reviewer are told nothing yet, so they do not see it.
     "executive-lead": {
-        "practitioner in the raising agency": {V, R, W, Q},  # feedback is given to them, not by them
-        "practitioner in the other agency": {V, R, F},
+        "practitioner in the raising agency": {V, R, M, W, Q},  # feedback is given to them, not by them
+        "practitioner in the other agency": {V, R, M, F},
         "practitioner in an uninvolved agency": set(),
-        "line manager of the raiser": {V, R, H, W, F},
-        "senior manager of the raiser": {V, R, H, P, C, E, S, W, F},
-        "manager in the other agency": {V, R, H, F},
-        "senior manager in the other agency": {V, R, H, P, C, E, S, F},
+        "line manager of the raiser": {V, R, M, H, W, F},
+        "senior manager of the raiser": {V, R, M, H, P, C, E, S, W, F},
+        "manager in the other agency": {V, R, M, H, F},
+        "senior manager in the other agency": {V, R, M, H, P, C, E, S, F},
         "business unit": set(),
         "chair": set(),
         "independent reviewer": set(),
@@ -84,16 +85,16 @@ MATRIX: dict[str, dict[str, set[Action]]] = {
     # Roles only (SCP Chair, SCP member): the last stage, so nobody escalates; each agency acts at the
     # Executive Lead's level 4 (the policy's docstring says why); the role holders resolve but confirm nothing.
     "formal-process": {
-        "practitioner in the raising agency": {V, R, W, Q},  # feedback is given to them, not by them
-        "practitioner in the other agency": {V, R, F},
+        "practitioner in the raising agency": {V, R, M, W, Q},  # feedback is given to them, not by them
+        "practitioner in the other agency": {V, R, M, F},
         "practitioner in an uninvolved agency": set(),
-        "line manager of the raiser": {V, R, H, W, F},
-        "senior manager of the raiser": {V, R, H, P, C, S, W, F, T},
-        "manager in the other agency": {V, R, H, F},
-        "senior manager in the other agency": {V, R, H, P, C, S, F, T},
+        "line manager of the raiser": {V, R, M, H, W, F},
+        "senior manager of the raiser": {V, R, M, H, P, C, S, W, F, T},
+        "manager in the other agency": {V, R, M, H, F},
+        "senior manager in the other agency": {V, R, M, H, P, C, S, F, T},
         "business unit": set(),  # only copied in (L37): told, not taking part, so it does not see the child
-        "chair": {V, R, H, S, F, A, T},
-        "independent reviewer": {V, R, H, S, F, D, T},
+        "chair": {V, R, M, H, S, F, A, T},
+        "independent reviewer": {V, R, M, H, S, F, D, T},
         "administrator": set(),
     },
 }
@@ -159,6 +160,17 @@ def _prepare(action: Action, d: Disagreement, cast: Cast, person: Person) -> Cal
     if action == Q:
         services.feedback_give(disagreement=d, by=cast.at("csc", 4), text="A visit is booked.")
         return lambda: services.raiser_respond(disagreement=d, by=person, accepts=True)
+    if action == M:
+        soon = (now + timedelta(days=1)).replace(hour=10, minute=0, second=0, microsecond=0)
+        return lambda: services.meeting_schedule(
+            disagreement=d,
+            by=person,
+            kind="meeting",
+            starts_at=soon,
+            ends_at=soon + timedelta(hours=1),
+            place="Room 4",
+            invitees=[cast.at("csc", 4)],
+        )
     if action == A:
         return lambda: services.reviewer_appoint(disagreement=d, by=person, reviewer=cast.at("police", 4))
     assert action == D

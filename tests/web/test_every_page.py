@@ -33,7 +33,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from resolve.audit.models import Event, Verb
 from resolve.calendar import LONDON
 from resolve.disagreements import services
-from resolve.disagreements.models import Disagreement
+from resolve.disagreements.models import Disagreement, Meeting
 from resolve.partnerships.models import Person
 from resolve.procedures.loader import bundled_path, load_file
 from resolve.web.raising import SESSION_KEY
@@ -229,8 +229,23 @@ def enfield_case(cast_for: Callable[[str], Cast]) -> tuple[Cast, Disagreement, d
     procedure = cast.partnership.procedure.procedure  # type: ignore[union-attr]
     theirs = {p.slug for p in load_file(bundled_path("cumbria")).pathways}
     ours = next(p.slug for p in procedure.pathways if p.slug not in theirs)
-    values = {"pk": d.pk, "outcome": outcome.pk, "action": action.pk, "pathway": ours}
+    meeting = _meeting(cast, d)
+    values = {"pk": d.pk, "outcome": outcome.pk, "action": action.pk, "pathway": ours, "meeting": meeting.pk}
     return cast, d, values
+
+
+def _meeting(cast: Cast, d: Disagreement) -> Meeting:
+    """A meeting tomorrow at 10:00, to which the other agency's practitioner is invited."""
+    soon = (datetime.now(LONDON) + timedelta(days=1)).replace(hour=10, minute=0, second=0, microsecond=0)
+    return services.meeting_schedule(
+        disagreement=d,
+        by=cast.at("school", 2),
+        kind="meeting",
+        starts_at=soon,
+        ends_at=soon + timedelta(hours=1),
+        place="Room 4",
+        invitees=[cast.at("csc", 1)],
+    )
 
 
 def missing_values(route: Route) -> dict[str, Any]:
@@ -326,6 +341,11 @@ def _response(cast_for: Callable[[str], Cast], time_machine: Any) -> Scenario:
     return Scenario(cast.at("school", 1), {"pk": d.pk})
 
 
+def _meeting_move(cast_for: Callable[[str], Cast], time_machine: Any) -> Scenario:
+    cast, d = _enfield(cast_for)
+    return Scenario(cast.at("school", 2), {"pk": d.pk, "meeting": _meeting(cast, d).pk})
+
+
 def _cumbria_formal(cast_for: Callable[[str], Cast]) -> tuple[Cast, Disagreement]:
     cast = cast_for("cumbria")
     d = raise_one(
@@ -387,6 +407,9 @@ SCENARIOS: dict[str, Callable[..., Scenario]] = {
     "disagreement_handler": _handler,
     "disagreement_deadline": _adjourned,
     "disagreement_conference": _majority,
+    "disagreement_meeting_schedule": _simple("school", 2),
+    "disagreement_meeting_move": _meeting_move,
+    "disagreement_meeting_cancel": _meeting_move,
 }
 
 MARKUP = "<script>alert(1)</script>"

@@ -75,6 +75,7 @@ class Action(StrEnum):
     DECIDE = "decide"
     SET_DEADLINE = "set_deadline"  # an earlier deadline for the case than the procedure's cap
     RESPOND = "respond"  # the raiser accepts the feedback or outcome, or asks for it to go further
+    SCHEDULE_MEETING = "schedule_meeting"  # schedule or move a meeting, and invite people to it
 
 
 class AccessRefused(Refused):
@@ -255,6 +256,13 @@ def _authorised(person: Person, action: Action, disagreement: Disagreement) -> b
         return _takes_part_as(person, disagreement, "reviewer") or "independent_reviewer" in _role_kinds(
             person, disagreement
         )
+    if action == Action.SCHEDULE_MEETING:
+        # the stage's handlers (its level, its roles), and whoever may record at it
+        return (
+            handles_stage(person, run)
+            or _in_party_agency(person, disagreement)
+            or _takes_part_as(person, disagreement, "handler")
+        )
     if action == Action.GIVE_FEEDBACK and person.pk == disagreement.raised_by_id:
         return False  # feedback is for the person who raised it (Enfield L64), given by someone else
     # RECORD and GIVE_FEEDBACK: the agencies in dispute and the people handling its stages.
@@ -431,5 +439,8 @@ REASONS: dict[Action, StrPromise] = {
     ),
     Action.RESPOND: gettext_lazy(
         "Only the person who raised this disagreement can accept its outcome or ask for it to go further."
+    ),
+    Action.SCHEDULE_MEETING: gettext_lazy(
+        "Only the agencies in dispute and the people handling its stages can schedule or move its meetings."
     ),
 }

@@ -372,7 +372,7 @@ class Notice(models.Model):
 
     ``kind`` says what happened: a notice the procedure names (``PROCEDURE``), or one of the events
     every procedure needs (a deadline coming or missed, an outcome proposed, feedback given, a meeting
-    scheduled or moved). ``key`` makes a notice the sweep writes (a reminder, a breach alert) unique:
+    scheduled, moved or cancelled). ``key`` makes a notice the sweep writes (a reminder, a breach alert) unique:
     a re-run sweep finds it already there. ``send_after`` holds it back (a working-day reminder waits
     for the start of the working day); ``urgent`` ones (a clock-hour deadline) go at any hour and
     never wait for a digest. ``dispatched_at`` is when its messages were written.
@@ -386,6 +386,7 @@ class Notice(models.Model):
         FEEDBACK_GIVEN = "feedback_given", _("Feedback was given")
         MEETING_SCHEDULED = "meeting_scheduled", _("A meeting was scheduled")
         MEETING_MOVED = "meeting_moved", _("A meeting was moved")
+        MEETING_CANCELLED = "meeting_cancelled", _("A meeting was cancelled")
         ASKED_FURTHER = "asked_further", _("The raiser asked for it to go further")
 
     disagreement = models.ForeignKey(Disagreement, on_delete=models.PROTECT, related_name="notices")
@@ -395,6 +396,9 @@ class Notice(models.Model):
         max_length=200, null=True, blank=True, unique=True, help_text="what makes it once only (the sweep's notices)"
     )
     deadline = models.ForeignKey(StageDeadline, on_delete=models.PROTECT, null=True, blank=True, related_name="notices")
+    meeting = models.ForeignKey(
+        "Meeting", on_delete=models.PROTECT, null=True, blank=True, related_name="notices", help_text="the meeting"
+    )
     to = models.CharField(max_length=80, help_text="a procedure role slug, or line_managers, handlers, raiser, parties")
     recipients = models.ManyToManyField("partnerships.Person", blank=True, related_name="notices")
     what = models.TextField()
@@ -418,3 +422,44 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return f"To {self.to}: {self.what[:50]}"
+
+
+class Meeting(UUIDModel):
+    """A meeting scheduled for a disagreement: a professionals meeting, a multi-agency review, a conference.
+
+    Its invitees are told by a notice carrying an iCalendar invitation. ``uid`` is that invitation's
+    UID, the same for every update; ``sequence`` goes up by one each time it is moved, so that
+    calendars replace the old time with the new one. ``place`` is where it is held or how to join:
+    never anything about the child (the page says so). Moved, it is the same meeting.
+    """
+
+    disagreement = models.ForeignKey(Disagreement, on_delete=models.PROTECT, related_name="meetings")
+    stage_run = models.ForeignKey(StageRun, on_delete=models.PROTECT, related_name="meetings")
+    kind = models.SlugField(max_length=80, help_text="what the procedure calls it at the stage, or meeting")
+    title = models.CharField(max_length=120, help_text="its name as invitations give it")
+    source = models.CharField(max_length=200, blank=True, help_text="where the procedure names it")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    place = models.CharField(max_length=500, help_text="where it is held, or how to join")
+    invitees = models.ManyToManyField("partnerships.Person", related_name="meetings_invited")
+    uid = models.CharField(max_length=255, unique=True, editable=False, help_text="its iCalendar UID")
+    sequence = models.PositiveIntegerField(default=0, help_text="its iCalendar SEQUENCE: one more at each move")
+    scheduled_by = models.ForeignKey("partnerships.Person", on_delete=models.PROTECT, related_name="+")
+    scheduled_at = models.DateTimeField()
+    moved_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        "partnerships.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    cancel_reason = models.TextField(blank=True, help_text="why it was cancelled (kept here, never sent)")
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")), name="meeting_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.starts_at:%Y-%m-%d %H:%M})"

@@ -20,7 +20,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from django.db.models import F
+from django.db.models import F, Prefetch
 from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -35,6 +35,7 @@ from resolve.disagreements.models import (
 from resolve.disagreements.models import (
     Confirmation,
     Disagreement,
+    Meeting,
     Notice,
     Participant,
     RecordEntry,
@@ -43,6 +44,7 @@ from resolve.disagreements.models import (
     WrittenOutcome,
 )
 from resolve.disagreements.selectors import disagreement_get
+from resolve.disagreements.services.meetings import when_words
 from resolve.partnerships.models import Agency, Person, RoleAssignment
 from resolve.partnerships.selectors import counterparts_in
 
@@ -73,6 +75,9 @@ class OfferedPage(StrEnum):
     HANDLER = "handler"
     DEADLINE = "deadline"
     RESPONSE = "response"
+    MEETING_SCHEDULE = "meeting_schedule"
+    MEETING_MOVE = "meeting_move"
+    MEETING_CANCEL = "meeting_cancel"
 
 
 #: the action pages each allowed action offers, in the order the page lists them
@@ -89,6 +94,7 @@ PAGES_FOR: dict[Action, tuple[OfferedPage, ...]] = {
     Action.GIVE_FEEDBACK: (OfferedPage.FEEDBACK,),
     Action.WITHDRAW: (OfferedPage.WITHDRAW,),
     Action.RESPOND: (OfferedPage.RESPONSE,),
+    Action.SCHEDULE_MEETING: (OfferedPage.MEETING_SCHEDULE,),
 }
 
 
@@ -204,6 +210,22 @@ class OutcomeShown:
 
 
 @dataclass(frozen=True)
+class MeetingShown:
+    """A meeting scheduled for the disagreement: what, when and where, who is invited, and its "Move" page."""
+
+    meeting: Meeting
+    when: str
+    stage: str
+    invitees: list[Person]
+    #: it has ended (whether or not it was held: its record says that)
+    past: bool
+    cancelled: bool = False
+    #: the "Move the meeting" and "Cancel the meeting" pages, where the person may schedule and it is still on
+    move: Offer | None = None
+    cancel: Offer | None = None
+
+
+@dataclass(frozen=True)
 class EarlierStage:
     run: StageRun
     outcome: str
@@ -267,6 +289,8 @@ class DisagreementPage:
     timeline: list[TimelineItem] = field(default_factory=list)
     agreed_actions: list[AgreedActionShown] = field(default_factory=list)
     outcomes: list[OutcomeShown] = field(default_factory=list)
+    #: its meetings, soonest first
+    meetings: list[MeetingShown] = field(default_factory=list)
 
 
 def disagreement_page(*, person: Person, pk: UUID | str) -> DisagreementPage:
@@ -304,6 +328,12 @@ def disagreement_page(*, person: Person, pk: UUID | str) -> DisagreementPage:
         .select_related("owner__agency", "created_by", "completed_by", "stage_run")
         .order_by("created_at")
     )
+    meetings = list(
+        Meeting.objects.filter(disagreement=disagreement)
+        .select_related("stage_run", "scheduled_by", "cancelled_by")
+        .prefetch_related(Prefetch("invitees", queryset=Person.objects.select_related("agency").order_by("name", "pk")))
+        .order_by("starts_at", "id")
+    )
     may = {action: allowed(person, action, disagreement) for action in PAGES_FOR}
     current_outcome = next(
         (o for o in outcomes if current is not None and o.stage_run_id == current.pk), None
@@ -333,7 +363,13 @@ def disagreement_page(*, person: Person, pk: UUID | str) -> DisagreementPage:
         can_act=people_who_can_act(disagreement) if current is not None else [],
         next_stage=next_stage,
         timeline=_Timeline(
-            disagreement=disagreement, pathway=pathway, runs=runs, records=records, outcomes=outcomes, agreed=agreed
+            disagreement=disagreement,
+            pathway=pathway,
+            runs=runs,
+            records=records,
+            outcomes=outcomes,
+            agreed=agreed,
+            meetings=meetings,
         ).items(),
         agreed_actions=[
             AgreedActionShown(
@@ -347,6 +383,22 @@ def disagreement_page(*, person: Person, pk: UUID | str) -> DisagreementPage:
             for a in agreed
         ],
         outcomes=[_outcome_shown(o, o is current_outcome, parties) for o in outcomes],
+        meetings=[_meeting_shown(m, may[Action.SCHEDULE_MEETING]) for m in meetings],
+    )
+
+
+def _meeting_shown(meeting: Meeting, may_change: bool) -> MeetingShown:
+    cancelled = meeting.cancelled_at is not None
+    on = may_change and not cancelled
+    return MeetingShown(
+        meeting=meeting,
+        when=when_words(meeting.starts_at, meeting.ends_at),
+        stage=meeting.stage_run.name,
+        invitees=list(meeting.invitees.all()),
+        past=meeting.ends_at <= timezone.now(),
+        cancelled=cancelled,
+        move=Offer(Action.SCHEDULE_MEETING, OfferedPage.MEETING_MOVE, meeting.pk, meeting.title) if on else None,
+        cancel=Offer(Action.SCHEDULE_MEETING, OfferedPage.MEETING_CANCEL, meeting.pk, meeting.title) if on else None,
     )
 
 
@@ -518,6 +570,7 @@ class _Timeline:
         records: list[RecordEntry],
         outcomes: list[WrittenOutcome],
         agreed: list[AgreedAction],
+        meetings: list[Meeting],
     ) -> None:
         self.disagreement = disagreement
         # reads are not things that happened to it: not on its timeline
@@ -528,6 +581,7 @@ class _Timeline:
         self.by_record = {str(r.pk): r for r in records}
         self.by_outcome = {str(o.pk): o for o in outcomes}
         self.by_action = {str(a.pk): a for a in agreed}
+        self.by_meeting = {str(m.pk): m for m in meetings}
         named = {str(e.data.get(key)) for e in self.events for key in ("person", "reviewer") if e.data.get(key)}
         self.people = {str(p.pk): p for p in Person.objects.filter(pk__in=[_uuid(v) for v in named if _uuid(v)])}
         self.agencies = {str(a.pk): a for a in Agency.objects.filter(partnership=disagreement.partnership_id)}
@@ -601,10 +655,25 @@ class _Timeline:
                 return []
             note = action.completion_note if verb == Verb.ACTION_COMPLETED else ""
             return [(gettext("Action"), action.description), (gettext("Note"), note)]
+        if verb in (Verb.MEETING_SCHEDULED, Verb.MEETING_MOVED, Verb.MEETING_CANCELLED):
+            meeting = self.by_meeting.get(str(data.get("meeting", "")))
+            starts, ends = _moment(data.get("starts_at")), _moment(data.get("ends_at"))
+            return [
+                (gettext("Meeting"), meeting.title if meeting is not None else ""),
+                (gettext("When"), when_words(starts, ends) if starts and ends else ""),
+            ]
         if verb == Verb.NOTICE_DUE:
             notice = self.notices.get(data["notice"]) if isinstance(data.get("notice"), int) else None
             return [(gettext("What"), notice.what if notice is not None else "")]
         return []
+
+
+def _moment(value: object) -> datetime | None:
+    """An instant stored as ISO text in an entry's data."""
+    try:
+        return datetime.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
 
 
 def _uuid(value: str) -> UUID | None:

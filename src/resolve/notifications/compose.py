@@ -22,7 +22,8 @@ from django.utils.translation import gettext_lazy
 
 from resolve.access.policy import can_see
 from resolve.disagreements import rules
-from resolve.disagreements.models import Notice, StageDeadline
+from resolve.disagreements.models import Meeting, Notice, StageDeadline
+from resolve.notifications import calendar_files
 from resolve.notifications.channels import Attachment
 from resolve.partnerships.models import Person
 from resolve.partnerships.selectors import calendar_for
@@ -37,6 +38,7 @@ SUBJECTS: dict[str, str] = {
     Notice.Kind.FEEDBACK_GIVEN: "Feedback given",
     Notice.Kind.MEETING_SCHEDULED: "Meeting scheduled",
     Notice.Kind.MEETING_MOVED: "Meeting moved",
+    Notice.Kind.MEETING_CANCELLED: "Meeting cancelled",
     Notice.Kind.ASKED_FURTHER: "Asked to go further",
 }
 
@@ -133,6 +135,13 @@ def compose_digest(person: Person, items: list[tuple[str, str]], *, now: datetim
     return Composed(subject=subject[:300], body=body)
 
 
+#: the notices whose message carries the meeting's calendar invitation
+MEETING_NOTICES = (Notice.Kind.MEETING_SCHEDULED, Notice.Kind.MEETING_MOVED, Notice.Kind.MEETING_CANCELLED)
+
+
 def attachments_for(notice: Notice, person: Person) -> list[Attachment]:
-    """Files a message carries: a meeting's invitation (.ics) for a meeting scheduled or moved."""
-    return []
+    """Files a message carries: a meeting's invitation (.ics) when scheduled or moved, its CANCEL when cancelled."""
+    if notice.kind not in MEETING_NOTICES or notice.meeting_id is None:
+        return []
+    meeting = Meeting.objects.select_related("disagreement__partnership").get(pk=notice.meeting_id)
+    return [Attachment(calendar_files.FILENAME, calendar_files.invitation(meeting), calendar_files.mimetype(meeting))]

@@ -8,6 +8,7 @@ changes nothing. Every transition locks the disagreement's row first.
 """
 
 from resolve.disagreements.services.deadlines import deadline_set_for_case
+from resolve.disagreements.services.meetings import meeting_cancel, meeting_kinds, meeting_move, meeting_schedule
 from resolve.disagreements.services.outcomes import (
     action_add,
     action_complete,
@@ -56,7 +57,11 @@ __all__ = [
     "discussion_record",
     "feedback_give",
     "handler_request",
+    "meeting_cancel",
+    "meeting_kinds",
+    "meeting_move",
     "meeting_record",
+    "meeting_schedule",
     "outcome_confirm",
     "outcome_dispute",
     "outcome_propose",

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from resolve.web.act import outcomes, records, review, transitions
+from resolve.web.act import meetings, outcomes, records, review, transitions
 
 urlpatterns = [
     *transitions.urlpatterns,
     *review.urlpatterns,
     *records.urlpatterns,
     *outcomes.urlpatterns,
+    *meetings.urlpatterns,
 ]

@@ -51,6 +51,9 @@ ACTION_PAGES: dict[OfferedPage, tuple[str, StrPromise, str | None]] = {
     OfferedPage.HANDLER: ("disagreement_handler", _("Ask for a handler the procedure names on request"), None),
     OfferedPage.DEADLINE: ("disagreement_deadline", _("Set an earlier deadline for this case"), None),
     OfferedPage.RESPONSE: ("disagreement_response", _("Accept the outcome, or ask for it to go further"), None),
+    OfferedPage.MEETING_SCHEDULE: ("disagreement_meeting_schedule", _("Schedule a meeting"), None),
+    OfferedPage.MEETING_MOVE: ("disagreement_meeting_move", _("Move"), "meeting"),
+    OfferedPage.MEETING_CANCEL: ("disagreement_meeting_cancel", _("Cancel"), "meeting"),
 }
 
 
