@@ -39,6 +39,15 @@ def closed(cast_for: Callable[[str], Cast], time_machine) -> tuple[Cast, Disagre
         method="telephone",
         summary="Talked about the bruising.",
     )
+    services.meeting_schedule(
+        disagreement=d,
+        by=cast.at("school", 2),
+        kind="meeting",
+        starts_at=at("2025-01-07T10:00"),
+        ends_at=at("2025-01-07T11:00"),
+        place="The family's home",
+        invitees=[cast.at("csc", 2)],
+    )
     confirm_outcome(d, cast, ("school", 2), ("csc", 2))
     services.disagreement_resolve(disagreement=d, by=cast.at("school", 2))
     d.child.name = "Child's name"
@@ -71,6 +80,7 @@ def test_past_the_period_personal_data_goes_and_the_figures_stay(
     assert d.erased_at is not None
     assert RecordEntry.objects.get(disagreement=d).data == {"erased": True}
     assert d.outcomes.get().text == ""
+    assert d.meetings.get().place == ""
     assert (d.child.name, d.child.date_of_birth) == ("", None)
     assert d.child.reference.startswith("erased-")
     # the figures the partnership reports on

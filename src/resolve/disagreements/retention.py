@@ -27,7 +27,15 @@ from django.utils import timezone
 
 from resolve.audit.models import Verb
 from resolve.audit.services import disagreement_event, event_record
-from resolve.disagreements.models import Action, Child, Disagreement, OutcomeDispute, RecordEntry, WrittenOutcome
+from resolve.disagreements.models import (
+    Action,
+    Child,
+    Disagreement,
+    Meeting,
+    OutcomeDispute,
+    RecordEntry,
+    WrittenOutcome,
+)
 from resolve.partnerships.models import Partnership
 from resolve.partnerships.services import Asker, Asking, administrator_check
 
@@ -150,6 +158,9 @@ def _erase(disagreement: Disagreement, now: datetime, asker: Asker) -> tuple[int
     for action in Action.objects.filter(disagreement=disagreement):
         action.description, action.completion_note = "", ""
         action.save(update_fields=["description", "completion_note"])
+    for meeting in Meeting.objects.filter(disagreement=disagreement):
+        meeting.place, meeting.cancel_reason = "", ""
+        meeting.save(update_fields=["place", "cancel_reason"])
     for run in disagreement.stage_runs.exclude(outcome_reason=""):
         run.outcome_reason = ""
         run.save(update_fields=["outcome_reason"])
