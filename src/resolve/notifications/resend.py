@@ -46,7 +46,7 @@ def message_send_again(*, by: Any, message_id: int) -> Message:
     A message outside the partnerships ``by`` administers is not found, the same as a missing one.
     """
     message = (
-        Message.objects.select_for_update()
+        Message.objects.select_for_update(of=("self",))
         .filter(pk=message_id, partnership__in=partnerships_administered_by(by))
         .select_related("partnership", "person", "notice")
         .first()
