@@ -5,9 +5,9 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from resolve.accounts import views as accounts
+from resolve.web import messages as message_pages
 from resolve.web import procedure as procedure_pages
 from resolve.web import views
-from resolve.web.messages import messages
 
 # The admin signs in through the same page as everyone else: lockout and two-factor apply there too.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
@@ -22,7 +22,10 @@ urlpatterns = [
     path("procedure/", procedure_pages.procedure, name="procedure"),
     path("procedure/<slug:pathway>/", procedure_pages.procedure_pathway, name="procedure_pathway"),
     path("oversight/", views.oversight, name="oversight"),
-    path("messages/", messages, name="messages"),
+    # the messages sent to the person signed in (resolve.web.messages), and what could not be sent
+    path("messages/", message_pages.messages, name="messages"),
+    path("messages/<int:message>/", message_pages.message, name="message"),
+    path("partnership/messages/", message_pages.messages_not_sent, name="messages_not_sent"),
     # raising a disagreement: question pages, check your answers, confirmation (resolve.web.raising)
     path("raise/", include("resolve.web.raising")),
     path("accessibility/", views.accessibility, name="accessibility"),

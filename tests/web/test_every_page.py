@@ -41,12 +41,13 @@ from tests.conftest import Cast
 from tests.disagreements.test_services import raise_one
 from tests.disagreements.walker import Step, Walker
 from tests.factories import AgencyFactory, PartnershipFactory, PersonFactory
+from tests.notifications.written import message_to, notice_about
 
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parents[2]
 #: the parts of the site whose addresses carry a disagreement's id, a pathway's slug, and so on
-GUARDED = ("disagreements/", "raise/", "procedure/", "oversight/")
+GUARDED = ("disagreements/", "raise/", "procedure/", "oversight/", "messages/")
 #: what a read writes (it is logged, as it must be): everything else counts as a change
 READS = (Verb.VIEWED, Verb.ACCESS_REFUSED)
 
@@ -106,7 +107,7 @@ def test_the_walker_finds_every_action_page_the_documentation_lists() -> None:
     assert len(documented) >= 18
     found = {r.name for r in action_routes()}
     assert set(documented) <= found
-    assert {"disagreement", "raise_done", "procedure_pathway"} <= {r.name for r in guarded()}
+    assert {"disagreement", "raise_done", "procedure_pathway", "message"} <= {r.name for r in guarded()}
 
 
 # --------------------------------------------------------------------------------------------- helpers
@@ -126,7 +127,7 @@ def state() -> dict[str, int]:
     """How many of everything there is, except the reads the audit trail logs."""
     counts = {
         model._meta.label: model._default_manager.count()
-        for label in ("disagreements", "partnerships", "procedures")
+        for label in ("disagreements", "partnerships", "procedures", "notifications")
         for model in apps.get_app_config(label).get_models()
     }
     counts["audit.Event"] = Event.objects.exclude(verb__in=READS).count()
@@ -230,7 +231,16 @@ def enfield_case(cast_for: Callable[[str], Cast]) -> tuple[Cast, Disagreement, d
     theirs = {p.slug for p in load_file(bundled_path("cumbria")).pathways}
     ours = next(p.slug for p in procedure.pathways if p.slug not in theirs)
     meeting = _meeting(cast, d)
-    values = {"pk": d.pk, "outcome": outcome.pk, "action": action.pk, "pathway": ours, "meeting": meeting.pk}
+    # a message written to someone who takes part: nobody else may open it
+    message = message_to(cast.at("school", 1), notice_about(d), subject=f"{d.reference}: raised", body="Words.")
+    values = {
+        "pk": d.pk,
+        "outcome": outcome.pk,
+        "action": action.pk,
+        "pathway": ours,
+        "meeting": meeting.pk,
+        "message": message.pk,
+    }
     return cast, d, values
 
 
@@ -249,7 +259,8 @@ def _meeting(cast: Cast, d: Disagreement) -> Meeting:
 
 
 def missing_values(route: Route) -> dict[str, Any]:
-    return {name: (uuid.uuid4() if kind == "UUIDConverter" else "no-such-thing") for name, kind in route.params}
+    made_up = {"UUIDConverter": uuid.uuid4(), "IntConverter": 2**31 - 1}
+    return {name: made_up.get(kind, "no-such-thing") for name, kind in route.params}
 
 
 @pytest.mark.parametrize("outsider_kind", ["uninvolved agency", "another partnership"])
@@ -266,7 +277,7 @@ def test_every_address_with_an_id_the_outsider_may_not_see_is_the_same_404_as_a_
     assert routes
     checked = []
     for route in routes:
-        if own_partnership and all(kind != "UUIDConverter" for _name, kind in route.params):
+        if own_partnership and all(kind not in ("UUIDConverter", "IntConverter") for _name, kind in route.params):
             continue  # a pathway of one's own partnership's procedure is for everyone in it to read
         missing = client.get(route.url(missing_values(route)))
         assert missing.status_code == 404, route.route
@@ -280,6 +291,7 @@ def test_every_address_with_an_id_the_outsider_may_not_see_is_the_same_404_as_a_
         assert state() == before, route.route
         checked.append(route.name)
     assert set(action_page_names()) <= set(checked)
+    assert "message" in checked  # someone else's message, too
     d.refresh_from_db()
     assert d.status == Disagreement.Status.OPEN
 

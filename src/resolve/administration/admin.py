@@ -5,6 +5,6 @@ after django-allauth, so that allauth's own pages for accounts' addresses and au
 replaced by scoped, audited ones.
 """
 
-from resolve.administration import accounts, audit, partnerships
+from resolve.administration import accounts, audit, notifications, partnerships
 
-__all__ = ["accounts", "audit", "partnerships"]
+__all__ = ["accounts", "audit", "notifications", "partnerships"]

@@ -78,6 +78,8 @@ class Verb(models.TextChoices):
     CHECKPOINT_WRITTEN = "checkpoint_written", _("Audit trail checkpoint written outside the database")
     ACCOUNT_INVITED = "account_invited", _("Account made and a link to set its password sent")
     SINGLE_SIGN_ON_LINKED = "single_sign_on_linked", _("Sign-in through an organisation linked to an account")
+    MESSAGES_CHOICE_CHANGED = "messages_choice_changed", _("Choice of one message each time or a daily digest")
+    MESSAGE_SENT_AGAIN = "message_sent_again", _("Message that could not be sent was sent again by an administrator")
 
 
 class EventQuerySet(AppendOnlyQuerySet):
