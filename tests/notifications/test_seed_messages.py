@@ -301,3 +301,32 @@ def test_pan_lancashire_masa_is_alerted_once_however_many_stages_pass_l27(
         walker.escalate(Step(stage, f"2027-01-{day}T10:00", {}))
         work()
     assert len(smtp.to(cast.role("masa-team").email)) == 1
+
+
+# Out of hours: Enfield L105, "between 5pm and 9am weekdays or anytime at the weekend"
+
+OUT_OF_HOURS = "Emergency out-of-hours duty team: 020 8379 1000"
+
+
+@pytest.mark.parametrize(
+    ("raised_at", "out_of_hours"),
+    [
+        ("2027-01-11T20:30", True),  # a Monday evening
+        ("2027-01-16T11:00", True),  # a Saturday
+        ("2027-01-11T08:45", True),  # before the working day starts
+        ("2027-01-11T11:00", False),  # in working hours
+    ],
+)
+def test_enfield_messages_go_at_once_and_out_of_hours_give_the_duty_teams_number_l105(
+    cast_for, time_machine, smtp: Inbox, work, raised_at: str, out_of_hours: bool
+) -> None:
+    cast = cast_for("enfield")
+    walker = Walker(cast, time_machine)
+    walker.raise_(raised_at, pathway="escalation")
+    work()
+    managers = {cast.at("school", 2).email, cast.at("csc", 2).email}
+    assert {a for r in smtp.received for a in r.rcpt_tos} == managers  # sent now, not held for the morning
+    assert {m.sent_at for m in Message.objects.all()} == {walker.d.raised_at}
+    for r in smtp.received:
+        assert (OUT_OF_HOURS in r.body) is out_of_hours
+        assert ("This was sent outside working hours" in r.body) is out_of_hours
