@@ -70,7 +70,7 @@ def outcome_propose(*, disagreement: Disagreement, by: Person, text: str) -> Wri
             to="parties",
             what=OUTCOME_PROPOSED,
             recipients=confirmers,
-            source="outcome_proposed",
+            source="outcome",
             kind=Notice.Kind.OUTCOME_PROPOSED,
             by=by,
             at=now,
