@@ -28,8 +28,17 @@ def holder(role: str) -> set[str]:
     return {f"{role} holder"}
 
 
+def confirm(*levels: int) -> tuple[str, set[str]]:
+    """The school proposed the outcome: csc's people at these levels, who can confirm it for csc, are asked to."""
+    return (Notice.Kind.OUTCOME_PROPOSED, {f"csc level {n}" for n in levels})
+
+
 def walk(cast: Cast, time_machine: object, pathway: str, **raising: object) -> list[tuple[str, Told]]:
-    """Walk ``pathway`` end to end; for each step (each stage entered, then ``resolved``), who was told what."""
+    """Walk ``pathway`` end to end; for each step (each stage entered, then ``resolved``), who was told what.
+
+    A notice the procedure names is shown by whom it is addressed to; one of the events every procedure
+    needs, by its kind (an outcome proposed asks the other agency to confirm it).
+    """
     walker = Walker(cast, time_machine)
     seen: set[int] = set()
 
@@ -38,7 +47,8 @@ def walk(cast: Cast, time_machine: object, pathway: str, **raising: object) -> l
         for notice in Notice.objects.filter(disagreement=walker.d).order_by("pk"):
             if notice.pk not in seen:
                 seen.add(notice.pk)
-                out.append((notice.to, {p.name for p in notice.recipients.all()}))
+                told = notice.to if notice.kind == Notice.Kind.PROCEDURE else notice.kind
+                out.append((told, {p.name for p in notice.recipients.all()}))
         return out
 
     run = walker.raise_("2027-01-11T10:00", pathway=pathway, **raising)
@@ -107,7 +117,8 @@ def test_enfield_escalation_who_is_told_at_each_stage(cast_for, time_machine) ->
                 ("business-unit", holder("business-unit")),  # L84: escalation to the partnership's chair
             ],
         ),
-        ("resolved", [("raiser", {"school level 1"})]),  # L64; no learning recorded: no L82 notice
+        # csc's Level 4 and 5 are asked to confirm the outcome; L64; no learning recorded: no L82 notice
+        ("resolved", [confirm(4, 5), ("raiser", {"school level 1"})]),
     ]
 
 
@@ -123,14 +134,14 @@ def test_enfield_conference_request_who_is_told(cast_for, time_machine) -> None:
     assert walk(cast_for("enfield"), time_machine, "conference-request") == [
         ("stage-1", [("line_managers", MANAGERS)]),  # L60
         ("formal-request", [("parties", PARTIES)]),  # L74: the formal request made
-        ("resolved", []),
+        ("resolved", [confirm(2, 3, 4, 5)]),
     ]
 
 
 def test_enfield_short_notice_round_table_who_is_told(cast_for, time_machine) -> None:
     assert walk(cast_for("enfield"), time_machine, "short-notice-round-table") == [
         ("round-table", [("business-unit", holder("business-unit"))]),  # L84-86: senior staff at Level 4
-        ("resolved", [("parties", PARTIES)]),  # L78: actions communicated to front line staff
+        ("resolved", [confirm(4, 5), ("parties", PARTIES)]),  # L78: actions communicated to front line staff
     ]
 
 
@@ -141,10 +152,10 @@ def test_north_east_lincolnshire_individual_cases_who_is_told(cast_for, time_mac
     assert walk(cast_for("north-east-lincolnshire"), time_machine, "individual-cases") == [
         ("a-practitioner", []),
         ("b-line-manager", [("line_managers", MANAGERS)]),
-        ("c-senior-manager", []),
+        ("c-senior-manager", [confirm(2, 3, 4, 5)]),  # B's written confirmation, asked of csc's line managers up
         ("d-multi-agency-review", []),
         ("e-safeguarding-partners", [("safeguarding-partners", holder("safeguarding-partners"))]),
-        ("resolved", []),
+        ("resolved", [confirm(3, 4, 5)]),  # E acts through the senior managers (level 3)
     ]
 
 
@@ -154,7 +165,7 @@ def test_north_east_lincolnshire_convening_conference_who_is_told(cast_for, time
         ("b-deputy-service-director", [("deputy-service-director", holder("deputy-service-director"))]),
         ("c-multi-agency-review", []),
         ("d-safeguarding-partners", [("safeguarding-partners", holder("safeguarding-partners"))]),
-        ("resolved", []),
+        ("resolved", [confirm(3, 4, 5)]),
     ]
 
 
@@ -164,10 +175,10 @@ def test_north_east_lincolnshire_conference_majority_who_is_told(cast_for, time_
     ) == [
         ("majority-decision", []),
         ("a-line-manager", [("line_managers", MANAGERS), ("service-manager-irs", holder("service-manager-irs"))]),
-        ("b-deputy-service-director", []),
+        ("b-deputy-service-director", [confirm(2, 3, 4, 5)]),
         ("c-multi-agency-review", []),
         ("d-safeguarding-partners", [("safeguarding-partners", holder("safeguarding-partners"))]),
-        ("resolved", []),
+        ("resolved", [confirm(3, 4, 5)]),
     ]
 
 
@@ -177,11 +188,12 @@ def test_north_east_lincolnshire_conference_equally_divided_who_is_told(cast_for
     )
     assert steps == [
         ("adjournment", [("line_managers", MANAGERS)]),
-        ("reconvened", [("parties", PARTIES | holder("conference-chair"))]),
+        # the adjournment's written confirmation, asked of csc's line managers and above
+        ("reconvened", [confirm(2, 3, 4, 5), ("parties", PARTIES | holder("conference-chair"))]),
         ("a-deputy-service-director", [("deputy-service-director", holder("deputy-service-director"))]),
         ("b-multi-agency-review", []),
         ("c-safeguarding-partners", [("safeguarding-partners", holder("safeguarding-partners"))]),
-        ("resolved", []),
+        ("resolved", [confirm(3, 4, 5)]),
     ]
 
 
@@ -196,7 +208,7 @@ def test_north_east_lincolnshire_serious_case_who_is_told(cast_for, time_machine
         ),
         ("b-safeguarding-partners", [("safeguarding-partners", holder("safeguarding-partners"))]),
         ("c-independent-scrutiny-officer", [("independent-scrutiny-officer", holder("independent-scrutiny-officer"))]),
-        ("resolved", []),
+        ("resolved", [confirm(1, 2, 3, 4, 5)]),  # no stage of the pathway names a level: anyone in csc confirms
     ]
 
 
@@ -222,7 +234,7 @@ def test_pan_lancashire_escalation_who_is_told_at_each_stage(cast_for, time_mach
         ("stage-3", []),
         ("highest-management", masa),  # L44: senior officers involved
         ("formal-procedure", []),
-        ("resolved", []),
+        ("resolved", [confirm(5)]),  # acting at the highest management's level
     ]
 
 
@@ -237,13 +249,16 @@ def test_peterborough_escalation_who_is_told_at_each_stage(cast_for, time_machin
         # L36: the advice is offered to the worker (who is shown their own organisation's lead); no lead is told
         ("practitioner", [("raiser", {"school level 1"})]),
         ("line-manager", [("line_managers", MANAGERS)]),  # L37
-        ("senior-managers", [("stage_level", {"school level 3", "csc level 3"})]),  # L52: the senior managers
+        # the line managers' written confirmation (L54), then L52: the senior managers
+        ("senior-managers", [confirm(2, 3, 4, 5), ("stage_level", {"school level 3", "csc level 3"})]),
         (
             "independent-chair",
             [
+                confirm(3, 4, 5),  # the senior managers' written confirmation (L54)
                 ("head-of-service-boards", holder("head-of-service-boards")),  # L53
                 ("independent-chair", holder("independent-chair")),  # L53
             ],
         ),
-        ("resolved", [("partnership-board", holder("partnership-board"))]),  # L54: once, when the process ends
+        # acting through the senior managers; L54: the PSCB told once, when the process ends
+        ("resolved", [confirm(3, 4, 5), ("partnership-board", holder("partnership-board"))]),
     ]

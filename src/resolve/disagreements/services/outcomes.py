@@ -1,4 +1,10 @@
-"""Written outcomes confirmed by every agency in dispute, and the actions agreed."""
+"""Written outcomes confirmed by every agency in dispute, and the actions agreed.
+
+Proposing an outcome asks the other agencies in dispute to confirm it: a notice (``OUTCOME_PROPOSED``)
+goes to everyone who can confirm it for an agency that has not yet confirmed it (the access policy's
+``allowed``: in that agency, at the stage's level, seeing the disagreement). The proposer, whose
+proposal confirms it for their own agency, is not told.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from resolve.access.policy import Action as Can
-from resolve.access.policy import require
+from resolve.access.policy import allowed, people_who_can_act, require
 from resolve.access.refusals import service
 from resolve.audit.models import Verb
 from resolve.audit.services import disagreement_event
@@ -18,9 +24,11 @@ from resolve.disagreements.models import (
     Action,
     Confirmation,
     Disagreement,
+    Notice,
     OutcomeDispute,
     WrittenOutcome,
 )
+from resolve.disagreements.services import stages
 from resolve.disagreements.services.guards import (
     current_run,
     due_date,
@@ -32,6 +40,9 @@ from resolve.disagreements.services.guards import (
     required_text,
 )
 from resolve.partnerships.models import Agency, Person
+
+#: what the notice asking the other agencies to confirm a proposed outcome says
+OUTCOME_PROPOSED = "A written outcome was proposed: please confirm it for your agency, or say why it does not stand"
 
 # Written outcomes
 
@@ -51,7 +62,26 @@ def outcome_propose(*, disagreement: Disagreement, by: Person, text: str) -> Wri
     )
     Confirmation.objects.create(outcome=outcome, agency=agency, person=by, confirmed_at=now)
     disagreement_event(disagreement, Verb.OUTCOME_PROPOSED, by=by, at=now, outcome=str(outcome.pk), stage=run.stage)
+    confirmers = outcome_confirmers(disagreement)
+    if confirmers:
+        stages.notice_send(
+            disagreement=disagreement,
+            run=run,
+            to="parties",
+            what=OUTCOME_PROPOSED,
+            recipients=confirmers,
+            source="outcome",
+            kind=Notice.Kind.OUTCOME_PROPOSED,
+            by=by,
+            at=now,
+            urgent=rules.is_urgent(disagreement),
+        )
     return outcome
+
+
+def outcome_confirmers(disagreement: Disagreement) -> list[Person]:
+    """Everyone who may now confirm the current outcome for an agency in dispute that has not yet done so."""
+    return [p for p in people_who_can_act(disagreement) if allowed(p, Can.CONFIRM_OUTCOME, disagreement)]
 
 
 @service

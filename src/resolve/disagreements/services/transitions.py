@@ -17,6 +17,7 @@ from resolve.core.errors import Refused
 from resolve.disagreements import rules
 from resolve.disagreements.models import (
     Disagreement,
+    Notice,
     RecordEntry,
     StageRun,
 )
@@ -199,14 +200,18 @@ def feedback_give(*, disagreement: Disagreement, by: Person, text: str) -> Recor
         data={"text": text, "to": str(disagreement.raised_by_id)},
     )
     disagreement_event(disagreement, Verb.FEEDBACK_GIVEN, by=by, at=now, record=str(entry.pk))
-    notice = disagreement.notices.create(
-        stage_run=run,
-        to="raiser",
-        what="Feedback on the disagreement you raised",
-        source="feedback",
-        created_at=now,
-    )
-    notice.recipients.set([disagreement.raised_by])
+    if disagreement.raised_by_id != by.pk:  # the policy lets only others give it; never told of one's own
+        stages.notice_send(
+            disagreement=disagreement,
+            run=run,
+            to="raiser",
+            what="Feedback on the disagreement you raised",
+            recipients=[disagreement.raised_by],
+            source="feedback",
+            kind=Notice.Kind.FEEDBACK_GIVEN,
+            by=by,
+            at=now,
+        )
     return entry
 
 
