@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage as Parsed
 from typing import Any
+from unittest import mock
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -102,8 +103,18 @@ def smtp() -> Iterator[Inbox]:
 
 
 def run_worker() -> None:
-    """Run every task that is ready, as ``resolve worker`` does, then return."""
-    Worker(
+    """Run every task that is ready, as ``resolve worker`` does, then return.
+
+    The worker closes the database connection between tasks, as a worker process must; here that
+    connection holds the test's transaction (the SQLite test database is a file: settings/test.py),
+    so it is kept open.
+    """
+    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+        _worker().run()
+
+
+def _worker() -> Worker:
+    return Worker(
         queue_names=["default"],
         interval=0,
         batch=True,
@@ -112,7 +123,7 @@ def run_worker() -> None:
         max_tasks=None,
         worker_id="test-worker",
         excluded_queue_names=[],
-    ).run()
+    )
 
 
 @pytest.fixture
