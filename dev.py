@@ -357,11 +357,7 @@ def run_server(server_args: Sequence[str | Path], worker_args: Sequence[str | Pa
     When one of the two ends by itself, the other is stopped too and dev.py says which ended.
     """
     if os.name == "nt":  # no process groups to signal: Ctrl-C reaches the whole console anyway
-        worker = subprocess.Popen([str(a) for a in worker_args], cwd=ROOT, env=env, stdin=subprocess.DEVNULL)
-        try:
-            return run(server_args, env)
-        finally:
-            worker.terminate()
+        return run_server_windows(server_args, worker_args, env)
     stopping: list[int] = []
     started: list[Started] = []
 
@@ -375,10 +371,15 @@ def run_server(server_args: Sequence[str | Path], worker_args: Sequence[str | Pa
     ended: tuple[Started, int] | None = None
     try:
         # The server gets the signal, then SIGTERM: a server started from a background job ignores SIGINT
-        # (it inherits the ignoring), and must end anyway.
-        started.append(Started("web server", server_args, env, pass_on=True))
-        # The worker gets SIGTERM only: at the first it finishes the task it is running, at a second it stops.
-        started.append(Started("background worker", worker_args, env, pass_on=False))
+        # (it inherits the ignoring), and must end anyway. The worker gets SIGTERM only: at the first it
+        # finishes the task it is running, at a second it stops.
+        parts = [("web server", server_args, True), ("background worker", worker_args, False)]
+        for name, args, pass_on_signal in parts:
+            if stopping:
+                break
+            started.append(Started(name, args, env, pass_on=pass_on_signal))
+            if stopping:  # the stop came while it was starting, perhaps before it was in the list
+                started[-1].stop(stopping[-1])
         deadline: float | None = None
         while any(part.process.poll() is None for part in started):
             # a short wait, so that a stop asked for while waiting is noticed
@@ -403,18 +404,31 @@ def run_server(server_args: Sequence[str | Path], worker_args: Sequence[str | Pa
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
-        # The reloader's child may outlive the process dev.py started: give it time, then kill it.
-        deadline = time.monotonic() + STOP_TIMEOUT
-        while any(group_running(part.process) for part in started) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        for part in started:
-            signal_group(part.process, signal.SIGKILL)
+        end_groups([part.process for part in started])
     if ended is not None:
         part, status = ended
         say(f"FAILED: the {part.name} stopped by itself with exit status {exit_status(status)} (its message is above).")
         return exit_status(status) or 1
     say("Stopped Resolve.")
     return 0
+
+
+def run_server_windows(server: Sequence[str | Path], worker_args: Sequence[str | Path], env: dict[str, str]) -> int:
+    """The server in the foreground, the worker beside it, ended when the server ends."""
+    worker = subprocess.Popen([str(a) for a in worker_args], cwd=ROOT, env=env, stdin=subprocess.DEVNULL)
+    try:
+        return run(server, env)
+    finally:
+        worker.terminate()
+
+
+def end_groups(processes: Sequence[subprocess.Popen[bytes]]) -> None:
+    """A reloader's child may outlive the process dev.py started: give each group time, then kill what is left."""
+    deadline = time.monotonic() + STOP_TIMEOUT
+    while any(group_running(process) for process in processes) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    for process in processes:
+        signal_group(process, signal.SIGKILL)
 
 
 def group_running(process: subprocess.Popen[bytes]) -> bool:
@@ -473,7 +487,7 @@ def test(pytest_args: Sequence[str]) -> int:
     ensure_chromium()
     env = tool_env("resolve.settings.test")
     data_dir(env)
-    database = describe_database(env, "an in-memory test database")
+    database = describe_database(env, "a temporary test database file")
     say(f"Running the checks and the tests on {database}...")
     steps = [
         ["ruff", "check", "."],
