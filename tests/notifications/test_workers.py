@@ -33,7 +33,7 @@ from django_tasks_db.models import DBTaskResult
 from resolve.notifications.channels import message_id
 from resolve.notifications.models import Message
 from resolve.notifications.tasks import send_due, sweep
-from resolve.notifications.worker import sweep_ensure
+from resolve.notifications.worker import sweep_ensure, sweeps_join
 from resolve.partnerships.models import Person
 from tests.factories import PersonFactory
 from tests.notifications.conftest import free_port
@@ -291,3 +291,22 @@ def test_a_sweep_queueing_its_next_run_joins_a_chain_already_waiting() -> None:
     assert sweep_ensure(run_after=soon) is True
     assert sweep_ensure(run_after=soon + timedelta(seconds=5)) is False
     assert DBTaskResult.objects.get(task_path=sweep.module_path).run_after == soon
+
+
+@pytest.mark.django_db
+def test_a_worker_started_while_a_sweep_runs_makes_a_second_chain_which_the_sweeps_end_joins() -> None:
+    sweep_ensure()
+    running = DBTaskResult.objects.get(task_path=sweep.module_path)
+    DBTaskResult.objects.filter(pk=running.pk).update(status=TaskResultStatus.RUNNING, started_at=timezone.now())
+    assert sweep_ensure() is True  # another worker starts: the running sweep is not waiting
+    started_meanwhile = DBTaskResult.objects.get(task_path=sweep.module_path, status=TaskResultStatus.READY)
+    # the running sweep queues its successor and finishes
+    sweep.using(run_after=timezone.now() + timedelta(minutes=1)).enqueue()
+    DBTaskResult.objects.filter(pk=running.pk).update(status=TaskResultStatus.SUCCESSFUL)
+    assert sweeps_waiting() == 2
+
+    assert sweeps_join() == 1
+    assert list(DBTaskResult.objects.filter(status=TaskResultStatus.READY).values_list("pk", flat=True)) == [
+        started_meanwhile.pk
+    ]
+    assert sweeps_join() == 0

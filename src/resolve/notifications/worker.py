@@ -6,15 +6,19 @@
   started after the kill starts the chain again. Workers starting at the same moment take turns
   (a PostgreSQL advisory lock; SQLite's IMMEDIATE transactions hold its write lock), so two of
   them never both find no sweep waiting and both queue one.
+- ``sweeps_join``, run when a sweep finishes, makes one chain of two: a worker started while a sweep
+  was running queued one, and the running sweep queued its successor; the first to fall due stays.
 - ``claims_recover`` gives back the messages a killed worker had claimed and not sent, once their
   lease is over, and queues their sending at once rather than at the next sweep.
 """
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
+from typing import Any
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django_tasks_db.compat import TaskResultStatus
@@ -22,6 +26,8 @@ from django_tasks_db.models import DBTaskResult, get_date_max
 
 from resolve.notifications import services
 from resolve.notifications.tasks import send_due, sweep
+
+logger = logging.getLogger(__name__)
 
 #: a sweep already waiting and due within this long counts as the chain going on
 SWEEP_SLACK = timedelta(minutes=2)
@@ -63,6 +69,36 @@ def sweep_ensure(*, run_after: datetime | None = None) -> bool:
         else:
             sweep.using(run_after=due).enqueue()
     return True
+
+
+def sweeps_join() -> int:
+    """Make two chains of sweeps one again: of the sweeps waiting, the first to fall due stays and the
+    others are removed; how many were removed.
+
+    A worker that starts while a sweep is running finds none waiting and queues one, and the running
+    sweep then queues its successor: two chains. Run when a sweep finishes (``resolve worker`` does),
+    this joins them at once.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        _take_turns()
+        waiting = DBTaskResult.objects.filter(status=TaskResultStatus.READY, task_path=sweep.module_path)
+        # in the order they fall due; one without a run_after (stored as the year 9999) is due now
+        runs = sorted(waiting.values_list("run_after", "enqueued_at", "pk"), key=lambda r: (min(r[0], now), r[1]))
+        if len(runs) < 2:
+            return 0
+        removed, _ = waiting.filter(pk__in=[pk for _, _, pk in runs[1:]]).delete()
+    return removed
+
+
+def sweep_finished(sender: object, task_result: Any, **kwargs: Any) -> None:
+    """django-tasks' ``task_finished``: after a sweep, join the chains of sweeps if there are two."""
+    if task_result.task.module_path != sweep.module_path:
+        return
+    try:
+        sweeps_join()
+    except DatabaseError:  # the chains join after the next sweep instead; the sweep that ran stays done
+        logger.exception("The waiting sweeps could not be joined")
 
 
 def claims_recover() -> int:

@@ -3,7 +3,8 @@
 It is django-tasks-db's worker (`db_worker`, with all its options: --interval, --worker-id, --batch,
 --max-tasks, --queue-name, --reload) on the default queue, after two things every start does: give
 back the messages a killed worker had claimed and not sent (once their lease is over), and make sure
-one chain of deadline sweeps is queued (``notifications.worker.sweep_ensure``). Run as many as you
+one chain of deadline sweeps is queued (``notifications.worker.sweep_ensure``; after each sweep it runs,
+``sweeps_join`` keeps the chain one). Run as many as you
 like, on as many machines as share the PostgreSQL database (decision 0014). SIGINT or SIGTERM stops it
 after the task it is running; a second one stops it at once.
 """
@@ -14,10 +15,11 @@ from argparse import ArgumentParser
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django_tasks_db.compat import task_finished
 from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand
 
 from resolve.notifications.tasks import worker_name
-from resolve.notifications.worker import claims_recover, sweep_ensure
+from resolve.notifications.worker import claims_recover, sweep_ensure, sweep_finished
 
 
 class Command(DatabaseWorkerCommand):
@@ -36,4 +38,6 @@ class Command(DatabaseWorkerCommand):
             )
         if sweep_ensure():
             self.stdout.write(_("Queued the deadline sweep."))
+        # a sweep that ran while another worker started has a twin: one chain is kept
+        task_finished.connect(sweep_finished, dispatch_uid="resolve.notifications.worker.sweep_finished")
         super().handle(*args, **options)
