@@ -7,7 +7,9 @@ Usage:
         Create ./.venv if it is missing, install the locked runtime dependencies
         (requirements/base.txt) and Resolve itself, apply the migrations, load the demo
         partnership (its sign-in details are printed) and run the development web server,
-        by default at http://127.0.0.1:8000/.
+        by default at http://127.0.0.1:8000/, with one background worker (`resolve worker`: it
+        sends the e-mails and runs the deadline sweep). Ctrl-C stops both; when either stops by
+        itself, the other is stopped too and dev.py says which, with a non-zero exit status.
 
     python3 dev.py test [PYTEST_ARGS...]
         Install the locked development tools as well (requirements/dev.txt), then run, stopping
@@ -62,7 +64,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 MIN_PYTHON = (3, 11)
-STOP_TIMEOUT = 10  # seconds the web server has to stop when dev.py serve is stopped
+STOP_TIMEOUT = 10  # seconds the web server and the worker have to stop when dev.py serve is stopped
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 PYPROJECT = ROOT / "pyproject.toml"
@@ -314,8 +316,9 @@ def serve(argv: Sequence[str]) -> int:
         if status != 0:
             say(f"FAILED: {shlex.join(step)} exited with status {status}.")
             return status
-    say(f"Starting Resolve at {url} (press Ctrl-C to stop)...")
-    return run_server([bin_dir() / "resolve", "runserver", f"{host}:{options.port}"], env)
+    say(f"Starting Resolve at {url} and its background worker (press Ctrl-C to stop)...")
+    resolve = bin_dir() / "resolve"
+    return run_server([resolve, "runserver", f"{host}:{options.port}"], [resolve, "worker"], env)
 
 
 def installed(lock: Path) -> bool:
@@ -324,57 +327,108 @@ def installed(lock: Path) -> bool:
     return stamp.is_file() and stamp.read_text(encoding="utf-8").strip() == fingerprint(lock)
 
 
-def run_server(args: Sequence[str | Path], env: dict[str, str]) -> int:
-    """Run the web server until it exits or dev.py is stopped, then stop all of it.
+class Started:
+    """One of the processes ``dev.py serve`` runs, in a process group of its own."""
+
+    def __init__(self, name: str, args: Sequence[str | Path], env: dict[str, str], *, pass_on: bool) -> None:
+        self.name = name
+        #: whether the signal dev.py was sent goes to the group too, before the SIGTERM that always does
+        self.pass_on = pass_on
+        words = [str(a) for a in args]
+        say("$ " + shlex.join([Path(words[0]).name, *words[1:]]))
+        try:
+            self.process = subprocess.Popen(words, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, process_group=0)
+        except FileNotFoundError as exc:
+            raise SetupError(f"{words[0]} was not found: {exc.strerror}") from exc
+
+    def stop(self, signum: int = signal.SIGTERM) -> None:
+        if self.pass_on and signum != signal.SIGTERM:
+            signal_group(self.process, signum)
+        signal_group(self.process, signal.SIGTERM)
+
+
+def run_server(server_args: Sequence[str | Path], worker_args: Sequence[str | Path], env: dict[str, str]) -> int:
+    """Run the web server and the background worker until either exits or dev.py is stopped, then stop all of it.
 
     runserver's autoreloader runs the server in a child process of its own. Stopping only the process
     dev.py started (Ctrl-C on dev.py alone, or SIGTERM) left that child serving, holding the port. So the
-    server runs in a process group of its own, and SIGINT, SIGTERM or SIGHUP sent to dev.py is passed to
-    the whole group; whatever is still running after STOP_TIMEOUT seconds is killed.
+    server and the worker each run in a process group of their own, and SIGINT, SIGTERM or SIGHUP sent to
+    dev.py is passed to each whole group; whatever is still running after STOP_TIMEOUT seconds is killed.
+    When one of the two ends by itself, the other is stopped too and dev.py says which ended.
     """
-    words = [str(a) for a in args]
-    say("$ " + shlex.join([Path(words[0]).name, *words[1:]]))
     if os.name == "nt":  # no process groups to signal: Ctrl-C reaches the whole console anyway
-        return run(args, env)
-    server = subprocess.Popen(words, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, process_group=0)
+        return run_server_windows(server_args, worker_args, env)
     stopping: list[int] = []
+    started: list[Started] = []
 
     def pass_on(signum: int, frame: object) -> None:
         stopping.append(signum)
-        signal_group(server, signum)
-        # A server started from a background job ignores SIGINT (it inherits the ignoring): end it anyway.
-        signal_group(server, signal.SIGTERM)
+        for part in started:
+            part.stop(signum)
 
     signals = [signal.SIGINT, signal.SIGTERM, signal.SIGHUP]
     previous = {signum: signal.signal(signum, pass_on) for signum in signals}
+    ended: tuple[Started, int] | None = None
     try:
-        deadline: float | None = None
-        while True:
-            try:
-                # a short wait, so that a stop asked for while waiting is noticed (a wait already
-                # begun would not see a deadline set by the signal handler)
-                status = server.wait(timeout=0.5)
+        # The server gets the signal, then SIGTERM: a server started from a background job ignores SIGINT
+        # (it inherits the ignoring), and must end anyway. The worker gets SIGTERM only: at the first it
+        # finishes the task it is running, at a second it stops.
+        parts = [("web server", server_args, True), ("background worker", worker_args, False)]
+        for name, args, pass_on_signal in parts:
+            if stopping:
                 break
-            except subprocess.TimeoutExpired:
-                if not stopping:
+            started.append(Started(name, args, env, pass_on=pass_on_signal))
+            if stopping:  # the stop came while it was starting, perhaps before it was in the list
+                started[-1].stop(stopping[-1])
+        deadline: float | None = None
+        while any(part.process.poll() is None for part in started):
+            # a short wait, so that a stop asked for while waiting is noticed
+            time.sleep(0.5)
+            if ended is None and not stopping:
+                ended = next(((p, p.process.returncode) for p in started if p.process.poll() is not None), None)
+                if ended is None:
                     continue
-                if deadline is None:
-                    deadline = time.monotonic() + STOP_TIMEOUT
-                elif time.monotonic() > deadline:
-                    say(f"The server did not stop within {STOP_TIMEOUT} seconds: killing it.")
-                    signal_group(server, signal.SIGKILL)
+                others = " and the ".join(p.name for p in started if p is not ended[0])
+                status = exit_status(ended[1])
+                say(f"The {ended[0].name} stopped by itself (exit status {status}): stopping the {others}.")
+                for part in started:
+                    part.stop()
+            if deadline is None:
+                deadline = time.monotonic() + STOP_TIMEOUT
+            elif time.monotonic() > deadline:
+                for part in started:
+                    if part.process.poll() is None:
+                        say(f"The {part.name} did not stop within {STOP_TIMEOUT} seconds: killing it.")
+                        signal_group(part.process, signal.SIGKILL)
+                deadline = float("inf")  # killed: the loop ends as soon as the processes do
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
-        # The reloader's child may outlive the process dev.py started: give it time, then kill it.
-        deadline = time.monotonic() + STOP_TIMEOUT
-        while group_running(server) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        signal_group(server, signal.SIGKILL)
-    if stopping:
-        say("Stopped Resolve.")
-        return 0
-    return exit_status(status)
+        end_groups([part.process for part in started])
+    if ended is not None:
+        part, status = ended
+        say(f"FAILED: the {part.name} stopped by itself with exit status {exit_status(status)} (its message is above).")
+        return exit_status(status) or 1
+    say("Stopped Resolve.")
+    return 0
+
+
+def run_server_windows(server: Sequence[str | Path], worker_args: Sequence[str | Path], env: dict[str, str]) -> int:
+    """The server in the foreground, the worker beside it, ended when the server ends."""
+    worker = subprocess.Popen([str(a) for a in worker_args], cwd=ROOT, env=env, stdin=subprocess.DEVNULL)
+    try:
+        return run(server, env)
+    finally:
+        worker.terminate()
+
+
+def end_groups(processes: Sequence[subprocess.Popen[bytes]]) -> None:
+    """A reloader's child may outlive the process dev.py started: give each group time, then kill what is left."""
+    deadline = time.monotonic() + STOP_TIMEOUT
+    while any(group_running(process) for process in processes) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    for process in processes:
+        signal_group(process, signal.SIGKILL)
 
 
 def group_running(process: subprocess.Popen[bytes]) -> bool:
@@ -433,7 +487,7 @@ def test(pytest_args: Sequence[str]) -> int:
     ensure_chromium()
     env = tool_env("resolve.settings.test")
     data_dir(env)
-    database = describe_database(env, "an in-memory test database")
+    database = describe_database(env, "a temporary test database file")
     say(f"Running the checks and the tests on {database}...")
     steps = [
         ["ruff", "check", "."],

@@ -1,10 +1,13 @@
-"""Stopping `python3 dev.py serve` (Ctrl-C, SIGTERM) stops the web server it started, so the port is free again."""
+"""`python3 dev.py serve` runs the web server and a background worker; stopping it (Ctrl-C, SIGTERM) stops both,
+so the port is free again, and when either stops by itself the other is stopped too."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -63,9 +66,66 @@ def alive(pid: int) -> bool:
     return state != "Z"
 
 
+def command_line(pid: int) -> list[str]:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")
+    except OSError:
+        return []
+
+
+def running(command: str, pids: set[int]) -> set[int]:
+    """Which of ``pids`` run ``resolve <command>`` (the process dev.py started, and its reloader's child)."""
+    return {pid for pid in pids if command in command_line(pid) and alive(pid)}
+
+
+def serve_env(data_dir: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    env["RESOLVE_DATA_DIR"] = str(data_dir)
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), env.get("PYTHONPATH", "")])
+    return env
+
+
+def start_serve(data_dir: Path, port: int, *, in_background: bool = False) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, str(ROOT / "dev.py"), "serve", "--port", str(port)],
+        cwd=ROOT,
+        env=serve_env(data_dir),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,  # the signal goes to dev.py alone, as `kill` would send it
+        # a shell's background job (`python3 dev.py serve &`) starts with SIGINT ignored, and so would
+        # the server dev.py starts: dev.py must still stop it
+        preexec_fn=(lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if in_background else None,  # noqa: PLW1509
+    )
+
+
+def wait_listening(serve: subprocess.Popen[bytes], port: int) -> None:
+    deadline = time.monotonic() + 120
+    while not listening(port):
+        assert serve.poll() is None, serve.communicate()[0].decode()
+        assert time.monotonic() < deadline, "dev.py serve did not start listening within 120 seconds"
+        time.sleep(0.25)
+
+
+def queue_a_task(data_dir: Path) -> str:
+    """Queue a task (sending what is due) in the database dev.py serve uses; its id, as SQLite keeps it."""
+    code = "from resolve.notifications.tasks import send_due; print(send_due.enqueue().id)"
+    env = serve_env(data_dir) | {"DJANGO_SETTINGS_MODULE": "resolve.settings.local"}
+    shell = [str(dev.bin_dir() / "resolve"), "shell", "-c", code]
+    done = subprocess.run(shell, cwd=ROOT, env=env, capture_output=True, text=True, check=True, timeout=60)
+    return done.stdout.strip().splitlines()[-1].replace("-", "")
+
+
+def task_status(data_dir: Path, task_id: str) -> str | None:
+    with contextlib.closing(sqlite3.connect(data_dir / "resolve.sqlite3", timeout=10)) as db:
+        row = db.execute("SELECT status FROM django_tasks_database_dbtaskresult WHERE id = ?", [task_id]).fetchone()
+    return None if row is None else str(row[0])
+
+
 @pytest.fixture(scope="module")
 def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One database for both runs: the second migrates nothing and finds the demo partnership there."""
+    """One database for every run: the later ones migrate nothing and find the demo partnership there."""
     return tmp_path_factory.mktemp("dev-serve")
 
 
@@ -78,34 +138,24 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     [(signal.SIGINT, False), (signal.SIGTERM, False), (signal.SIGINT, True)],
     ids=["ctrl-c", "sigterm", "ctrl-c-to-a-background-job"],
 )
-def test_stopping_dev_py_serve_stops_its_server_and_frees_the_port(
+def test_stopping_dev_py_serve_stops_its_server_and_its_worker_and_frees_the_port(
     data_dir: Path, stop: signal.Signals, in_background: bool
 ) -> None:
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
-    env["RESOLVE_DATA_DIR"] = str(data_dir)
-    env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), env.get("PYTHONPATH", "")])
-    serve = subprocess.Popen(
-        [sys.executable, str(ROOT / "dev.py"), "serve", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,  # the signal goes to dev.py alone, as `kill` would send it
-        # a shell's background job (`python3 dev.py serve &`) starts with SIGINT ignored, and so would
-        # the server dev.py starts: dev.py must still stop it
-        preexec_fn=(lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if in_background else None,  # noqa: PLW1509
-    )
+    serve = start_serve(data_dir, port, in_background=in_background)
     started: set[int] = set()
     try:
-        deadline = time.monotonic() + 120
-        while not listening(port):
+        wait_listening(serve, port)
+        # the worker runs the tasks queued in the same database
+        task = queue_a_task(data_dir)
+        deadline = time.monotonic() + 60
+        while task_status(data_dir, task) != "SUCCESSFUL":
             assert serve.poll() is None, serve.communicate()[0].decode()
-            assert time.monotonic() < deadline, "dev.py serve did not start listening within 120 seconds"
+            assert time.monotonic() < deadline, "the worker did not run a task queued within 60 seconds"
             time.sleep(0.25)
         started = descendants(serve.pid)
-        assert len(started) >= 2, "runserver and its autoreloader's child"
+        assert len(running("runserver", started)) >= 2, "runserver and its autoreloader's child"
+        assert running("worker", started), "resolve worker"
 
         serve.send_signal(stop)
         output = serve.communicate(timeout=30)[0].decode()
@@ -118,3 +168,48 @@ def test_stopping_dev_py_serve_stops_its_server_and_frees_the_port(
         for pid in {serve.pid, *started}:
             if alive(pid):
                 os.kill(pid, signal.SIGKILL)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads the process tree from /proc")
+@pytest.mark.skipif(
+    not dev.installed(dev.DEV_LOCK), reason="dev.py serve would install into .venv, which is not up to date"
+)
+@pytest.mark.parametrize(
+    ("dies", "name", "other"),
+    [("worker", "background worker", "web server"), ("runserver", "web server", "background worker")],
+    ids=["the-worker-dies", "the-server-dies"],
+)
+def test_when_the_worker_or_the_server_dies_dev_py_serve_stops_the_other_and_says_which(
+    data_dir: Path, dies: str, name: str, other: str
+) -> None:
+    port = free_port()
+    serve = start_serve(data_dir, port)
+    started: set[int] = set()
+    try:
+        wait_listening(serve, port)
+        deadline = time.monotonic() + 30
+        while not (running("worker", descendants(serve.pid)) and running("runserver", descendants(serve.pid))):
+            assert time.monotonic() < deadline, "dev.py serve did not start the worker and the server"
+            time.sleep(0.25)
+        started = descendants(serve.pid)
+        # the process dev.py started (its own children, if any, are left to dev.py to stop)
+        (victim,) = {pid for pid in running(dies, started) if pid in direct_children(serve.pid)}
+        os.kill(victim, signal.SIGKILL)
+
+        output = serve.communicate(timeout=30)[0].decode()
+        assert serve.returncode != 0, output
+        assert f"The {name} stopped by itself (exit status 137): stopping the {other}." in output
+        assert f"FAILED: the {name} stopped by itself with exit status 137" in output
+        assert not [pid for pid in started if alive(pid)], "a process dev.py serve started is still running"
+        assert can_bind(port)
+    finally:
+        for pid in {serve.pid, *started}:
+            if alive(pid):
+                os.kill(pid, signal.SIGKILL)
+
+
+def direct_children(pid: int) -> set[int]:
+    try:
+        return set(map(int, Path(f"/proc/{pid}/task/{pid}/children").read_text().split()))
+    except OSError:
+        return set()

@@ -105,15 +105,16 @@ def smtp() -> Iterator[Inbox]:
 def run_worker() -> None:
     """Run every task that is ready, as ``resolve worker`` does, then return.
 
-    The worker closes "old" connections between tasks; inside a test's transaction that would close
-    the test's own connection (PostgreSQL), so here it does not.
+    The worker closes the database connection between tasks, as a worker process must; here that
+    connection holds the test's transaction (the SQLite test database is a file: settings/test.py),
+    so it is kept open.
     """
-    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections", return_value=None):
-        _worker()
+    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+        _worker().run()
 
 
-def _worker() -> None:
-    Worker(
+def _worker() -> Worker:
+    return Worker(
         queue_names=["default"],
         interval=0,
         batch=True,
@@ -122,7 +123,7 @@ def _worker() -> None:
         max_tasks=None,
         worker_id="test-worker",
         excluded_queue_names=[],
-    ).run()
+    )
 
 
 @pytest.fixture

@@ -237,6 +237,25 @@ AUDIT_CHECKPOINT_EMAIL = [
 # several machines may share one PostgreSQL: each claims a task with SELECT ... FOR UPDATE SKIP LOCKED.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
+
+def seconds_from_environment(name: str, default: float) -> float:
+    """A number of seconds greater than 0 from the environment variable ``name``, or ``default``."""
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds < float("inf"):
+        raise ImproperlyConfigured(f"{name} must be a number of seconds greater than 0, such as 600; it is {text!r}.")
+    return seconds
+
+
+# How long a worker's claim on a message lasts: a message claimed by a worker that was killed mid-send
+# is sent again once this has passed. Longer than the slowest send can take (EMAIL_TIMEOUT, 30 s).
+NOTIFICATIONS_LEASE_SECONDS = seconds_from_environment("RESOLVE_NOTIFICATIONS_LEASE_SECONDS", 600)
+
 # Sending (resolve.notifications). Each partnership chooses its channel (Partnership.message_channel):
 # e-mail over SMTP, or GOV.UK Notify. Nothing here is a secret in the code: all from the environment.
 # SMTP: EMAIL_HOST, EMAIL_PORT, EMAIL_USE_TLS (STARTTLS) or EMAIL_USE_SSL, EMAIL_HOST_USER,
