@@ -217,8 +217,14 @@ def test_a_daily_digest_carries_held_reminders_at_9_on_working_days_only(lancash
     assert all(m.digest is not None and m.digest.status == Message.Status.SENT for m in held)
 
 
-def test_the_sweep_task_runs_on_the_worker_and_queues_itself(lancashire: Walker, smtp: Inbox, work) -> None:
+def test_the_sweep_task_runs_on_the_worker_and_queues_itself(
+    lancashire: Walker, smtp: Inbox, work, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from resolve.notifications.tasks import sweep as sweep_task  # noqa: PLC0415 - the task under test
+
+    # the worker closes "old" connections as it wakes: on PostgreSQL that would close the test's own
+    # transaction (SQLite's in-memory database is never closed), so it keeps the test's connection here
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
 
     lancashire.raise_("2026-12-07T09:30", pathway="escalation")
     run = lancashire.escalate(Step("stage-1", "2026-12-07T10:00", {}))

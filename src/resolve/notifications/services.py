@@ -55,7 +55,7 @@ def notice_dispatch(notice_id: int, *, now: datetime | None = None) -> int:
     written = 0
     with transaction.atomic():
         notice = (
-            Notice.objects.select_for_update()
+            Notice.objects.select_for_update(of=("self",))  # the notice's row only: its nullable joins cannot be locked
             .select_related("disagreement__partnership", "stage_run", "deadline")
             .filter(pk=notice_id)
             .first()
