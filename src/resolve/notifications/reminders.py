@@ -255,19 +255,22 @@ def working_reminders_in(ranges: list[tuple[datetime, datetime]]) -> QuerySet[St
     return governing(StageDeadline.objects.filter(q))
 
 
+def set_for_case_of(runs: Iterable[object]) -> QuerySet[StageDeadline]:
+    """The standing dates set for the case at these stage runs (found by the stage-run index)."""
+    return StageDeadline.objects.filter(
+        stage_run__in=list(runs), kind=StageDeadline.Kind.SET_FOR_CASE, replaced_at__isnull=True
+    )
+
+
 def shortened(deadlines: list[StageDeadline]) -> set[int]:
     """Which of ``deadlines`` give way to a standing, no later date set for the case (by their stage runs)."""
     runs = {d.stage_run_id for d in deadlines if d.kind == StageDeadline.Kind.PROCEDURE}
     if not runs:
         return set()
-    caps = StageDeadline.objects.filter(
-        stage_run__in=runs, kind=StageDeadline.Kind.SET_FOR_CASE, replaced_at__isnull=True
-    ).values_list("stage_run_id", "cap__timescale", "due")
     set_for_case: dict[tuple[object, str], list[datetime]] = {}
-    for run, slug, due in caps:
-        if due is None:
-            continue
-        set_for_case.setdefault((run, slug), []).append(due)
+    for run, slug, due in set_for_case_of(runs).values_list("stage_run_id", "cap__timescale", "due"):
+        if due is not None:
+            set_for_case.setdefault((run, slug), []).append(due)
     return {
         d.pk
         for d in deadlines
