@@ -8,7 +8,6 @@ with its own connection, as two workers would be.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 
 import pytest
 from django.db import connection, connections, transaction
@@ -29,13 +28,13 @@ pytestmark = [
 
 
 @pytest.fixture
-def lancashire(cast_for, time_machine) -> Iterator[Walker]:
+def lancashire(cast_for, time_machine) -> Walker:
     walker = Walker(cast_for("pan-lancashire"), time_machine)
     walker.raise_("2026-12-07T09:30", pathway="escalation")
     walker.escalate(Step("stage-1", "2026-12-07T10:00", {}))
     SweepState.objects.create(name=sweep.NAME, swept_to=at("2026-12-11T08:00"))
     walker.clock.move_to(at("2026-12-11T09:00"), tick=False)  # type: ignore[attr-defined]
-    yield walker
+    return walker
 
 
 def test_a_sweep_finding_the_row_locked_does_nothing(lancashire: Walker, smtp: Inbox) -> None:
