@@ -13,11 +13,12 @@ from datetime import timedelta
 import pytest
 
 from resolve.calendar import LONDON
+from resolve.disagreements import services
 from resolve.disagreements.models import Notice, StageRun
 from resolve.notifications import sweep
 from resolve.notifications.models import Message, SweepState
 from resolve.partnerships.models import Person
-from tests.disagreements.walker import Step, Walker, at
+from tests.disagreements.walker import Step, Walker, at, local
 from tests.notifications.conftest import Inbox, Received
 
 pytestmark = pytest.mark.django_db
@@ -180,6 +181,40 @@ def test_a_stage_closed_before_its_deadline_is_neither_reminded_nor_alerted(lanc
     lancashire.resolve("2026-12-10T12:00")
     landed = about_deadlines(sweep_every(lancashire.clock, smtp, "2026-12-10T12:00", "2026-12-15T10:00"))
     assert landed == []
+
+
+def test_a_date_set_for_the_case_governs_its_cap_gives_way(cast_for, time_machine, smtp: Inbox) -> None:
+    walker = Walker(cast_for("cumbria"), time_machine)
+    walker.raise_(
+        "2026-12-29T10:00",
+        pathway="escalation",
+        urgent=True,
+        start_stage="formal-process",
+        urgent_reason="The placement ends this week.",
+    )
+    assert walker.dated() == {"decision": "2027-01-08 17:00"}  # 30, 31 Dec, 4, 5, 6, 7, 8 Jan
+    sweep.sweep(worker="t")
+    services.deadline_set_for_case(
+        disagreement=walker.d,
+        by=walker.cast.at("school", 4),
+        timescale="decision",
+        due=at("2027-01-04T17:00"),
+        reason="The placement ends on 5 January.",
+    )
+    landed = about_deadlines(sweep_every(walker.clock, smtp, "2026-12-29T11:00", "2027-01-08T18:00"))
+    said = Notice.objects.filter(
+        disagreement=walker.d, kind__in=(Notice.Kind.DEADLINE_COMING, Notice.Kind.DEADLINE_MISSED)
+    )
+    told = {(local(n.created_at), n.deadline.timescale) for n in said if n.deadline is not None}
+    # the date set for the case follows the cap's rule (7 working days: reminded the working day before too)
+    assert told == {
+        ("2026-12-31 09:00", "decision-for-case"),
+        ("2027-01-04 09:00", "decision-for-case"),
+        ("2027-01-04 17:00", "decision-for-case"),
+    }
+    # 1 January is a bank holiday: the working day before Monday 4 January is Thursday 31 December
+    assert sorted({x.when for x in landed}) == ["2026-12-31 09:00", "2027-01-04 09:00", "2027-01-04 17:00"]
+    assert not Notice.objects.filter(deadline__timescale="decision").exists(), "the cap gave way: never told"
 
 
 def test_a_rerun_sweep_sends_nothing_twice(lancashire: Walker, smtp: Inbox) -> None:

@@ -39,11 +39,11 @@ from datetime import UTC, date, datetime, timedelta
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from resolve.access.policy import people_who_can_act, roles_held
 from resolve.calendar import WorkingCalendar
 from resolve.disagreements import rules
 from resolve.disagreements.models import Disagreement, Participant, StageDeadline
-from resolve.partnerships.models import Person
+from resolve.partnerships.models import Agency, Person, RoleAssignment
+from resolve.partnerships.selectors import managers_of
 from resolve.procedures.models import ProcedureVersion
 from resolve.procedures.schema import Procedure, Timescale
 
@@ -315,20 +315,31 @@ def what_missed(deadline: StageDeadline, due_text: str) -> str:
 
 
 def told_for_coming(deadline: StageDeadline) -> list[Person]:
-    """The stage's handlers, and the people who can act at it at its own level (not everyone above)."""
+    """The stage's handlers, and the people who can act at it at its own level (not everyone above).
+
+    As ``access.policy.people_who_can_act`` finds them, in a few queries whatever the chains: those
+    taking part and the managers in their chains who are at the stage's level in an agency in dispute
+    (the level for their own agency), and the holders of the stage's roles. Each of them sees the
+    disagreement (they, or someone they manage, take part; or they hold a role of its stage).
+    """
     run = deadline.stage_run
     disagreement = run.disagreement
-    stage_roles = set(rules.stage_of(run).handlers.roles)
-    found = {
-        p.person.pk: p.person
-        for p in Participant.objects.filter(
-            disagreement=disagreement, capacity=Participant.Capacity.HANDLER, stage_run=run
-        ).select_related("person__line_manager")
-    }
-    for person in people_who_can_act(disagreement):
-        at_level = person.agency is not None and person.level == rules.acting_level(disagreement, run, person.agency)
-        if at_level or roles_held(person, disagreement.partnership_id) & stage_roles:
-            found.setdefault(person.pk, person)
+    stage = rules.stage_of(run)
+    parties = {a.pk: a for a in Agency.objects.filter(pk__in=rules.party_agency_ids(disagreement))}
+    levels = {pk: rules.acting_level(disagreement, run, agency) for pk, agency in parties.items()}
+    found: dict[object, Person] = {}
+    for p in Participant.objects.filter(disagreement=disagreement).select_related("person__line_manager"):
+        if p.capacity == Participant.Capacity.HANDLER and p.stage_run_id == run.pk:
+            found.setdefault(p.person.pk, p.person)
+        for person in (p.person, *managers_of(p.person)):
+            if person.agency_id in levels and person.level is not None and person.level == levels[person.agency_id]:
+                found.setdefault(person.pk, person)
+    for assignment in RoleAssignment.objects.filter(
+        partnership=disagreement.partnership_id,
+        person__partnership=disagreement.partnership_id,
+        role__in=stage.handlers.roles,
+    ).select_related("person__line_manager"):
+        found.setdefault(assignment.person.pk, assignment.person)
     return [p for p in found.values() if p.is_active]
 
 

@@ -28,6 +28,7 @@ from uuid import UUID
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from resolve.calendar import WorkingCalendar
 from resolve.disagreements import rules
@@ -96,6 +97,7 @@ def tells_for(deadline: StageDeadline, calendar: WorkingCalendar, window: Window
     disagreement = deadline.stage_run.disagreement
     version = disagreement.procedure_version
     procedure = reminders.procedure_for(version.pk, version.sha256)
+    version.__dict__["procedure"] = procedure  # ProcedureVersion.procedure, cached: the rules below read it again
     timescale = reminders.timescale_of(procedure, disagreement.pathway, deadline.stage_run.stage, deadline.timescale)
     due = deadline.due
     if timescale is None or due is None or not timescale.computable:
@@ -115,7 +117,7 @@ def tells_for(deadline: StageDeadline, calendar: WorkingCalendar, window: Window
                 kind=Notice.Kind.DEADLINE_MISSED,
                 key=f"missed:{deadline.pk}",
                 what=reminders.what_missed(deadline, due_text),
-                source=deadline.source,
+                source=_("Resolve's alert: the procedure's deadline (%(source)s) passed") % {"source": deadline.source},
                 urgent=urgent,
                 send_after=reminders.next_start(calendar, now) if late and not clock else None,
             )
@@ -142,7 +144,8 @@ def tells_for(deadline: StageDeadline, calendar: WorkingCalendar, window: Window
                     kind=Notice.Kind.DEADLINE_COMING,
                     key=f"coming:{deadline.pk}:{day.isoformat()}",
                     what=reminders.what_coming(deadline, timescale, due_text),
-                    source=deadline.source,
+                    source=_("Resolve's reminder of the procedure's deadline (%(source)s)")
+                    % {"source": deadline.source},
                     urgent=urgent,
                     send_after=None,
                 )
