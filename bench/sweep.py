@@ -140,7 +140,7 @@ def build(n_open: int, n_due: int) -> dict[str, float]:
                 computed_at, reason)
             SELECT md5('r' || i)::uuid, 'procedure', 'stage-complete', 'Stage 1 complete',
                 CASE WHEN i <= %(due_n)s THEN %(due)s
-                     ELSE %(far)s + ((i * 7919) %% (2 * 365 * 24)) * interval '1 hour' END,
+                     ELSE %(far)s + ((i::bigint * 7919) %% (2 * 365 * 24)) * interval '1 hour' END,
                 '5 working days from the start of this stage', 'L25', %(raised)s, ''
             FROM generate_series(1, %(n)s) AS i""",
         "participants": """
@@ -205,6 +205,7 @@ def main() -> None:
     parser.add_argument("--database", default="resolve_bench", help="the database made on DATABASE_URL's server")
     parser.add_argument("--use-url", action="store_true", help="use DATABASE_URL's own database (it is dropped)")
     args = parser.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]  # figures show as they come
     url = database_url(args)
     started = time.monotonic()
     recreate(url)

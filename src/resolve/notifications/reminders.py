@@ -286,7 +286,7 @@ class Tell:
     """One notice the sweep writes: a reminder (``coming``) or a breach alert (``missed``)."""
 
     deadline: StageDeadline
-    kind: str  # "coming" or "missed"
+    kind: str  # Notice.Kind.DEADLINE_COMING or DEADLINE_MISSED
     key: str
     what: str
     source: str
