@@ -28,7 +28,6 @@ from uuid import UUID
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from resolve.calendar import WorkingCalendar
 from resolve.disagreements import rules
@@ -117,7 +116,7 @@ def tells_for(deadline: StageDeadline, calendar: WorkingCalendar, window: Window
                 kind=Notice.Kind.DEADLINE_MISSED,
                 key=f"missed:{deadline.pk}",
                 what=reminders.what_missed(deadline, due_text),
-                source=_("Resolve's alert: the procedure's deadline (%(source)s) passed") % {"source": deadline.source},
+                source=deadline.source,
                 urgent=urgent,
                 send_after=reminders.next_start(calendar, now) if late and not clock else None,
             )
@@ -144,8 +143,7 @@ def tells_for(deadline: StageDeadline, calendar: WorkingCalendar, window: Window
                     kind=Notice.Kind.DEADLINE_COMING,
                     key=f"coming:{deadline.pk}:{day.isoformat()}",
                     what=reminders.what_coming(deadline, timescale, due_text),
-                    source=_("Resolve's reminder of the procedure's deadline (%(source)s)")
-                    % {"source": deadline.source},
+                    source=deadline.source,
                     urgent=urgent,
                     send_after=None,
                 )
