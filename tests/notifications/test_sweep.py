@@ -276,3 +276,33 @@ def test_the_sweep_task_runs_on_the_worker_and_queues_itself(
 
     queued = DBTaskResult.objects.filter(task_path__endswith="tasks.sweep", status="READY")
     assert [t.run_after for t in queued] == [at("2026-12-11T09:00") + sweep.INTERVAL]
+
+
+def test_enfields_line_managers_informed_by_resolves_message_is_met_not_alerted(
+    cast_for, time_machine, smtp: Inbox
+) -> None:
+    """L60: "The line managers should be informed the same working day": the message that informs them meets it."""
+    enfield = Walker(cast_for("enfield"), time_machine)
+    run = enfield.raise_("2026-12-07T09:30", pathway="escalation")  # stage 1, the line managers' stage
+    assert enfield.dated()["line-managers-informed"] == "2026-12-07 17:00"
+    landed = sweep_every(enfield.clock, smtp, "2026-12-07T10:00", "2026-12-08T10:00")
+    informed = [x for x in landed if "line managers informed of the disagreement" in x.received.body]
+    assert informed
+    assert all(x.when == "2026-12-07 10:00" for x in informed)
+    assert not Notice.objects.filter(stage_run=run, deadline__timescale="line-managers-informed").exists()
+    assert not [x for x in landed if "Deadline missed" in x.subject]
+    # the 5-working-day resolution deadline (L68: 14 December) is still reminded, the working day before
+    assert enfield.dated()["resolution"] == "2026-12-14 17:00"
+    later = sweep_every(enfield.clock, smtp, "2026-12-11T08:00", "2026-12-11T10:00")
+    assert {x.when for x in later if "Deadline coming" in x.subject} == {"2026-12-11 09:00"}
+
+
+def test_enfields_line_managers_not_informed_in_time_is_a_missed_deadline(cast_for, time_machine, smtp: Inbox) -> None:
+    enfield = Walker(cast_for("enfield"), time_machine)
+    smtp.refuse_with = "451 Try again later"  # the mail server is down all day: nobody was informed
+    run = enfield.raise_("2026-12-07T09:30", pathway="escalation")
+    sweep_every(enfield.clock, smtp, "2026-12-07T10:00", "2026-12-07T17:00")
+    missed = Notice.objects.get(
+        stage_run=run, kind=Notice.Kind.DEADLINE_MISSED, deadline__timescale="line-managers-informed"
+    )
+    assert {p.pk for p in missed.recipients.all()} >= {enfield.person("school", run).pk, enfield.person("csc", run).pk}

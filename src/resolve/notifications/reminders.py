@@ -41,7 +41,7 @@ from django.utils.translation import gettext as _
 
 from resolve.calendar import WorkingCalendar
 from resolve.disagreements import rules
-from resolve.disagreements.models import Disagreement, Participant, StageDeadline
+from resolve.disagreements.models import Disagreement, Notice, Participant, StageDeadline
 from resolve.partnerships.models import Agency, Person, RoleAssignment
 from resolve.partnerships.selectors import managers_of
 from resolve.procedures.models import ProcedureVersion
@@ -75,16 +75,9 @@ class Window:
 
 # -- the procedure's rule for a deadline, cached per procedure version ---------------------------
 
-_PROCEDURES: dict[tuple[int, str], Procedure] = {}
-
-
-def procedure_for(version_id: int, sha256: str) -> Procedure:
-    """The procedure of a stored version, parsed once (a version is never edited: a change is a new one)."""
-    key = (version_id, sha256)
-    found = _PROCEDURES.get(key)
-    if found is None:
-        found = _PROCEDURES[key] = ProcedureVersion.objects.get(pk=version_id).procedure
-    return found
+def procedure_for(version: ProcedureVersion) -> Procedure:
+    """The procedure of a stored version (validated once per process: ``ProcedureVersion.procedure``)."""
+    return version.procedure
 
 
 def _timescales(procedure: Procedure) -> Iterable[tuple[str, str, Timescale]]:
@@ -107,11 +100,35 @@ def timescale_of(procedure: Procedure, pathway: str, stage: str, slug: str) -> T
     return None
 
 
+def met_by_notice(deadline: StageDeadline, procedure: Procedure, pathway: str) -> bool:
+    """Whether the deadline is one a notice of its stage fulfils, and that notice was sent in time.
+
+    Enfield L60: "The line managers should be informed the same working day": the message that informs
+    them meets it (the notification's ``meets``), so it is neither reminded nor alerted as missed.
+    """
+    run = deadline.stage_run
+    try:
+        stage = procedure.pathway(pathway).stage(run.stage)
+    except KeyError:
+        return False
+    fulfilling = [n for n in stage.notifications if n.meets == deadline.timescale]
+    if not fulfilling or deadline.due is None:
+        return False
+    return Notice.objects.filter(
+        stage_run=run,
+        kind=Notice.Kind.PROCEDURE,
+        source__in=[n.source for n in fulfilling],
+        what__in=[n.what for n in fulfilling],
+        sent_at__isnull=False,
+        sent_at__lte=deadline.due,
+    ).exists()
+
+
 def clock_leads() -> dict[timedelta, frozenset[str]]:
     """For each clock-hour reminder lead in the stored procedures, the timescale slugs it applies to."""
     leads: dict[timedelta, set[str]] = {}
     for pk, sha in ProcedureVersion.objects.values_list("pk", "sha256"):
-        for _p, _s, t in _timescales(procedure_for(pk, sha)):
+        for _p, _s, t in _timescales(ProcedureVersion.procedure_of(pk, sha)):
             if t.rule == "hours" and t.n is not None:
                 leads.setdefault(clock_lead(t.n), set()).update({t.slug, t.slug + FOR_CASE})
     return {lead: frozenset(slugs) for lead, slugs in leads.items()}

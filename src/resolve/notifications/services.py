@@ -108,7 +108,7 @@ def message_claim(*, worker: str, now: datetime | None = None) -> Message | None
         if message is None:
             return None
         message.status = Message.Status.SENDING
-        message.claimed_at = now
+        message.claimed_at = max(now, timezone.now())  # a long sweep passes its start: the lease counts from now
         message.claimed_by = worker[:64]
         message.attempts += 1
         message.save(update_fields=["status", "claimed_at", "claimed_by", "attempts"])

@@ -95,12 +95,13 @@ def tells_for(deadline: StageDeadline, calendar: WorkingCalendar, window: Window
     """What the sweep says of one deadline in the window: its breach alert, its reminders."""
     disagreement = deadline.stage_run.disagreement
     version = disagreement.procedure_version
-    procedure = reminders.procedure_for(version.pk, version.sha256)
-    version.__dict__["procedure"] = procedure  # ProcedureVersion.procedure, cached: the rules below read it again
+    procedure = reminders.procedure_for(version)
     timescale = reminders.timescale_of(procedure, disagreement.pathway, deadline.stage_run.stage, deadline.timescale)
     due = deadline.due
     if timescale is None or due is None or not timescale.computable:
         return []
+    if reminders.met_by_notice(deadline, procedure, disagreement.pathway):
+        return []  # Enfield L60: the line managers were informed, by Resolve's own message, in time
     clock = timescale.rule == "hours"
     urgent = clock or rules.is_urgent(disagreement)
     due_text = when_text(due)

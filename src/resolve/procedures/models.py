@@ -33,4 +33,25 @@ class ProcedureVersion(models.Model):
 
     @cached_property
     def procedure(self) -> Procedure:
-        return Procedure.model_validate(self.definition)
+        """The definition, validated once per process: a version is never edited (a change is a new one).
+
+        Kept by id and hash, so that a row with the same id and other contents (a test database's
+        reused id) is validated afresh.
+        """
+        key = (self.pk, self.sha256)
+        found = _VALIDATED.get(key) if self.pk is not None else None
+        if found is None:
+            found = Procedure.model_validate(self.definition)
+            if self.pk is not None:
+                _VALIDATED[key] = found
+        return found
+
+    @classmethod
+    def procedure_of(cls, pk: int, sha256: str) -> Procedure:
+        """The procedure of the stored version ``pk``, read from the database only the first time."""
+        found = _VALIDATED.get((pk, sha256))
+        return found if found is not None else cls.objects.get(pk=pk, sha256=sha256).procedure
+
+
+#: the procedures of stored versions, validated: by (id, sha256)
+_VALIDATED: dict[tuple[int, str], Procedure] = {}

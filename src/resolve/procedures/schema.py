@@ -345,6 +345,12 @@ class Notification(_Model):
     offer: bool = Field(False, description="offered to the raiser (whom they may ask), not sent to the role")
     timing: Text | None = Field(None, description="the procedure's words for how soon")
     form: Text | None = None
+    meets: Slug | None = Field(
+        None,
+        description="the stage's timescale this notice fulfils once it is sent: Enfield L60, 'the line managers "
+        "should be informed the same working day' is met when Resolve has told them; no reminder or breach "
+        "alert follows then",
+    )
     source: Text
 
     @model_validator(mode="after")
@@ -399,6 +405,13 @@ class Stage(_Model):
 
     @model_validator(mode="after")
     def _unique_timescales(self) -> Stage:
+        timescale_slugs = {t.slug for t in self.timescales}
+        for n in self.notifications:
+            if n.meets is not None and n.meets not in timescale_slugs:
+                raise ValueError(
+                    f"a notification's meets must name one of this stage's timescales "
+                    f"({', '.join(sorted(timescale_slugs)) or 'it has none'}), not {n.meets!r}"
+                )
         slugs = [t.slug for t in self.timescales] + [i.slug for i in self.instructions]
         dupes = sorted({s for s in slugs if slugs.count(s) > 1})
         if dupes:
