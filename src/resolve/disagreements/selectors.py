@@ -551,6 +551,10 @@ class NoticeShown:
     created_at: datetime
 
 
+#: the kinds of notice whose source is a line of the procedure (the others are Resolve's own events)
+SOURCED = frozenset({Notice.Kind.PROCEDURE, Notice.Kind.DEADLINE_COMING, Notice.Kind.DEADLINE_MISSED})
+
+
 def notices_for(*, person: Person) -> list[NoticeShown]:
     """The notices sent to the person, newest first.
 
@@ -575,7 +579,7 @@ def notices_for(*, person: Person) -> list[NoticeShown]:
             what=n.what,
             timing=n.timing,
             form=n.form,
-            source=n.source,
+            source=n.source if n.kind in SOURCED else "",  # a line of the procedure, not Resolve's own name
             created_at=n.created_at,
         )
         for n in notices

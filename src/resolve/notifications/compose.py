@@ -30,16 +30,16 @@ from resolve.partnerships.selectors import calendar_for
 from resolve.procedures.contacts import out_of_hours_contacts
 
 #: the subject's opening words for each kind of notice
-SUBJECTS: dict[str, str] = {
+SUBJECTS: dict[str, str | Promise] = {
     Notice.Kind.PROCEDURE: "",
-    Notice.Kind.DEADLINE_COMING: "Deadline coming",
-    Notice.Kind.DEADLINE_MISSED: "Deadline missed",
-    Notice.Kind.OUTCOME_PROPOSED: "Outcome proposed: please confirm",
-    Notice.Kind.FEEDBACK_GIVEN: "Feedback given",
-    Notice.Kind.MEETING_SCHEDULED: "Meeting scheduled",
-    Notice.Kind.MEETING_MOVED: "Meeting moved",
-    Notice.Kind.MEETING_CANCELLED: "Meeting cancelled",
-    Notice.Kind.ASKED_FURTHER: "Asked to go further",
+    Notice.Kind.DEADLINE_COMING: gettext_lazy("Deadline coming"),
+    Notice.Kind.DEADLINE_MISSED: gettext_lazy("Deadline missed"),
+    Notice.Kind.OUTCOME_PROPOSED: gettext_lazy("Outcome proposed: please confirm"),
+    Notice.Kind.FEEDBACK_GIVEN: gettext_lazy("Feedback given"),
+    Notice.Kind.MEETING_SCHEDULED: gettext_lazy("Meeting scheduled"),
+    Notice.Kind.MEETING_MOVED: gettext_lazy("Meeting moved"),
+    Notice.Kind.MEETING_CANCELLED: gettext_lazy("Meeting cancelled"),
+    Notice.Kind.ASKED_FURTHER: gettext_lazy("Asked to go further"),
 }
 
 

@@ -75,6 +75,7 @@ class Window:
 
 # -- the procedure's rule for a deadline, cached per procedure version ---------------------------
 
+
 def procedure_for(version: ProcedureVersion) -> Procedure:
     """The procedure of a stored version (validated once per process: ``ProcedureVersion.procedure``)."""
     return version.procedure
