@@ -73,12 +73,7 @@ class Window:
         return Window(self.start + by, self.end + by)
 
 
-# -- the procedure's rule for a deadline, cached per procedure version ---------------------------
-
-
-def procedure_for(version: ProcedureVersion) -> Procedure:
-    """The procedure of a stored version (validated once per process: ``ProcedureVersion.procedure``)."""
-    return version.procedure
+# -- the procedure's rule for a deadline ----------------------------------------------------------
 
 
 def _timescales(procedure: Procedure) -> Iterable[tuple[str, str, Timescale]]:

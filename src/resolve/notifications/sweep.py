@@ -95,7 +95,7 @@ def tells_for(deadline: StageDeadline, calendar: WorkingCalendar, window: Window
     """What the sweep says of one deadline in the window: its breach alert, its reminders."""
     disagreement = deadline.stage_run.disagreement
     version = disagreement.procedure_version
-    procedure = reminders.procedure_for(version)
+    procedure = version.procedure  # validated once per process (ProcedureVersion.procedure)
     timescale = reminders.timescale_of(procedure, disagreement.pathway, deadline.stage_run.stage, deadline.timescale)
     due = deadline.due
     if timescale is None or due is None or not timescale.computable:
