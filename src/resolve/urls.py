@@ -26,6 +26,8 @@ urlpatterns = [
     path("messages/", message_pages.messages, name="messages"),
     path("messages/<int:message>/", message_pages.message, name="message"),
     path("partnership/messages/", message_pages.messages_not_sent, name="messages_not_sent"),
+    # a partnership's own administration pages (resolve.web.manage): its administrators only
+    path("manage/", include("resolve.web.manage.urls")),
     # raising a disagreement: question pages, check your answers, confirmation (resolve.web.raising)
     path("raise/", include("resolve.web.raising")),
     path("accessibility/", views.accessibility, name="accessibility"),

@@ -67,9 +67,15 @@ class Route:
 
 
 def walk(
-    patterns: list[Any] | None = None, prefix: str = "", converters: dict[str, Any] | None = None
+    patterns: list[Any] | None = None,
+    prefix: str = "",
+    converters: dict[str, Any] | None = None,
+    namespace: str = "",
 ) -> Iterator[Route]:
-    """Every named pattern of ``resolve.urls``, with its whole route and the converters of its parameters."""
+    """Every named pattern of ``resolve.urls``, with its whole route and the converters of its parameters.
+
+    A namespaced pattern's name carries its namespace (``manage:overview``), as ``reverse`` wants it.
+    """
     converters = dict(converters or {})
     for pattern in get_resolver().url_patterns if patterns is None else patterns:
         route = prefix + str(pattern.pattern)
@@ -77,10 +83,11 @@ def walk(
         # a regular expression's named groups (django-allauth's keys) are parameters too
         found.update({group: "regex" for group in pattern.pattern.regex.groupindex if group not in found})
         if isinstance(pattern, URLResolver):
-            yield from walk(pattern.url_patterns, route, found)
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from walk(pattern.url_patterns, route, found, inner)
         elif isinstance(pattern, URLPattern) and pattern.name:
             params = tuple((k, v if isinstance(v, str) else type(v).__name__) for k, v in found.items())
-            yield Route(route, pattern.name, params)
+            yield Route(route, namespace + pattern.name, params)
 
 
 def guarded() -> list[Route]:

@@ -80,6 +80,8 @@ class Verb(models.TextChoices):
     SINGLE_SIGN_ON_LINKED = "single_sign_on_linked", _("Sign-in through an organisation linked to an account")
     MESSAGES_CHOICE_CHANGED = "messages_choice_changed", _("Choice of one message each time or a daily digest")
     MESSAGE_SENT_AGAIN = "message_sent_again", _("Message that could not be sent was sent again by an administrator")
+    HANDED_OVER = "handed_over", _("Open work handed over from someone leaving")
+    COUNTERPART_INVITED = "counterpart_invited", _("Counterpart in another partnership invited")
 
 
 class EventQuerySet(AppendOnlyQuerySet):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import time
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -68,12 +70,23 @@ class Partnership(UUIDModel):
         help_text="how Resolve sends this partnership's messages: its SMTP server, or GOV.UK Notify "
         "(the server's settings and Notify's key come from the environment)",
     )
+    day_starts = models.TimeField(
+        default=time(9, 0), help_text="when the working day starts on the local clock (Europe/London)"
+    )
+    day_ends = models.TimeField(
+        default=time(17, 0),
+        help_text="when the working day ends on the local clock: 'same working day' and 'N working days' "
+        "end here; changing it moves no stored deadline until they are recalculated",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [
+            models.CheckConstraint(
+                condition=models.Q(day_ends__gt=models.F("day_starts")), name="partnership_day_ends"
+            ),
             # No silent default nation: a partnership made without one is refused, not counted as England's.
-            models.CheckConstraint(condition=models.Q(nation__in=sorted(NATIONS)), name="partnership_nation_known")
+            models.CheckConstraint(condition=models.Q(nation__in=sorted(NATIONS)), name="partnership_nation_known"),
         ]
 
     def __str__(self) -> str:
@@ -118,6 +131,11 @@ class Agency(UUIDModel):
     )
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
+    retired_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="when the agency left the partnership: it keeps its history, and nothing new is raised with it",
+    )
 
     class Meta:
         verbose_name_plural = "agencies"
@@ -227,3 +245,66 @@ class RoleAssignment(models.Model):
             errors["partnership"] = gettext("A role is held in the person's own partnership: choose that partnership.")
         if errors:
             raise ValidationError(errors)
+
+
+class SeniorityTitle(models.Model):
+    """The partnership's own title for one cell of the seniority matrix (an agency column at a level).
+
+    The adopted procedure's matrix is the starting point (Enfield's Appendix B, reconstructed from a
+    damaged original); a row here is the partnership's correction of that cell, and wins over it. A
+    blank ``title`` is a cell the partnership says is empty.
+    """
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="seniority_titles")
+    column = models.SlugField(max_length=80, help_text="the matrix column (an agency's matrix_agency)")
+    level = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=200, blank=True)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "column", "level"], name="seniority_title_unique")
+        ]
+        ordering = ["column", "level"]
+
+    def __str__(self) -> str:
+        return f"{self.column} level {self.level}: {self.title or '(blank)'}"
+
+
+class ProcedureDraft(models.Model):
+    """The definition a partnership's administrators are writing, before it is adopted as a new version.
+
+    One per partnership: checking it changes nothing; adopting it stores a new procedure version.
+    """
+
+    partnership = models.OneToOneField(Partnership, on_delete=models.CASCADE, related_name="procedure_draft")
+    text = models.TextField(help_text="the YAML being written")
+    based_on = models.ForeignKey(
+        "procedures.ProcedureVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    origin = models.CharField(max_length=300, blank=True, help_text="bundled:<slug>, a copy of a version, or a file")
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"draft procedure of {self.partnership}"
+
+
+class Adoption(models.Model):
+    """A partnership adopting a procedure version: who did it and when (the version history)."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="adoptions")
+    version = models.ForeignKey("procedures.ProcedureVersion", on_delete=models.PROTECT, related_name="adoptions")
+    adopted_at = models.DateTimeField(auto_now_add=True)
+    adopted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    operator = models.CharField(max_length=200, blank=True, help_text="who adopted it at the command line")
+
+    class Meta:
+        ordering = ["-adopted_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.partnership} adopted {self.version}"

@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from resolve.calendar import WorkingCalendar
-from resolve.partnerships.models import Agency, CalendarDay, Partnership, Person
+from resolve.partnerships.models import Agency, CalendarDay, Partnership, Person, RoleAssignment
 
 
 def person_of(user: Any) -> Person | None:
@@ -31,12 +31,14 @@ def partnerships_administered_by(user: Any) -> QuerySet[Partnership]:
 
 
 def calendar_for(partnership: Partnership) -> WorkingCalendar:
-    """The partnership's working-day calendar: its nation's bank holidays and its own days."""
+    """The partnership's working-day calendar: its nation's bank holidays, its own days and its working hours."""
     days = list(CalendarDay.objects.filter(partnership=partnership).values_list("date", "kind"))
     return WorkingCalendar(
         nation=partnership.nation,
         closures=frozenset(d for d, k in days if k == CalendarDay.Kind.CLOSURE),
         extra_working_days=frozenset(d for d, k in days if k == CalendarDay.Kind.WORKING),
+        day_starts=partnership.day_starts,
+        day_ends=partnership.day_ends,
     )
 
 
@@ -71,4 +73,36 @@ def counterparts_in(*, agency: Agency, level: int, role_title: str | None = None
         level=nearest or level,
         role_title=role_title,
         people=[p for p in people if p.level == nearest],
+    )
+
+
+@dataclass(frozen=True)
+class SetUp:
+    """How far a partnership's set-up has got, for its administrators' overview page."""
+
+    agencies: int
+    people: int
+    people_without_account: int
+    roles_named: int
+    roles_unfilled: list[str]  # the names of the procedure's roles nobody active holds
+    procedure: str  # the adopted procedure's name and version, or ""
+    calendar_days: int
+
+
+def setup_of(partnership: Partnership) -> SetUp:
+    """Counts only: no person's details."""
+    people = Person.objects.filter(partnership=partnership, is_active=True)
+    version = partnership.procedure
+    roles = version.procedure.roles if version is not None else ()
+    held = set(
+        RoleAssignment.objects.filter(partnership=partnership, person__is_active=True).values_list("role", flat=True)
+    )
+    return SetUp(
+        agencies=Agency.objects.filter(partnership=partnership, retired_at__isnull=True).count(),
+        people=people.count(),
+        people_without_account=people.filter(user__isnull=True).count(),
+        roles_named=len(roles),
+        roles_unfilled=[role.name for role in roles if role.slug not in held],
+        procedure=f"{version.name}, version {version.version}" if version is not None else "",
+        calendar_days=CalendarDay.objects.filter(partnership=partnership).count(),
     )

@@ -1,0 +1,7 @@
+"""Administration pages: leaving (to be built)."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
