@@ -22,7 +22,7 @@ from resolve.audit.models import Verb
 from resolve.audit.services import event_record
 from resolve.core.actors import Operator
 from resolve.core.errors import Refused, ResolveError
-from resolve.partnerships.models import CalendarDay, Partnership, Person, RoleAssignment
+from resolve.partnerships.models import Adoption, CalendarDay, Partnership, Person, RoleAssignment
 from resolve.partnerships.selectors import partnerships_administered_by, person_of
 from resolve.procedures.models import ProcedureVersion
 
@@ -75,6 +75,12 @@ def partnership_adopt_procedure(*, partnership: Partnership, version: ProcedureV
     previous = partnership.procedure_id
     partnership.procedure = version
     partnership.save(update_fields=["procedure"])
+    Adoption.objects.create(
+        partnership=partnership,
+        version=version,
+        adopted_by=by if isinstance(by, AbstractBaseUser) else None,
+        operator=by.name if isinstance(by, Operator) else "",
+    )
     event_record(
         verb=Verb.PROCEDURE_ADOPTED,
         partnership=partnership,
