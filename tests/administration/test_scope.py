@@ -39,6 +39,8 @@ def partnership_form(partnership: Partnership, **changes: object) -> dict[str, o
         "nation": partnership.nation,
         "retention_days": partnership.retention_days,
         "message_channel": partnership.message_channel,
+        "day_starts": "09:00",
+        "day_ends": "17:00",
         "calendar_days-TOTAL_FORMS": 0,
         "calendar_days-INITIAL_FORMS": 0,
     }

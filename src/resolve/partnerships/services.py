@@ -78,7 +78,7 @@ def partnership_adopt_procedure(*, partnership: Partnership, version: ProcedureV
     Adoption.objects.create(
         partnership=partnership,
         version=version,
-        adopted_by=by if isinstance(by, AbstractBaseUser) else None,
+        adopted_by=by if isinstance(by, AbstractBaseUser) else None,  # type: ignore[misc]
         operator=by.name if isinstance(by, Operator) else "",
     )
     event_record(
