@@ -57,7 +57,7 @@ def test_the_home_page_header_names_resolve_and_the_persons_partnership_with_my_
     assert 'href="#"' not in page  # pages that do not exist yet are not linked
 
 
-def test_a_partnerships_administrator_has_partnership_in_the_menu_linking_the_admin(
+def test_a_partnerships_administrator_has_partnership_in_the_menu_linking_their_pages(
     cast_for: Callable[[str], Cast],
 ) -> None:
     cast = cast_for("enfield")
@@ -69,7 +69,7 @@ def test_a_partnerships_administrator_has_partnership_in_the_menu_linking_the_ad
     user.save()
     cast.partnership.administrators.add(user)
     menu = client.get(reverse("home")).content.decode().split('class="govuk-service-navigation"', 1)[1]
-    assert f'<a class="govuk-service-navigation__link" href="{reverse("admin:index")}">Partnership</a>' in menu
+    assert f'<a class="govuk-service-navigation__link" href="{reverse("manage:choose")}">Partnership</a>' in menu
 
 
 @pytest.mark.parametrize(
