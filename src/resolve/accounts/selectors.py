@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Protocol
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from allauth.socialaccount.models import SocialAccount
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
@@ -89,3 +93,71 @@ def person_for_single_sign_on(
         people = people.filter(partnership__slug__in=partnerships)
     found = list(people[:2])
     return found[0] if len(found) == 1 else None
+
+
+@dataclass(frozen=True)
+class SingleSignOn:
+    """An identity provider a person signs in through: its id (for the audit entry) and its name (for them)."""
+
+    id: str
+    name: str
+
+
+def single_sign_on_for(*, email: str, partnership: Partnership) -> SingleSignOn | None:
+    """The configured provider that signs in this address for this partnership, or None.
+
+    A provider covers a person when it names their address's domain or their partnership (or
+    both, and then both must match), as ``person_for_single_sign_on`` would let it sign them in. A
+    provider that names neither limits no one, and covers no one for an invitation: without a
+    limit it cannot say that this person's organisation signs them in.
+    """
+    domain = (email or "").strip().lower().rpartition("@")[2]
+    apps = settings.SOCIALACCOUNT_PROVIDERS.get("openid_connect", {}).get("APPS", [])
+    for app in apps:
+        options = app.get("settings", {})
+        domains = [d.lower() for d in options.get("email_domains", [])]
+        partnerships = options.get("partnerships", [])
+        if not (domains or partnerships):
+            continue
+        if domains and domain not in domains:
+            continue
+        if partnerships and partnership.slug not in partnerships:
+            continue
+        return SingleSignOn(id=app["provider_id"], name=app.get("name") or app["provider_id"])
+    return None
+
+
+@dataclass(frozen=True)
+class AdministratorRow:
+    """One of a partnership's administrators as its administrators' page lists them."""
+
+    user: Any
+    name: str
+    email: str
+    last_login: datetime | None
+    two_factor: bool
+    also_administers: int  # how many other partnerships the account administers
+
+
+def administrators_of(partnership: Partnership) -> list[AdministratorRow]:
+    """The accounts in ``Partnership.administrators``, by name: whether each has two-factor set up."""
+    users = list(partnership.administrators.order_by("first_name", "last_name", "email", "pk"))
+    with_totp = set(
+        Authenticator.objects.filter(user__in=users, type=Authenticator.Type.TOTP).values_list("user_id", flat=True)
+    )
+    people = {p.user_id: p.name for p in Person.objects.filter(user__in=users, is_active=True)}
+    rows = []
+    for user in users:
+        name = user.get_full_name() or people.get(user.pk, "") or user.email
+        others = user.administered_partnerships.exclude(pk=partnership.pk).count()
+        rows.append(
+            AdministratorRow(
+                user=user,
+                name=name,
+                email=user.email,
+                last_login=user.last_login,
+                two_factor=user.pk in with_totp,
+                also_administers=others,
+            )
+        )
+    return rows

@@ -1,8 +1,8 @@
 """The audit trail in the admin: read only, and exportable for a disagreement or a person.
 
-Nobody can add, change or delete an entry here (the table is append-only everywhere). A staff
-account sees and exports only its own partnerships' entries; entries about the installation
-itself, and every partnership's, are for superusers. An export is itself an entry in the trail.
+Nobody can add, change or delete an entry here (the table is append-only everywhere). The admin is
+for superusers (administration/admin.py); a partnership's administrators export their own
+partnership's trail at /manage/<partnership>/audit/. An export is itself an entry in the trail.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 
-from resolve.administration.exports import FORMATS, TrailExport, trail_export
+from resolve.accounts.trail_export import FORMATS, TrailExport, trail_export
 from resolve.administration.scope import ScopedAdmin
 from resolve.audit.models import Event
 from resolve.core.errors import ResolveError
@@ -26,9 +26,8 @@ from resolve.partnerships.models import Person
 
 
 def download(export: TrailExport, fmt: str) -> HttpResponse:
-    content_type = "application/json" if fmt == "json" else "text/csv"
-    response = HttpResponse(export.as_text(fmt), content_type=f"{content_type}; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="audit-trail-{export.subject}.{fmt}"'
+    response = HttpResponse(export.as_text(fmt), content_type=export.content_type(fmt))
+    response["Content-Disposition"] = f'attachment; filename="{export.filename(fmt)}"'
     return response
 
 

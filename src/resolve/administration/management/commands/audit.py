@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from resolve.administration.exports import FORMATS, trail_export
+from resolve.accounts.trail_export import FORMATS, trail_export
 from resolve.audit.chain import entries
 from resolve.audit.services import checkpoint_write, trail_verify
 from resolve.core.actors import Operator
