@@ -31,6 +31,8 @@ from resolve.partnerships.services import Asker, Asking, administrator_check
 
 NEW_ADMINISTRATOR_TEMPLATE = "accounts/email/administrator_invitation"
 ADDED_ADMINISTRATOR_TEMPLATE = "accounts/email/administrator_added"
+#: slugs an address under /manage/ already uses for something else (/manage/new/ adds a partnership)
+RESERVED_SLUGS = frozenset({"new"})
 NAME_LENGTH = 150  # the account's first_name and last_name hold it, split at its last space
 
 
@@ -133,6 +135,8 @@ def partnership_create(
     asker = administrator_check(partnership=None, by=by)
     name = _text(name, field="name", what=_("The partnership's name"), longest=200)
     slug = _text(slug, field="slug", what=_("The short name in addresses"), longest=80).lower()
+    if slug in RESERVED_SLUGS:
+        raise ResolveError(_("This short name is used by Resolve itself; choose another."), field="slug")
     nation = (nation or "").strip().upper()
     if nation not in NATIONS:
         raise ResolveError(_("Choose the nation whose bank holidays the partnership keeps."), field="nation")
