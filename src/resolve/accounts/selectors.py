@@ -112,7 +112,8 @@ def single_sign_on_for(*, email: str, partnership: Partnership) -> SingleSignOn 
     limit it cannot say that this person's organisation signs them in.
     """
     domain = (email or "").strip().lower().rpartition("@")[2]
-    apps: list[dict[str, Any]] = settings.SOCIALACCOUNT_PROVIDERS.get("openid_connect", {}).get("APPS", [])
+    configured: dict[str, Any] = getattr(settings, "SOCIALACCOUNT_PROVIDERS", {})
+    apps: list[dict[str, Any]] = configured.get("openid_connect", {}).get("APPS", [])
     for app in apps:
         options = app.get("settings", {})
         domains = [d.lower() for d in options.get("email_domains", [])]
