@@ -94,7 +94,7 @@ def partnership_add(request: HttpRequest) -> HttpResponse:
     """``/manage/new/``: a superuser makes a partnership and its first administrator."""
     if not _superuser(request):
         return render(request, "web/manage/refused.html", status=403)
-    form = PartnershipForm(request.POST or None)
+    form = PartnershipForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -144,7 +144,7 @@ def administrators(request: HttpRequest, partnership: Partnership) -> HttpRespon
 
 @administers
 def administrator_add_page(request: HttpRequest, partnership: Partnership) -> HttpResponse:
-    form = AdministratorForm(request.POST or None)
+    form = AdministratorForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -170,9 +170,9 @@ def administrator_remove_page(request: HttpRequest, partnership: Partnership, ac
     found = next((row for row in administrators_of(partnership) if row.user.pk == account), None)
     if found is None:
         raise Http404
-    form = ConfirmForm(request.POST or None)
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and form.is_valid():
         try:
             administrator_remove(partnership=partnership, account=found.user, by=request.user)
         except NotFound:
@@ -206,10 +206,10 @@ def _person(partnership: Partnership, pk: UUID) -> Person:
 def person_invite(request: HttpRequest, partnership: Partnership, person: UUID) -> HttpResponse:
     """Confirm, then make the person's account and e-mail them how to sign in."""
     who = _person(partnership, person)
-    form = ConfirmForm(request.POST or None)
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
     status = 200
     back = _reverse_or("manage:person", "manage:people_invite", partnership=partnership.slug, person=who.pk)
-    if request.method == "POST":
+    if request.method == "POST" and form.is_valid():
         try:
             account_invite(person=who, by=request.user)
         except NotFound:
@@ -237,7 +237,8 @@ def people_invite_page(request: HttpRequest, partnership: Partnership) -> HttpRe
         try:
             done = people_invite(partnership=partnership, by=request.user)
         except ResolveError as error:
-            form = ConfirmForm()
+            form = ConfirmForm({})
+            form.is_valid()
             form.refuse(error)
             return _people_invite_page(request, partnership, form, status=error.status)
         if done.invited:
