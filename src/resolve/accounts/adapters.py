@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from resolve.accounts.selectors import (
@@ -25,6 +26,7 @@ from resolve.accounts.selectors import (
 from resolve.accounts.services import account_event, account_for_single_sign_on
 from resolve.audit.models import Verb
 from resolve.partnerships.models import Person
+from resolve.partnerships.selectors import partnerships_administered_by, person_of
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +70,15 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
+
+    def get_login_redirect_url(self, request: HttpRequest) -> str:
+        """An administrator (or a superuser) with no person of their own has no work page: they start at
+        the administration pages (/manage/), which lead to the one partnership they administer."""
+        user = request.user
+        superuser = bool(user.is_active and user.is_superuser)
+        if person_of(user) is None and (superuser or partnerships_administered_by(user).exists()):
+            return reverse("manage:choose")
+        return str(super().get_login_redirect_url(request))
 
     def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
         try:
