@@ -330,13 +330,11 @@ def _agency_for_person(partnership: Partnership, value: Any, *, current: Agency 
     """None (the partnership's own team), else an agency of the partnership not retired (or the one they are in)."""
     if value is None or value == "":
         return None
-    agency = value if isinstance(value, Agency) else None
+    try:  # read afresh: the instance given may be older than its retirement
+        agency = Agency.objects.filter(partnership=partnership, pk=getattr(value, "pk", value)).first()
+    except (ValueError, ValidationError):
+        agency = None
     if agency is None:
-        try:
-            agency = Agency.objects.filter(partnership=partnership, pk=value).first()
-        except (ValueError, ValidationError):
-            agency = None
-    if agency is None or agency.partnership_id != partnership.pk:
         raise NotFound(_("Choose one of %(name)s's agencies.") % {"name": partnership.name}, field="agency")
     if agency.retired_at is not None and (current is None or agency.pk != current.pk):
         raise ResolveError(
@@ -348,13 +346,11 @@ def _agency_for_person(partnership: Partnership, value: Any, *, current: Agency 
 def _manager_for_person(partnership: Partnership, value: Any) -> Person | None:
     if value is None or value == "":
         return None
-    manager = value if isinstance(value, Person) else None
+    try:  # read afresh: the instance given may be older than their leaving
+        manager = Person.objects.filter(partnership=partnership, pk=getattr(value, "pk", value)).first()
+    except (ValueError, ValidationError):
+        manager = None
     if manager is None:
-        try:
-            manager = Person.objects.filter(partnership=partnership, pk=value).first()
-        except (ValueError, ValidationError):
-            manager = None
-    if manager is None or manager.partnership_id != partnership.pk:
         raise NotFound(_("Choose a line manager in %(name)s.") % {"name": partnership.name}, field="line_manager")
     if not manager.is_active:
         raise ResolveError(_("Choose a line manager who has not left."), field="line_manager")
