@@ -284,7 +284,7 @@ def people_import_page(request: HttpRequest, partnership: Partnership) -> HttpRe
     form.is_valid()
     upload = request.FILES.get("file")
     if upload is None:
-        form.add_error("file", _("Select a CSV or XLSX file"))
+        form.refuse(ResolveError(_("Select a CSV or XLSX file"), field="file"))
         return _upload_page(request, partnership, form, status=400)
     content = upload.read(2 * 1024 * 1024 + 1)
     try:
@@ -316,7 +316,8 @@ def people_import_check(request: HttpRequest, partnership: Partnership) -> HttpR
     if kept is None:
         return page(request, partnership, "web/manage/people/import_check.html", context)
     rows = _rows(kept)
-    form = UploadForm()
+    form = UploadForm(data={}, files={})
+    form.is_valid()  # bound and clean, so that a problem found now can be added to it
     try:
         if request.method == "POST":
             if request.POST.get("digest") != kept["digest"]:
