@@ -68,7 +68,16 @@ def good_rows(a: Cast) -> list[list[str]]:
     """A head of service managed by someone already in the partnership, and two people they manage."""
     role = roles_of(a.partnership)[0]
     return [
-        ["Ann Head", "ann@example.org", "Oakfield Primary School", "Head teacher", "4", a.at("school", 5).email, "", ""],
+        [
+            "Ann Head",
+            "ann@example.org",
+            "Oakfield Primary School",
+            "Head teacher",
+            "4",
+            a.at("school", 5).email,
+            "",
+            "",
+        ],
         ["Bob Teacher", "bob@example.org", "oakfield primary school", "Teacher", "1", "ann@example.org", "020 1", ""],
         ["Cat Nurse", "cat@example.org", "Community Health", "School nurse", "2", "ANN@example.org", "", role[1]],
         ["Dee Unit", "dee@example.org", "", "Business manager", "", "", "", f"{role[0]}; "],
@@ -88,8 +97,12 @@ def test_a_good_csv_file_adds_everyone_with_their_line_managers_and_roles(a: Cas
     assert [p.name for p in made] == ["Ann Head", "Bob Teacher", "Cat Nurse", "Dee Unit"]
     ann, bob, cat, dee = (Person.objects.get(pk=p.pk) for p in made)
     assert ann.line_manager == a.at("school", 5)
-    assert bob.line_manager == ann and cat.line_manager == ann and dee.line_manager is None
-    assert bob.agency == a.agencies["school"] and dee.agency is None and dee.level is None
+    assert bob.line_manager == ann
+    assert cat.line_manager == ann
+    assert dee.line_manager is None
+    assert bob.agency == a.agencies["school"]
+    assert dee.agency is None
+    assert dee.level is None
     role = roles_of(a.partnership)[0][0]
     assert set(RoleAssignment.objects.filter(person__in=[cat, dee]).values_list("person__name", "role")) == {
         ("Cat Nurse", role),
@@ -102,7 +115,9 @@ def test_a_good_csv_file_adds_everyone_with_their_line_managers_and_roles(a: Cas
 
 
 def test_a_good_xlsx_file_is_read_by_its_content_with_numbers_as_numbers(a: Cast, admin: Any) -> None:
-    rows: list[list[Any]] = [["Eve Officer", "eve@example.org", "Police", "Constable", 1, None, "'+44 20 7946 0000", None]]
+    rows: list[list[Any]] = [
+        ["Eve Officer", "eve@example.org", "Police", "Constable", 1, None, "'+44 20 7946 0000", None]
+    ]
     read = people_file_read(name="staff.xlsx", content=as_xlsx(rows))
     assert read.rows[0].cells["level"] == "1"
     assert read.rows[0].cells["phone"] == "+44 20 7946 0000"

@@ -1,4 +1,4 @@
-"""Agencies and people as administrators keep them: every change checked first, recorded, and refused changes nothing."""
+"""Agencies and people as administrators keep them: each change checked and recorded; a refusal changes nothing."""
 
 from __future__ import annotations
 
@@ -157,7 +157,9 @@ def test_another_partnerships_agency_is_not_found(a: Cast, admin: Any, cast_for:
     assert stored() == before
 
 
-def test_only_an_administrator_of_the_partnership_changes_its_agencies(a: Cast, cast_for: Callable[[str], Cast]) -> None:
+def test_only_an_administrator_of_the_partnership_changes_its_agencies(
+    a: Cast, cast_for: Callable[[str], Cast]
+) -> None:
     b = cast_for("enfield")
     other = get_user_model().objects.create_user("b-admin", "b@example.test", "x" * 20, is_staff=True)
     b.partnership.administrators.add(other)
@@ -213,7 +215,9 @@ def test_a_person_is_added_with_roles_in_one_change_and_the_trail_has_no_persona
     added = Event.objects.filter(verb=Verb.REFERENCE_CHANGED, data__model="partnerships.Person").get()
     assert added.data["fields"] == ["name", "email", "agency", "job_title", "level", "line_manager", "phone"]
     trail = str(list(Event.objects.values_list("data", flat=True)))
-    assert "Jo Bloggs" not in trail and "jo.bloggs" not in trail and "7946" not in trail
+    assert "Jo Bloggs" not in trail
+    assert "jo.bloggs" not in trail
+    assert "7946" not in trail
 
 
 @pytest.mark.parametrize(
@@ -358,7 +362,8 @@ def test_levels_columns_and_roles_come_from_the_adopted_procedure(a: Cast) -> No
     assert roles_of(a.partnership)
     bare = PartnershipFactory.create(procedure=None)
     assert levels_of(bare) == [(1, ""), (2, ""), (3, ""), (4, ""), (5, "")]
-    assert matrix_columns_of(bare) == [] and roles_of(bare) == []
+    assert matrix_columns_of(bare) == []
+    assert roles_of(bare) == []
     other = PartnershipFactory.create(procedure=procedure_version_from_bundle("north-east-lincolnshire"))
     assert levels_of(other)
 

@@ -1,4 +1,4 @@
-"""The agencies pages: list, add, change, retire and restore; bad input is a 400 naming the field, and changes nothing."""
+"""The agencies pages: list, add, change, retire, restore; bad input is a 400 naming the field and changes nothing."""
 
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ def test_the_list_shows_each_agency_with_its_column_contact_and_active_people(a:
     assert "4 agencies are in the partnership." in text
     assert "Met Police" in text  # the name of the matrix column met-police
     assert "020 7946 0999" in text
-    assert '<td class="govuk-table__cell govuk-table__cell--numeric">5</td>' in text
+    assert "5 active people" in text
 
 
 def test_adding_an_agency_redirects_to_it_with_a_message(a: Cast, client: Client) -> None:
@@ -77,7 +77,8 @@ def test_a_bad_agency_is_a_400_with_the_error_summary_and_nothing_stored(
     response = client.post(url(a, "agency_add"), data)
     assert response.status_code == 400
     text = response.content.decode()
-    assert "govuk-error-summary" in text and message in text
+    assert "govuk-error-summary" in text
+    assert message in text
     assert agencies_stored() == before
 
 
@@ -106,11 +107,14 @@ def test_retiring_and_restoring_an_agency_is_confirmed_first(a: Cast, client: Cl
     police.refresh_from_db()
     assert police.retired_at is not None
     page = client.get(url(a, "agency", police)).content.decode()
-    assert "Police was retired." in page and "Restore this agency" in page
+    assert "Police was retired." in page
+    assert "Restore this agency" in page
     listing = client.get(url(a, "agencies")).content.decode()
-    assert "Retired" in listing and "3 agencies are in the partnership." in listing
+    assert "Retired" in listing
+    assert "3 agencies are in the partnership." in listing
     again = client.post(url(a, "agency_retire", police))
-    assert again.status_code == 409 and "already retired" in again.content.decode()
+    assert again.status_code == 409
+    assert "already retired" in again.content.decode()
     assert client.post(url(a, "agency_restore", police)).status_code == 303
     police.refresh_from_db()
     assert police.retired_at is None
