@@ -391,23 +391,33 @@ def _managers_found(plans: list[Planned], rows_by_email: dict[str, int], active:
 
 
 def _loops_found(plans: list[Planned]) -> None:
-    """Line management inside the file that goes round (row 3 manages 5, 5 manages 3) is named on each row."""
+    """Line management inside the file that goes round (row 3 manages 5, 5 manages 3) is named on each of its rows.
+
+    Each row is walked once (a path is followed until a row already walked), so a long chain costs
+    no more than its length.
+    """
     by_row = {plan.row: plan for plan in plans}
+    walked: dict[int, bool] = {}  # row -> True while on the path being followed, False once done
     for plan in plans:
-        seen: list[int] = []
+        path: list[int] = []
         current: int | None = plan.row
-        while current is not None and current not in seen:
-            seen.append(current)
-            current = by_row[current].manager_row if current in by_row else None
-        if current == plan.row and len(seen) > 1:
-            chain = ", ".join(str(n) for n in [*seen, plan.row])
-            plan.problems.append(
-                RowProblem(
-                    plan.row,
-                    HEADERS["line_manager_email"],
-                    _("The line management goes round: rows %(chain)s.") % {"chain": chain},
+        while current is not None and current in by_row and current not in walked:
+            walked[current] = True
+            path.append(current)
+            current = by_row[current].manager_row
+        if current is not None and walked.get(current):
+            cycle = path[path.index(current) :]
+            for at, row in enumerate(cycle):
+                chain = ", ".join(str(n) for n in [*cycle[at:], *cycle[:at], row])
+                by_row[row].problems.append(
+                    RowProblem(
+                        row,
+                        HEADERS["line_manager_email"],
+                        _("The line management goes round: rows %(chain)s.") % {"chain": chain},
+                    )
                 )
-            )
+        for row in path:
+            walked[row] = False
 
 
 @transaction.atomic
@@ -416,9 +426,8 @@ def people_import(*, partnership: Partnership, rows: Sequence[FileRow], by: Aski
     asker = administrator_check(partnership=partnership, by=by)
     Partnership.objects.select_for_update().filter(pk=partnership.pk).first()  # nobody adds people meanwhile
     plans = people_file_check(partnership=partnership, rows=rows)
-    made: dict[int, Person] = {}
-    for plan in plans:
-        made[plan.row] = Person.objects.create(
+    made = {
+        plan.row: Person(
             partnership=partnership,
             name=plan.name,
             email=plan.email,
@@ -426,13 +435,14 @@ def people_import(*, partnership: Partnership, rows: Sequence[FileRow], by: Aski
             job_title=plan.job_title,
             level=plan.level,
             phone=plan.phone,
-            line_manager=plan.manager,
         )
+        for plan in plans
+    }
+    for plan in plans:  # ids are made in Python, so a row may be managed by a later row
+        made[plan.row].line_manager = made[plan.manager_row] if plan.manager_row is not None else plan.manager
+    Person.objects.bulk_create(made.values())
     for plan in plans:
         person = made[plan.row]
-        if plan.manager_row is not None:
-            person.line_manager = made[plan.manager_row]
-            person.save(update_fields=["line_manager"])
         fields = [
             name
             for name in ("name", "email", "agency", "job_title", "level", "line_manager", "phone")
