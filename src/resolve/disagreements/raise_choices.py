@@ -72,8 +72,10 @@ def agencies_chosen(*, person: Person, ids: Iterable[str]) -> list[Agency]:
 
 
 def _others_for(person: Person) -> QuerySet[Agency]:
-    """The agencies of ``person``'s partnership other than their own."""
-    return Agency.objects.filter(partnership=person.partnership_id).exclude(pk__in=[person.agency_id])
+    """The agencies of ``person``'s partnership other than their own, and not retired."""
+    return Agency.objects.filter(partnership=person.partnership_id, retired_at__isnull=True).exclude(
+        pk__in=[person.agency_id]
+    )
 
 
 def counterparts_choosable(*, person: Person, agency_ids: Iterable[str]) -> list[Person]:

@@ -346,6 +346,11 @@ def _check_other_agencies(by: Person, other_agencies: Sequence[Agency]) -> list[
             raise ResolveError(
                 _("%(name)s is not an agency of this partnership.") % {"name": agency.name}, field="other_agencies"
             )
+        if agency.retired_at is not None:
+            raise ResolveError(
+                _("%(name)s has left the partnership: nothing new can be raised with it.") % {"name": agency.name},
+                field="other_agencies",
+            )
         if agency.pk == by.agency_id:
             raise ResolveError(
                 _(
