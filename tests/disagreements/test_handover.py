@@ -112,22 +112,21 @@ def test_the_successor_answers_for_the_raiser_who_left(enfield: Cast, admin: Any
     assert allowed(manager, Action.RESPOND, d)
     entry = services.raiser_respond(disagreement=d, by=manager, accepts=False, reason="The visit is too late.")
     assert entry.author == manager
+    services.action_add(disagreement=d, by=manager, description="Chase the visit.", owner=manager)  # records on it
     assert Event.objects.filter(disagreement=d, verb=Verb.RAISER_ASKED_FURTHER, actor=manager).exists()
 
 
-def test_the_successor_sees_and_records(enfield: Cast, admin: Any) -> None:
+def test_a_successor_outside_the_dispute_sees_what_they_took_over(enfield: Cast, admin: Any) -> None:
     d = raise_one(enfield, against=("police",))
     successor = enfield.at("health", 3)  # in no agency of this dispute: sees it only by taking the part over
     assert not can_see(successor, d)
     services.person_leave(person=enfield.at("police", 1), successor=successor, by=admin)
     assert can_see(successor, d)
-    assert allowed(successor, Action.RECORD, d) is False  # a counterpart's part in another agency records nothing
+    assert not allowed(successor, Action.RECORD, d)  # a counterpart outside the agencies in dispute only sees it
     assert Participant.objects.filter(disagreement=d, person=successor, capacity="counterpart").exists()
 
 
-def test_a_handler_at_the_current_stage_is_handed_only_to_someone_with_its_authority(
-    enfield: Cast, admin: Any
-) -> None:
+def test_a_handler_at_the_current_stage_is_handed_only_to_someone_with_its_authority(enfield: Cast, admin: Any) -> None:
     d = raise_one(enfield)
     handler = enfield.at("csc", 2)
     services.participant_add(disagreement=d, by=handler, person=handler, capacity="handler")
@@ -216,7 +215,8 @@ def test_a_person_who_left_is_restored_with_their_account(enfield: Cast, admin: 
     services.person_restore(person=person, by=admin)
     person.refresh_from_db()
     assert person.is_active
-    assert person.user is not None and person.user.is_active
+    assert person.user is not None
+    assert person.user.is_active
     restored = Event.objects.get(verb=Verb.REFERENCE_CHANGED, data__action="restored")
     assert restored.data["object"] == str(person.pk)
     browser = Client()

@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from resolve.audit.models import Event, Verb
+from resolve.disagreements import services
 from resolve.disagreements.models import Disagreement, Participant
 from resolve.partnerships.models import Person
 from tests.conftest import Cast
@@ -127,8 +128,6 @@ def test_a_bad_successor_is_a_400_with_the_error_summary_and_nothing_changes(
 def test_a_successor_without_the_stages_authority_is_refused_naming_the_disagreement(
     enfield: Cast, client: Client
 ) -> None:
-    from resolve.disagreements import services
-
     d: Disagreement = raise_one(enfield)
     handler = enfield.at("csc", 2)
     services.participant_add(disagreement=d, by=handler, person=handler, capacity="handler")

@@ -67,7 +67,8 @@ def test_a_role_with_nobody_active_in_it_is_flagged_with_a_count(enfield: Cast, 
     shown = text(client.get(roles_url(enfield)))
     assert "2 roles have nobody in them" in shown
     assert shown.count("Nobody in this role") == 2
-    assert "lado holder" in shown and "Left" in shown
+    assert "lado holder" in shown
+    assert "Left" in shown
 
 
 def test_adding_a_holder_assigns_the_role_and_records_it(enfield: Cast, client: Client) -> None:
