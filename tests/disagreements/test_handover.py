@@ -147,6 +147,19 @@ def test_a_reviewers_part_is_not_handed_to_an_agency_in_dispute(enfield: Cast, a
         services.person_leave(person=reviewer, successor=enfield.at("csc", 5), by=admin)
 
 
+def test_a_named_reviewer_is_replaced_by_an_independent_successor(enfield: Cast, admin: Any) -> None:
+    d = raise_one(enfield)
+    reviewer, successor = enfield.at("health", 5), enfield.at("police", 5)
+    Disagreement.objects.filter(pk=d.pk).update(reviewer=reviewer)
+    work = open_work_of(person=reviewer)
+    assert [p.disagreement for p in work.reviewing] == [d]
+    services.person_leave(person=reviewer, successor=successor, by=admin)
+    d.refresh_from_db()
+    assert d.reviewer == successor
+    assert Participant.objects.filter(disagreement=d, person=successor, capacity="reviewer").exists()
+    assert Event.objects.get(disagreement=d, verb=Verb.HANDED_OVER).data["named_reviewer"] is True
+
+
 @pytest.mark.parametrize("who", ["elsewhere", "inactive", "themself", "nobody", "not a person"])
 def test_a_successor_who_cannot_take_over_is_refused_and_nothing_changes(
     enfield: Cast, admin: Any, cast_for: Callable[[str], Cast], who: str
