@@ -244,7 +244,8 @@ def _authorised(person: Person, action: Action, disagreement: Disagreement) -> b
     if action == Action.WITHDRAW:
         return person.agency_id is not None and person.agency_id == disagreement.raising_agency_id
     if action == Action.RESPOND:
-        return person.pk == disagreement.raised_by_id
+        # the raiser, or once they have left, whoever took their part over (rules.raiser_of)
+        return person.pk == rules.raiser_of(disagreement).pk
     if action == Action.APPOINT_REVIEWER:
         return bool(_role_kinds(person, disagreement) & {"chair", "reviewer_appointer"})
     if action == Action.DECIDE:
@@ -263,7 +264,7 @@ def _authorised(person: Person, action: Action, disagreement: Disagreement) -> b
             or _in_party_agency(person, disagreement)
             or _takes_part_as(person, disagreement, "handler")
         )
-    if action == Action.GIVE_FEEDBACK and person.pk == disagreement.raised_by_id:
+    if action == Action.GIVE_FEEDBACK and person.pk == rules.raiser_of(disagreement).pk:
         return False  # feedback is for the person who raised it (Enfield L64), given by someone else
     # RECORD and GIVE_FEEDBACK: the agencies in dispute and the people handling its stages.
     return _in_party_agency(person, disagreement) or _takes_part_as(person, disagreement, "handler")
@@ -403,7 +404,7 @@ def reason(person: Person, action: Action, disagreement: Disagreement) -> str:
         )
     if action == Action.DECIDE and disagreement.reviewer_id is not None:
         return _("Only the reviewer the chair named can record the decision.")
-    if action == Action.GIVE_FEEDBACK and person.pk == disagreement.raised_by_id:
+    if action == Action.GIVE_FEEDBACK and person.pk == rules.raiser_of(disagreement).pk:
         return _("Feedback is for you, as the person who raised it: someone else in the agencies in dispute gives it.")
     if action in STAGE_AUTHORITY or action == Action.ADD_HANDLER:
         return _("%(reason)s %(who)s Ask your line manager to act.") % {

@@ -582,7 +582,9 @@ class _Timeline:
         self.by_outcome = {str(o.pk): o for o in outcomes}
         self.by_action = {str(a.pk): a for a in agreed}
         self.by_meeting = {str(m.pk): m for m in meetings}
-        named = {str(e.data.get(key)) for e in self.events for key in ("person", "reviewer") if e.data.get(key)}
+        named = {
+            str(e.data.get(key)) for e in self.events for key in ("person", "reviewer", "successor") if e.data.get(key)
+        }
         self.people = {str(p.pk): p for p in Person.objects.filter(pk__in=[_uuid(v) for v in named if _uuid(v)])}
         self.agencies = {str(a.pk): a for a in Agency.objects.filter(partnership=disagreement.partnership_id)}
         self.notices = {n.pk: n for n in Notice.objects.filter(disagreement=disagreement)}
@@ -639,6 +641,11 @@ class _Timeline:
             return [
                 (gettext("Who"), _who(self.people.get(str(data.get("person", ""))))),
                 (gettext("As"), str(dict(Participant.Capacity.choices).get(str(data.get("capacity")), ""))),
+            ]
+        if verb == Verb.HANDED_OVER:
+            return [
+                (gettext("Who left"), _who(self.people.get(str(data.get("person", ""))))),
+                (gettext("Taken over by"), _who(self.people.get(str(data.get("successor", ""))))),
             ]
         if verb == Verb.REVIEWER_APPOINTED:
             return [(gettext("Reviewer"), _who(self.people.get(str(data.get("reviewer", "")))))]

@@ -186,6 +186,29 @@ def answerable(disagreement: Disagreement) -> datetime | None:
     return None if answered else latest
 
 
+def raiser_of(disagreement: Disagreement) -> Person:
+    """Who answers for the person who raised it: that person while active; once they have left, whoever
+    took their part over (``person_leave`` adds the successor as a participant in the raiser's capacity).
+
+    ``raised_by`` never changes (it is history); this is who accepts the feedback or asks for it to go
+    further, and who is told as "the raiser". The latest active successor wins: someone who took the
+    part over and left in turn handed it on.
+    """
+    raiser = disagreement.raised_by
+    if raiser.is_active:
+        return raiser
+    taken_over = (
+        Participant.objects.filter(
+            disagreement=disagreement, capacity=Participant.Capacity.RAISER, person__is_active=True
+        )
+        .exclude(person=raiser)
+        .select_related("person")
+        .order_by("-added_at", "-pk")
+        .first()
+    )
+    return taken_over.person if taken_over is not None else raiser
+
+
 def latest_run(disagreement: Disagreement) -> StageRun | None:
     """The stage run in progress, or (once closed) the last one it reached."""
     return disagreement.stage_runs.order_by("-position").first()
@@ -249,7 +272,7 @@ def run_deadlines(run: StageRun, *, earlier: list[StageRun]) -> list[Due]:
 def recipients_for(disagreement: Disagreement, to: str) -> list[Person]:
     """The people a notice addressed to a role or to one of the parties goes to, as far as known."""
     if to == "raiser":
-        return [disagreement.raised_by]
+        return [raiser_of(disagreement)]
     parties = [
         p.person
         for p in disagreement.participants.select_related("person__line_manager")
@@ -284,7 +307,7 @@ def recipients_of(disagreement: Disagreement, notification: Notification, run: S
     who is offered the role's holders in their own agency (``offered_contacts``); they are not told.
     """
     if notification.offer:
-        return [disagreement.raised_by]
+        return [raiser_of(disagreement)]
     if notification.to == LEVEL_RECIPIENT:
         found: list[Person] = []
         for agency in Agency.objects.filter(pk__in=party_agency_ids(disagreement)).order_by("name"):

@@ -411,7 +411,7 @@ def work_for(*, person: Person, now: datetime | None = None) -> WorkList:
         if _handles(person, held, run, bulk) or (person.pk, Participant.Capacity.HANDLER, run.pk) in taking_part:
             work.handling.append(first)
             own = True
-        if disagreement.raised_by_id == person.pk:
+        if disagreement.raised_by_id == person.pk or Participant.Capacity.RAISER in mine:
             work.raised.append(first)
             own = True
         if not mine and any(who in below for who, _, _ in taking_part):

@@ -40,6 +40,7 @@ SUBJECTS: dict[str, str | Promise] = {
     Notice.Kind.MEETING_MOVED: gettext_lazy("Meeting moved"),
     Notice.Kind.MEETING_CANCELLED: gettext_lazy("Meeting cancelled"),
     Notice.Kind.ASKED_FURTHER: gettext_lazy("Asked to go further"),
+    Notice.Kind.HANDED_OVER: gettext_lazy("Handed over to you"),
 }
 
 
@@ -89,6 +90,7 @@ WHY: dict[str, str | Promise] = {
     Notice.Kind.MEETING_SCHEDULED: gettext_lazy("You are invited to the meeting."),
     Notice.Kind.MEETING_MOVED: gettext_lazy("You are invited to the meeting."),
     Notice.Kind.ASKED_FURTHER: gettext_lazy("The person who raised it asks for it to go further."),
+    Notice.Kind.HANDED_OVER: gettext_lazy("Someone who took part in it left, and their part was handed to you."),
 }
 
 

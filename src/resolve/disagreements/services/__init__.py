@@ -8,6 +8,7 @@ changes nothing. Every transition locks the disagreement's row first.
 """
 
 from resolve.disagreements.services.deadlines import deadline_set_for_case
+from resolve.disagreements.services.handover import Handover, person_leave, person_restore
 from resolve.disagreements.services.meetings import meeting_cancel, meeting_kinds, meeting_move, meeting_schedule
 from resolve.disagreements.services.outcomes import (
     action_add,
@@ -43,6 +44,7 @@ __all__ = [
     "CONFERENCE_VIEWS",
     "DISCUSSION_METHODS",
     "RECORD_FIELDS",
+    "Handover",
     "RegisteredChild",
     "action_add",
     "action_complete",
@@ -66,6 +68,8 @@ __all__ = [
     "outcome_dispute",
     "outcome_propose",
     "participant_add",
+    "person_leave",
+    "person_restore",
     "raiser_respond",
     "record_add",
     "record_correct",

@@ -39,7 +39,7 @@ ASKED_FURTHER = "The person who raised the disagreement asks for it to go furthe
 
 def response_refusal(disagreement: Disagreement, person: Person) -> str | None:
     """Why ``person`` cannot answer now (the page says it; the service refuses with it), or None."""
-    if person.pk != disagreement.raised_by_id:
+    if person.pk != rules.raiser_of(disagreement).pk:
         return _("Only the person who raised this disagreement can accept its outcome or ask for it to go further.")
     if rules.answerable(disagreement) is None:
         if RecordEntry.objects.filter(disagreement=disagreement, kind=RecordEntry.Kind.RAISER_RESPONSE).exists():

@@ -126,7 +126,7 @@ def notices_raise(
     disagreement: Disagreement,
     run: StageRun,
     when: str,
-    by: Person,
+    by: Person | None,
     at: datetime,
     condition: str | None = None,
 ) -> None:
@@ -230,7 +230,13 @@ def notice_send(
 
 
 def participant_ensure(
-    *, disagreement: Disagreement, person: Person, capacity: str, run: StageRun | None, by: Person, at: datetime
+    *,
+    disagreement: Disagreement,
+    person: Person,
+    capacity: str,
+    run: StageRun | None,
+    by: Person | None,
+    at: datetime,
 ) -> None:
     """``person`` takes part in ``capacity`` from now (once: a second call changes nothing).
 

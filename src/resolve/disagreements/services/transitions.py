@@ -190,6 +190,7 @@ def feedback_give(*, disagreement: Disagreement, by: Person, text: str) -> Recor
     text = required_text(text, "text", _("the feedback: what action has been taken in response"))
     run = disagreement.stage_runs.order_by("-position").first()
     assert run is not None  # every disagreement starts with a stage run
+    raiser = rules.raiser_of(disagreement)  # the raiser, or whoever took their part over when they left
     now = timezone.now()
     entry = entry_write(
         disagreement=disagreement,
@@ -197,16 +198,16 @@ def feedback_give(*, disagreement: Disagreement, by: Person, text: str) -> Recor
         kind=RecordEntry.Kind.FEEDBACK,
         by=by,
         now=now,
-        data={"text": text, "to": str(disagreement.raised_by_id)},
+        data={"text": text, "to": str(raiser.pk)},
     )
     disagreement_event(disagreement, Verb.FEEDBACK_GIVEN, by=by, at=now, record=str(entry.pk))
-    if disagreement.raised_by_id != by.pk:  # the policy lets only others give it; never told of one's own
+    if raiser.pk != by.pk:  # the policy lets only others give it; never told of one's own
         stages.notice_send(
             disagreement=disagreement,
             run=run,
             to="raiser",
             what="Feedback on the disagreement you raised",
-            recipients=[disagreement.raised_by],
+            recipients=[raiser],
             source="feedback",
             kind=Notice.Kind.FEEDBACK_GIVEN,
             by=by,
