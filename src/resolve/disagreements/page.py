@@ -45,6 +45,7 @@ from resolve.disagreements.models import (
 )
 from resolve.disagreements.selectors import disagreement_get
 from resolve.disagreements.services.meetings import when_words
+from resolve.partnerships.matrix import Titles, matrix_titles_for
 from resolve.partnerships.models import Agency, Person, RoleAssignment
 from resolve.partnerships.selectors import counterparts_in
 
@@ -340,9 +341,11 @@ def disagreement_page(*, person: Person, pk: UUID | str) -> DisagreementPage:
     )  # newest first: the stage's latest proposal
     involved = next_stage = None
     if current is not None:
-        involved = _involvement(disagreement, parties, position=current.position, run=current)
+        # the disagreement's own version's matrix, as its partnership has corrected it: read once
+        matrix = matrix_titles_for(partnership=disagreement.partnership_id, procedure=procedure)
+        involved = _involvement(disagreement, parties, position=current.position, run=current, matrix=matrix)
         if current.position + 1 < len(pathway.stages):
-            next_stage = _involvement(disagreement, parties, position=current.position + 1, run=None)
+            next_stage = _involvement(disagreement, parties, position=current.position + 1, run=None, matrix=matrix)
     return DisagreementPage(
         disagreement=disagreement,
         category=categories.get(disagreement.category, disagreement.category),
@@ -473,26 +476,25 @@ def _deadline_shown(deadline: StageDeadline, procedure: Procedure, pathway: Path
 
 
 def _involvement(
-    disagreement: Disagreement, parties: list[Agency], *, position: int, run: StageRun | None
+    disagreement: Disagreement, parties: list[Agency], *, position: int, run: StageRun | None, matrix: Titles
 ) -> StageInvolvement:
     """Who handles the stage at ``position`` in each agency in dispute (the seniority matrix), and in its roles.
 
     Each agency at its own level (``rules.level_at``: its matrix column's, carried on from the stage
     before on a stage that names only roles); the people at that level, or the nearest level above
-    that has someone (``counterparts_in``). ``run``: the stage in progress, where an on-request role
-    counts once it has been requested.
+    that has someone (``counterparts_in``), with what ``matrix`` (the partnership's, read once per
+    page) calls that level in the agency's column. ``run``: the stage in progress, where an
+    on-request role counts once it has been requested.
     """
     procedure = rules.procedure_of(disagreement)
     stage = rules.pathway_of(disagreement).stages[position]
-    matrix = procedure.seniority
     agencies = []
     for agency in parties:
         level = rules.level_at(disagreement, position, agency)
         if level is None:
             agencies.append(Involvement(agency, agency.pk == disagreement.raising_agency_id, None, None, []))
             continue
-        title = matrix.title(agency.matrix_agency, level) if matrix and agency.matrix_agency else None
-        found = counterparts_in(agency=agency, level=level, role_title=title)
+        found = counterparts_in(agency=agency, level=level, matrix=matrix)
         agencies.append(
             Involvement(
                 agency, agency.pk == disagreement.raising_agency_id, found.level, found.role_title, found.people

@@ -29,6 +29,7 @@ from resolve.disagreements.models import (
     StageRun,
     WrittenOutcome,
 )
+from resolve.partnerships.matrix import matrix_titles_for
 from resolve.partnerships.models import Agency, Person
 from resolve.partnerships.selectors import Counterpart, calendar_for, counterparts_in
 from resolve.procedures.contacts import out_of_hours_contacts
@@ -496,7 +497,8 @@ def counterparts_for(*, disagreement: Disagreement, person: Person, upcoming: bo
     """Who the person should talk to in each other agency, at the level the stage is handled at.
 
     ``upcoming`` looks at the next stage instead, for someone about to escalate. The role title
-    comes from the procedure's seniority matrix for the agency's column, where it has one.
+    comes from the seniority matrix of the disagreement's own procedure version, as its partnership
+    has corrected it (``matrix_titles_for``), for the agency's column at the level found.
     """
     return counterparts_at(
         disagreement=disagreement_get(person=person, pk=disagreement.pk), person=person, upcoming=upcoming
@@ -519,7 +521,7 @@ def counterparts_at(*, disagreement: Disagreement, person: Person, upcoming: boo
     if handlers.level is None:
         return []
     parties = rules.party_agency_ids(disagreement)
-    matrix = rules.procedure_of(disagreement).seniority
+    matrix = matrix_titles_for(partnership=disagreement.partnership_id, procedure=rules.procedure_of(disagreement))
     result = []
     agencies = Agency.objects.filter(pk__in=parties).order_by("name")
     if person.agency_id is not None:
@@ -527,8 +529,7 @@ def counterparts_at(*, disagreement: Disagreement, person: Person, upcoming: boo
     for agency in agencies:
         # each agency at its own level where the stage gives one per agency (Enfield stage 2, Appendix B)
         level = handlers.level_for(agency.matrix_agency) or handlers.level
-        title = matrix.title(agency.matrix_agency, level) if matrix and agency.matrix_agency else None
-        result.append(counterparts_in(agency=agency, level=level, role_title=title))
+        result.append(counterparts_in(agency=agency, level=level, matrix=matrix))
     return result
 
 

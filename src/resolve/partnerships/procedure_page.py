@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 
 from resolve.calendar import NATIONS
 from resolve.core.errors import NotFound, ResolveError
+from resolve.partnerships.matrix import Titles, matrix_titles_for
 from resolve.partnerships.models import Partnership, Person
 from resolve.partnerships.selectors import calendar_for
 from resolve.procedures.flowchart import Box, flowchart_svg
@@ -179,7 +180,8 @@ def pathway_page(*, person: Person, pathway: str) -> PathwayPage:
     """One pathway of the adopted procedure, step by step; an unknown pathway is ``NotFound``."""
     version, chosen = _pathway_of(person, pathway)
     procedure = version.procedure
-    stages = tuple(_stage(procedure, chosen, i, stage) for i, stage in enumerate(chosen.stages, 1))
+    titles = matrix_titles_for(partnership=person.partnership, procedure=procedure)  # as the partnership corrected it
+    stages = tuple(_stage(procedure, chosen, i, stage, titles) for i, stage in enumerate(chosen.stages, 1))
     return PathwayPage(
         partnership=person.partnership,
         version=version,
@@ -382,8 +384,12 @@ def _instruction(procedure: Procedure, i: Instruction) -> Said:
     return Said(i.text, i.source, tuple(_applies(i, procedure)), heading=i.what)
 
 
-def _by_agency(procedure: Procedure, handlers: Handlers) -> tuple[HandlerShown, ...]:
-    """Who handles the stage in each column of the seniority matrix, or at each level named."""
+def _by_agency(procedure: Procedure, handlers: Handlers, titles: Titles | None = None) -> tuple[HandlerShown, ...]:
+    """Who handles the stage in each column of the seniority matrix, or at each level named.
+
+    ``titles``: the matrix as the partnership has corrected it (``matrix_titles_for``); without it,
+    the procedure's chart as printed.
+    """
     seniority = procedure.seniority
     if seniority is None:
         return ()
@@ -394,7 +400,9 @@ def _by_agency(procedure: Procedure, handlers: Handlers) -> tuple[HandlerShown, 
             level = handlers.level_for(agency.slug)
             if level is None:
                 continue
-            title = agency.roles.get(level) or _("No role is named at this level in the procedure's chart")
+            title = (titles.title(agency.slug, level) if titles is not None else agency.roles.get(level)) or _(
+                "No role is named at this level in the procedure's chart"
+            )
             shown.append(HandlerShown(agency.name, level, title))
         return tuple(shown)
     return tuple(
@@ -402,14 +410,16 @@ def _by_agency(procedure: Procedure, handlers: Handlers) -> tuple[HandlerShown, 
     )
 
 
-def _stage(procedure: Procedure, pathway: Pathway, number: int, stage: Stage) -> StageShown:
+def _stage(
+    procedure: Procedure, pathway: Pathway, number: int, stage: Stage, titles: Titles | None = None
+) -> StageShown:
     handlers = stage.handlers
     return StageShown(
         number=number,
         stage=stage,
         handlers=handlers.description,
         handlers_source=handlers.source,
-        by_agency=_by_agency(procedure, handlers),
+        by_agency=_by_agency(procedure, handlers, titles),
         roles=tuple(recipient(procedure, r) for r in handlers.roles),
         on_request=tuple(recipient(procedure, r) for r in handlers.on_request),
         timescales=tuple(_timescale(t, stage, pathway, procedure) for t in stage.timescales),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from django.db.models import QuerySet
 
@@ -64,13 +64,27 @@ class Counterpart:
     people: list[Person]
 
 
-def counterparts_in(*, agency: Agency, level: int, role_title: str | None = None) -> Counterpart:
-    """The agency's active people at ``level``; if none, the nearest level above that has someone."""
+class TitleAt(Protocol):
+    """What a seniority matrix calls someone at a level in a column (``partnerships.matrix.Titles``)."""
+
+    def title(self, column: str, level: int | None) -> str | None: ...
+
+
+def counterparts_in(
+    *, agency: Agency, level: int, role_title: str | None = None, matrix: TitleAt | None = None
+) -> Counterpart:
+    """The agency's active people at ``level``; if none, the nearest level above that has someone.
+
+    ``matrix`` (the partnership's merged matrix, ``matrix_titles_for``) gives the role title of the
+    level found in the agency's column; without it, ``role_title`` is taken as given.
+    """
     people = list(Person.objects.filter(agency=agency, is_active=True, level__gte=level).order_by("level", "name"))
-    nearest = people[0].level if people else level
+    nearest = (people[0].level if people else level) or level
+    if matrix is not None:
+        role_title = matrix.title(agency.matrix_agency, nearest)
     return Counterpart(
         agency=agency,
-        level=nearest or level,
+        level=nearest,
         role_title=role_title,
         people=[p for p in people if p.level == nearest],
     )

@@ -493,6 +493,10 @@ class Seniority(_Model):
     agencies: tuple[SeniorityAgency, ...] = ()
     above_top: Text | None = None
     notes: tuple[Text, ...] = ()
+    #: a warning every reader of the matrix must see first (Enfield's is reconstructed from a damaged chart)
+    caveat: Text | None = Field(
+        None, description="a warning shown above the matrix, such as that it is reconstructed from a damaged original"
+    )
     source: Text
 
     @model_validator(mode="after")
