@@ -120,7 +120,9 @@ def calendar_change_check(*, partnership: Partnership, change: CalendarChange) -
 
 def _hours_checked(day_starts: object, day_ends: object) -> tuple[time, time]:
     if not isinstance(day_starts, time):
-        raise ResolveError(_("Enter when the working day starts, as hours and minutes such as 09:00."), field="day_starts")
+        raise ResolveError(
+            _("Enter when the working day starts, as hours and minutes such as 09:00."), field="day_starts"
+        )
     if not isinstance(day_ends, time):
         raise ResolveError(_("Enter when the working day ends, as hours and minutes such as 17:00."), field="day_ends")
     if day_starts.tzinfo is not None or day_ends.tzinfo is not None:
@@ -156,7 +158,8 @@ def calendar_after(*, partnership: Partnership, change: CalendarChange) -> Worki
             (extra if change.kind == CalendarDay.Kind.WORKING else closures).add(change.day)
         return replace(calendar, closures=frozenset(closures), extra_working_days=frozenset(extra))
     if change.action == Action.HOURS:
-        assert change.day_starts is not None and change.day_ends is not None  # checked
+        assert change.day_starts is not None  # checked
+        assert change.day_ends is not None
         return replace(calendar, day_starts=change.day_starts, day_ends=change.day_ends)
     if change.action == Action.NATION:
         return replace(calendar, nation=change.nation)
@@ -223,7 +226,8 @@ def calendar_change_apply(*, partnership: Partnership, change: CalendarChange, b
         assert change.day is not None  # checked
         calendar_day_remove(partnership=partnership, day=change.day, by=by)
     elif change.action == Action.HOURS:
-        assert change.day_starts is not None and change.day_ends is not None  # checked
+        assert change.day_starts is not None  # checked
+        assert change.day_ends is not None
         partnership_hours_set(partnership=partnership, day_starts=change.day_starts, day_ends=change.day_ends, by=by)
     elif change.action == Action.NATION:
         partnership_nation_set(partnership=partnership, nation=change.nation, by=by)
