@@ -48,7 +48,8 @@ def test_the_preview_lists_exactly_the_deadlines_that_would_move_and_changes_not
     calendar = calendar_after(partnership=enfield.partnership, change=CLOSURE_21)
     (move,) = deadlines_moved(partnership=enfield.partnership, calendar=calendar)
     assert move.stage == d.stage_runs.get().name
-    assert move.stored is not None and move.due.rule == move.stored.rule  # the rule that produces it, shown
+    assert move.stored is not None
+    assert move.due.rule == move.stored.rule
 
 
 def test_save_and_recalculate_moves_them_with_a_recorded_recalculation(enfield: Cast) -> None:

@@ -50,15 +50,26 @@ def _who_from_event(event: Event) -> str:
 
 
 def adopted_versions(partnership: Partnership) -> QuerySet[ProcedureVersion]:
-    """Every version the partnership has adopted: its adoptions, its recorded adoptions before them, its current one."""
+    """Every version the partnership has adopted, as far as the records say.
+
+    Its adoptions; its current version; and, from before ``Adoption`` was kept, the versions its
+    ``PROCEDURE_ADOPTED`` entries name (adopted, and the one each replaced) and those its
+    disagreements started on.
+    """
     ids = set(Adoption.objects.filter(partnership=partnership).values_list("version_id", flat=True))
     if partnership.procedure_id is not None:
         ids.add(partnership.procedure_id)
-    events = Event.objects.filter(partnership=partnership, verb=Verb.PROCEDURE_ADOPTED).values_list("data", flat=True)
     named = Q(pk__in=[])
-    for data in events:
-        if isinstance(data, dict) and data.get("procedure") and data.get("version"):
+    for data in Event.objects.filter(partnership=partnership, verb=Verb.PROCEDURE_ADOPTED).values_list(
+        "data", flat=True
+    ):
+        if not isinstance(data, dict):
+            continue
+        if data.get("procedure") and data.get("version"):
             named |= Q(slug=data["procedure"], version=data["version"])
+        if isinstance(data.get("previous_version_id"), int):
+            ids.add(data["previous_version_id"])
+    ids |= set(ProcedureVersion.objects.filter(disagreements__partnership=partnership).values_list("pk", flat=True))
     return ProcedureVersion.objects.filter(Q(pk__in=ids) | named).order_by("-created_at", "-pk")
 
 

@@ -65,7 +65,7 @@ class Difference:
 
 
 def timescale_text(timescale: Timescale) -> str:
-    """A timescale's rule in words: "5 working days from stage_start", "same working day"."""
+    """A timescale's rule in words: "5 working days, from the stage's start"."""
     rule = {
         "same_working_day": _("same working day"),
         "next_working_day": _("next working day"),
@@ -73,12 +73,23 @@ def timescale_text(timescale: Timescale) -> str:
         "hours": _("%(n)s hours") % {"n": timescale.n},
         "words": _("in words: %(words)s") % {"words": timescale.words},
     }[timescale.rule]
-    parts = [rule, _("from %(start)s") % {"start": timescale.from_.replace("_", " ")}]
+    parts = [rule, _anchor_text(timescale.from_)]
     if timescale.applies != "always":
         parts.append(_("when %(applies)s") % {"applies": timescale.applies.replace("_", " ")})
     if timescale.flag:
         parts.append(_("with the flag %(flag)s") % {"flag": timescale.flag})
     return ", ".join(parts)
+
+
+def _anchor_text(anchor: str) -> str:
+    if anchor == "stage_start":
+        return _("from the stage's start")
+    if anchor == "disagreement_start":
+        return _("from the disagreement's start")
+    kind, _sep, slug = anchor.partition(":")
+    if kind == "due":
+        return _("from when %(slug)s is due") % {"slug": slug}
+    return _("from the start of %(slug)s") % {"slug": slug}
 
 
 def _timescales(procedure: Procedure) -> dict[tuple[str, str, str], tuple[str, str, str]]:

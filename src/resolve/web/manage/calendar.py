@@ -21,7 +21,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from resolve.calendar import NATIONS
 from resolve.core.errors import ResolveError
@@ -49,7 +49,10 @@ class DayForm(GovForm):
         label=gettext_lazy("What kind of day is it?"),
         choices=CalendarDay.Kind.choices,
         widget=Radios(),
-        error_messages={"required": gettext_lazy("Select what kind of day it is")},
+        error_messages={
+            "required": gettext_lazy("Select what kind of day it is"),
+            "invalid_choice": gettext_lazy("Select closure day or extra working day"),
+        },
     )
     reason = forms.CharField(
         label=gettext_lazy("Reason (optional)"),
@@ -241,7 +244,9 @@ def _saved(what: str) -> Callable[[int, bool], str]:
             return _(
                 "%(what)s. No deadline has moved: open deadlines stay as they were until they are recalculated."
             ) % {"what": what}
-        return _("%(what)s, and %(n)s deadlines recalculated.") % {"what": what, "n": moved}
+        return ngettext(
+            "%(what)s, and %(n)s deadline recalculated.", "%(what)s, and %(n)s deadlines recalculated.", moved
+        ) % {"what": what, "n": moved}
 
     return done
 
@@ -323,7 +328,9 @@ def recalculate(request: HttpRequest, partnership: Partnership) -> HttpResponse:
         form=RecalculateForm(request.POST),
         title=_("Recalculate open deadlines now"),
         submit=_("Continue"),
-        done=lambda moved, _recalculated: _("%(n)s deadlines recalculated.") % {"n": moved},
+        done=lambda moved, _recalculated: (
+            ngettext("%(n)s deadline recalculated.", "%(n)s deadlines recalculated.", moved) % {"n": moved}
+        ),
     )
 
 
