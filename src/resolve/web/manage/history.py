@@ -22,7 +22,11 @@ class CompareForm(GovForm):
 
     def __init__(self, *args: Any, versions: list[ProcedureVersion], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        choices = [(str(v.pk), f"{v.name}, version {v.version}") for v in versions]
+        slugs = {v.slug for v in versions}
+        choices = [
+            (str(v.pk), _("Version %(n)s") % {"n": v.version} + (f" ({v.slug})" if len(slugs) > 1 else ""))
+            for v in versions
+        ]
         invalid = _("Choose one of the versions this partnership has adopted")
         self.fields["from"] = forms.ChoiceField(
             label=_("From"), choices=choices, error_messages={"invalid_choice": invalid, "required": invalid}
