@@ -8,7 +8,7 @@ runs at each step, and the local SMTP server says what each person received, and
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 
@@ -307,3 +307,17 @@ def test_enfields_line_managers_not_informed_in_time_is_a_missed_deadline(cast_f
         stage_run=run, kind=Notice.Kind.DEADLINE_MISSED, deadline__timescale="line-managers-informed"
     )
     assert {p.pk for p in missed.recipients.all()} >= {enfield.person("school", run).pk, enfield.person("csc", run).pk}
+
+
+def test_reminders_come_at_the_partnerships_own_start_of_the_working_day(lancashire: Walker, smtp: Inbox) -> None:
+    partnership = lancashire.cast.partnership
+    partnership.day_starts = time(8, 30)
+    partnership.save(update_fields=["day_starts"])
+    lancashire.raise_("2026-12-07T09:30", pathway="escalation")
+    run = lancashire.escalate(Step("stage-1", "2026-12-07T10:00", {}))
+    assert lancashire.dated()["stage-complete"] == "2026-12-14 17:00"
+    ours, _theirs = stage_people(lancashire, run)
+    landed = about_deadlines(
+        sweep_every(lancashire.clock, smtp, "2026-12-07T10:00", "2026-12-15T10:00", step=timedelta(minutes=30))
+    )
+    assert times_to(landed, ours, "Deadline coming") == ["2026-12-11 08:30", "2026-12-14 08:30"]

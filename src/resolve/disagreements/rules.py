@@ -12,6 +12,7 @@ from uuid import UUID
 
 from django.utils.translation import gettext as _
 
+from resolve.calendar import WorkingCalendar
 from resolve.disagreements.models import (
     Disagreement,
     Participant,
@@ -249,8 +250,12 @@ def involved_level(disagreement: Disagreement, stage: Stage) -> int:
     return max(levels)
 
 
-def run_deadlines(run: StageRun, *, earlier: list[StageRun]) -> list[Due]:
-    """The deadlines of a stage run from today's calendar: at its start, or on an explicit recalculation."""
+def run_deadlines(run: StageRun, *, earlier: list[StageRun], calendar: WorkingCalendar | None = None) -> list[Due]:
+    """The deadlines of a stage run from today's calendar: at its start, or on an explicit recalculation.
+
+    ``calendar``: a calendar to compute them against instead of the partnership's stored one (what a
+    calendar change would do to them, shown before it is saved: ``recalculation.deadlines_moved``).
+    """
     disagreement = run.disagreement
     procedure = procedure_of(disagreement)
     pathway = procedure.pathway(disagreement.pathway)
@@ -260,7 +265,7 @@ def run_deadlines(run: StageRun, *, earlier: list[StageRun]) -> list[Due]:
         procedure,
         pathway,
         pathway.stage(run.stage),
-        calendar=calendar_for(disagreement.partnership),
+        calendar=calendar if calendar is not None else calendar_for(disagreement.partnership),
         stage_start=run.started_at,
         disagreement_start=disagreement.raised_at,
         stage_starts=stage_starts,

@@ -23,13 +23,13 @@ finds an empty window).
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
 from django.db import transaction
 from django.utils import timezone
 
-from resolve.calendar import WorkingCalendar
+from resolve.calendar import LONDON, WorkingCalendar
 from resolve.disagreements import rules
 from resolve.disagreements.models import Notice, StageDeadline
 from resolve.disagreements.services.stages import notice_send
@@ -44,9 +44,6 @@ from resolve.partnerships.selectors import calendar_for
 INTERVAL = timedelta(minutes=1)
 #: the sweep's row in SweepState
 NAME = "deadlines"
-#: the working day's start every calendar shares (``calendar_for`` keeps WorkingCalendar's hours): a
-#: window without one holds no working-day reminder and no digest, and no calendar is read
-_HOURS = WorkingCalendar(nation="ENG")
 
 
 class Calendars:
@@ -68,11 +65,17 @@ class Calendars:
 
 
 def day_starts_possible(window: Window) -> bool:
-    """Whether any day's start (09:00 local, working day or not) falls in the window: if not, no calendar is read."""
-    d = _HOURS.local_date(window.start)
-    while d <= _HOURS.local_date(window.end):
-        if reminders.day_start(_HOURS, d) in window:
-            return True
+    """Whether any partnership's day start (its ``day_starts``, working day or not) falls in the window.
+
+    If not, the window holds no working-day reminder and no digest, and no calendar is read: the
+    distinct starting times are one small query (most partnerships share 09:00).
+    """
+    starts = set(Partnership.objects.values_list("day_starts", flat=True).distinct())
+    d = window.start.astimezone(LONDON).date()
+    while d <= window.end.astimezone(LONDON).date():
+        for start in starts:
+            if datetime.combine(d, start, tzinfo=LONDON).astimezone(UTC) in window:
+                return True
         d += timedelta(days=1)
     return False
 

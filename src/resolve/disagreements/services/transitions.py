@@ -14,7 +14,7 @@ from resolve.access.refusals import service
 from resolve.audit.models import Verb
 from resolve.audit.services import disagreement_event
 from resolve.core.errors import Refused
-from resolve.disagreements import rules
+from resolve.disagreements import recalculation, rules
 from resolve.disagreements.models import (
     Disagreement,
     Notice,
@@ -221,30 +221,24 @@ def deadlines_recalculate(*, partnership: Partnership, by: Asking, reason: str) 
     """Recompute the current deadlines of every open disagreement from today's calendar.
 
     Only this changes a stored due time. A due time that comes out different is replaced by a
-    new row (the old one kept, marked replaced) and an event; returns how many changed. Only an
-    administrator of the partnership or an operator may ask (``administrator_check``).
+    new row (the old one kept, marked replaced) and an event; returns how many changed. What it
+    would change is what ``recalculation.deadlines_moved`` shows beforehand. Only an administrator
+    of the partnership or an operator may ask (``administrator_check``).
     """
     asker = administrator_check(partnership=partnership, by=by)
     reason = required_text(reason, "reason", _("why the deadlines are being recalculated"))
     now = timezone.now()
     changed = 0
-    runs = StageRun.objects.filter(
-        disagreement__partnership=partnership, disagreement__status=Disagreement.Status.OPEN, ended_at__isnull=True
-    ).select_related("disagreement__procedure_version", "disagreement__partnership")
-    for run in runs:
+    for run in recalculation.open_runs(partnership):
         Disagreement.objects.select_for_update().get(pk=run.disagreement_id)
-        earlier = list(run.disagreement.stage_runs.filter(position__lt=run.position))
-        stored = {d.timescale: d for d in run.current_deadlines()}
-        for due in rules.run_deadlines(run, earlier=earlier):
-            old = stored.get(due.timescale)
-            if old is not None and old.due == due.due:
-                continue
+        for move in recalculation.run_moves(run):
+            old = move.stored
             if old is not None:
                 old.replaced_at = now
                 old.save(update_fields=["replaced_at"])
             stages.deadline_store(
                 run=run,
-                due=due,
+                due=move.due,
                 by=asker.actor,
                 at=now,
                 verb=Verb.DEADLINES_RECALCULATED,
