@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
@@ -204,7 +205,7 @@ def draft_adopt(*, partnership: Partnership, by: Asking) -> ProcedureVersion:
     draft = ProcedureDraft.objects.select_for_update().filter(partnership=partnership).first()
     if draft is None:
         raise NotFound(_("There is no draft to adopt: start one first."))
-    procedure, problems = definition_check(draft.text)
+    procedure, _problems = definition_check(draft.text)
     if procedure is None:
         raise ResolveError(
             _("Your draft has problems, so it cannot be adopted: check it and fix them first."), field="text"
@@ -295,7 +296,7 @@ def _no_draft_yet(partnership: Partnership) -> None:
         raise Refused(_("You already have a draft: continue it, or discard it before starting another."))
 
 
-def _user(by: Asking) -> AbstractBaseUser | None:
+def _user(by: Asking) -> Any:  # the account (settings.AUTH_USER_MODEL), or None for an operator
     return by if isinstance(by, AbstractBaseUser) and by.pk is not None else None
 
 
