@@ -15,8 +15,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -176,15 +175,26 @@ def _draft_context(partnership: Partnership, checked: DraftChecked | None) -> di
     return {"checked": checked, "draft": checked.draft, "changed_by": _who(checked.draft.updated_by)}
 
 
+def _posted(request: HttpRequest) -> tuple[Any, Any]:
+    """The data and files to bind a form to: a POST's (even when empty), else None (an unbound form)."""
+    return (request.POST, request.FILES) if request.method == "POST" else (None, None)
+
+
 def _url(name: str, partnership: Partnership, *args: Any) -> str:
     return reverse(f"manage:{name}", args=[partnership.slug, *args])
 
 
 def _error_page(
-    request: HttpRequest, partnership: Partnership, template: str, form: GovForm, error: ResolveError, **context: Any
+    request: HttpRequest,
+    partnership: Partnership,
+    template: str,
+    *,
+    form: GovForm,
+    error: ResolveError,
+    context: dict[str, Any],
 ) -> HttpResponse:
     form.refuse(error)
-    return page(request, partnership, TEMPLATES + template, {"form": form, **context}, status=error.status)
+    return page(request, partnership, TEMPLATES + template, {**context, "form": form}, status=error.status)
 
 
 # --- pages -----------------------------------------------------------------------------------------
@@ -212,16 +222,16 @@ def bundled_adopt_page(request: HttpRequest, partnership: Partnership, procedure
         raise Http404
     chosen = bundled(procedure)
     context = {"chosen": chosen, "slug": procedure, "staying": _staying(partnership)}
-    form = ConfirmForm(request.POST or None)
+    form = ConfirmForm(_posted(request)[0])
     if request.method == "POST":
         try:
             version = bundled_adopt(partnership=partnership, slug=procedure, by=request.user)
         except NotFound:
             raise Http404 from None
         except ResolveError as error:
-            return _error_page(request, partnership, "bundled_adopt.html", form, error, **context)
+            return _error_page(request, partnership, "bundled_adopt.html", form=form, error=error, context=context)
         _adopted(request, partnership, version)
-        return redirect(_url("procedure", partnership), status=303)
+        return HttpResponseRedirect(_url("procedure", partnership), status=303)
     return page(request, partnership, TEMPLATES + "bundled_adopt.html", {"form": form, **context})
 
 
@@ -249,7 +259,7 @@ def start(request: HttpRequest, partnership: Partnership) -> HttpResponse:
             )
         )
     choices += [(f"bundled:{slug}", _("Bundled: %(name)s") % {"name": bundled(slug).name}) for slug in bundled_slugs()]
-    form = StartForm(request.POST or None, choices=choices)
+    form = StartForm(_posted(request)[0], choices=choices)
     context = {"form": form, **_draft_context(partnership, draft_checked(partnership=partnership))}
     if request.method == "POST" and form.is_valid():
         try:
@@ -258,14 +268,14 @@ def start(request: HttpRequest, partnership: Partnership) -> HttpResponse:
             form.refuse(error)
             return page(request, partnership, TEMPLATES + "start.html", context, status=error.status)
         messages.success(request, _("Your draft is ready: edit it below, then check it."))
-        return redirect(_url("procedure_draft", partnership), status=303)
+        return HttpResponseRedirect(_url("procedure_draft", partnership), status=303)
     return page(request, partnership, TEMPLATES + "start.html", context, status=400 if form.errors else 200)
 
 
 @administers
 @require_http_methods(["GET", "POST"])
 def upload(request: HttpRequest, partnership: Partnership) -> HttpResponse:
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = UploadForm(*_posted(request))
     context = {"form": form, **_draft_context(partnership, draft_checked(partnership=partnership))}
     if request.method == "POST" and form.is_valid():
         uploaded = form.cleaned_data["file"]
@@ -276,7 +286,7 @@ def upload(request: HttpRequest, partnership: Partnership) -> HttpResponse:
             form.refuse(error)
             return page(request, partnership, TEMPLATES + "upload.html", context, status=error.status)
         messages.success(request, _("Your file is in the draft: check it below."))
-        return redirect(_url("procedure_draft", partnership), status=303)
+        return HttpResponseRedirect(_url("procedure_draft", partnership), status=303)
     return page(request, partnership, TEMPLATES + "upload.html", context, status=400 if form.errors else 200)
 
 
@@ -296,10 +306,10 @@ def draft(request: HttpRequest, partnership: Partnership) -> HttpResponse:
         draft_save(partnership=partnership, text=text, by=request.user)
     except ResolveError as error:
         context = _draft_context(partnership, checked)
-        return _error_page(request, partnership, "draft.html", form, error, **context)
+        return _error_page(request, partnership, "draft.html", form=form, error=error, context=context)
     if request.POST.get("action") != "check":
         messages.success(request, _("Your draft is saved."))
-        return redirect(_url("procedure_draft", partnership), status=303)
+        return HttpResponseRedirect(_url("procedure_draft", partnership), status=303)
     checked = draft_checked(partnership=partnership)
     assert checked is not None  # just saved
     if not checked.clean:
@@ -315,22 +325,22 @@ def draft(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     if is_current(partnership=partnership, text=checked.draft.text):
         words += " " + _("It is the same as your current version: change it before adopting it.")
     messages.success(request, words)
-    return redirect(_url("procedure_draft", partnership), status=303)
+    return HttpResponseRedirect(_url("procedure_draft", partnership), status=303)
 
 
 @administers
 @require_http_methods(["GET", "POST"])
 def discard(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     checked = draft_checked(partnership=partnership)
-    form = ConfirmForm(request.POST or None)
+    form = ConfirmForm(_posted(request)[0])
     context = {"form": form, **_draft_context(partnership, checked)}
     if request.method == "POST":
         try:
             draft_discard(partnership=partnership, by=request.user)
         except ResolveError as error:
-            return _error_page(request, partnership, "discard.html", form, error, **context)
+            return _error_page(request, partnership, "discard.html", form=form, error=error, context=context)
         messages.success(request, _("Your draft is discarded. Your adopted procedure is unchanged."))
-        return redirect(_url("procedure", partnership), status=303)
+        return HttpResponseRedirect(_url("procedure", partnership), status=303)
     return page(request, partnership, TEMPLATES + "discard.html", context)
 
 
@@ -366,7 +376,7 @@ def preview_pathway(request: HttpRequest, partnership: Partnership, pathway: str
     checked = draft_checked(partnership=partnership)
     if checked is None or checked.procedure is None:
         messages.info(request, _("There is no draft without problems to preview: check your draft first."))
-        return redirect(_url("procedure_draft", partnership), status=303)
+        return HttpResponseRedirect(_url("procedure_draft", partnership), status=303)
     try:
         shown = procedure_pathway_page(partnership=partnership, procedure=checked.procedure, pathway=pathway)
     except NotFound:
@@ -389,15 +399,15 @@ def preview_pathway(request: HttpRequest, partnership: Partnership, pathway: str
 @require_http_methods(["GET", "POST"])
 def adopt(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     checked = draft_checked(partnership=partnership)
-    form = ConfirmForm(request.POST or None)
+    form = ConfirmForm(_posted(request)[0])
     context = {"form": form, **_adopting(partnership, checked)}
     if request.method == "POST":
         try:
             version = draft_adopt(partnership=partnership, by=request.user)
         except ResolveError as error:
-            return _error_page(request, partnership, "adopt.html", form, error, **context)
+            return _error_page(request, partnership, "adopt.html", form=form, error=error, context=context)
         _adopted(request, partnership, version)
-        return redirect(_url("procedure", partnership), status=303)
+        return HttpResponseRedirect(_url("procedure", partnership), status=303)
     return page(request, partnership, TEMPLATES + "adopt.html", context)
 
 
