@@ -314,7 +314,7 @@ def draft(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     assert checked is not None  # just saved
     if not checked.clean:
         for problem in checked.problems:
-            form.add_error("text", _problem(problem))
+            form.refuse(ResolveError(_problem(problem), field="text"))
         context = {
             "form": form,
             "problems": [_problem(p) for p in checked.problems],
