@@ -71,6 +71,7 @@ def test_edit_and_adopt_a_new_version_while_a_disagreement_is_open_on_the_old_on
         f"Line {line}, pathways[escalation].stages[stage-1].nme: is not a field of the procedure format"
     )
     expect(summary).to_contain_text("pathways[escalation].stages[stage-1].name: is required but missing")
+    expect(page.locator("#problems")).to_contain_text("nme: Stage 1, the line managers talk")
     summary.get_by_role("link").first.click()  # the summary links to the text area
     expect(box).to_be_focused()
     assert BROKEN in box.input_value()  # what was typed is kept
@@ -88,7 +89,7 @@ def test_edit_and_adopt_a_new_version_while_a_disagreement_is_open_on_the_old_on
     expect(adopting).to_contain_text(f"It becomes version {old.version + 1} of enfield")
     n = len(waiting)
     stays = "disagreement stays" if n == 1 else "disagreements stay"
-    expect(adopting).to_contain_text(f"{n} {stays} on version {old.version} of")
+    expect(adopting).to_contain_text(f"{n} {stays} on version {old.version} of enfield")
     with page.expect_navigation():
         page.get_by_role("link", name="The Escalation Process (§6)").click()
     seen(page, "manage-procedure-preview-pathway")
@@ -117,7 +118,7 @@ def test_edit_and_adopt_a_new_version_while_a_disagreement_is_open_on_the_old_on
         page.get_by_role("button", name=f"Adopt version {old.version + 1}").click()
     seen(page, "manage-procedure-adopted")
     expect(page.get_by_role("alert")).to_contain_text(
-        f"New disagreements start on it. {n} {stays} on version {old.version} of"
+        f"New disagreements start on it. {n} {stays} on version {old.version} of enfield"
     )
     expect(page.locator("#current")).to_contain_text(f"Version {old.version + 1} of enfield")
 

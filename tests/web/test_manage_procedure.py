@@ -75,7 +75,7 @@ def test_adopting_a_bundled_procedure_says_what_it_does_then_does_it(enfield: Ca
     enfield.partnership.refresh_from_db()
     assert enfield.partnership.procedure.slug == "cumbria"  # type: ignore[union-attr]
     page = text_of(done)
-    assert "New disagreements start on it. 1 disagreement stays on version 1 of" in page
+    assert "New disagreements start on it. 1 disagreement stays on version 1 of enfield" in page
     assert client.get(url(enfield, "procedure_bundled_adopt", "nowhere")).status_code == 404
     again = client.post(url(enfield, "procedure_bundled_adopt", "cumbria"))
     assert again.status_code == 409
@@ -144,6 +144,9 @@ def test_checking_a_broken_draft_shows_each_problem_with_its_line_and_path_and_k
         "is not a field of the procedure format (check the spelling)</a>" in page
     )
     assert "pathways[escalation].stages[stage-1].name: is required but missing" in page
+    table = page[page.index('id="problems"') :]
+    assert f'<td class="govuk-table__cell">{line}<span' in table
+    assert "<code>nme: Stage 1</code>" in table  # the line itself, to find it in the box
     assert response.context["form"]["text"].value() == broken  # what was typed is in the box
     assert ProcedureDraft.objects.get().text == broken  # and kept in the draft
     assert "resolve-code-textarea" in page
@@ -188,7 +191,7 @@ def test_the_preview_shows_the_draft_step_by_step_with_its_flowchart_and_what_if
     client.post(url(enfield, "procedure_draft"), {"text": EDITED, "action": "save"})
     preview = text_of(client.get(url(enfield, "procedure_draft_preview")))
     assert "It becomes version 2 of enfield" in preview
-    assert "1 disagreement stays on version 1 of" in preview
+    assert "1 disagreement stays on version 1 of enfield" in preview
     assert url(enfield, "procedure_draft_preview_pathway", "escalation") in preview
     pathway = client.get(url(enfield, "procedure_draft_preview_pathway", "escalation"))
     assert pathway.status_code == 200
@@ -219,7 +222,7 @@ def test_adopting_the_draft_makes_exactly_one_version_and_says_how_many_stay(enf
     assert ProcedureVersion.objects.count() == versions + 1
     assert Adoption.objects.count() == adoptions + 1
     page = text_of(done)
-    assert "version 2. New disagreements start on it. 1 disagreement stays on version 1 of" in page
+    assert "version 2. New disagreements start on it. 1 disagreement stays on version 1 of enfield" in page
     assert "Version 2 of enfield" in page
     assert "by bm" in page  # adopted by, and when
     assert not ProcedureDraft.objects.exists()

@@ -142,11 +142,11 @@ def _staying(partnership: Partnership, new: ProcedureVersion | None = None) -> l
         if n and (new is None or version.pk != new.pk):
             lines.append(
                 ngettext(
-                    "%(n)d disagreement stays on version %(version)d of %(name)s until it closes.",
-                    "%(n)d disagreements stay on version %(version)d of %(name)s until they close.",
+                    "%(n)d disagreement stays on version %(version)d of %(slug)s until it closes.",
+                    "%(n)d disagreements stay on version %(version)d of %(slug)s until they close.",
                     n,
                 )
-                % {"n": n, "version": version.version, "name": version.name}
+                % {"n": n, "version": version.version, "slug": version.slug}
             )
     return lines
 
@@ -167,6 +167,16 @@ def _problem(problem: Problem) -> str:
             "problem": problem.message,
         }
     return _("%(path)s: %(problem)s") % {"path": where, "problem": problem.message}
+
+
+def _where(text: str, problems: tuple[Problem, ...]) -> list[dict[str, Any]]:
+    """Each problem with the line it is on as the text area shows it, for finding it in a box without line numbers."""
+    lines = text.splitlines()
+    found = []
+    for problem in problems:
+        shown = lines[problem.line - 1].strip() if problem.line and problem.line <= len(lines) else ""
+        found.append({"problem": problem, "text": shown[:80] + ("…" if len(shown) > 80 else "")})
+    return found
 
 
 def _draft_context(partnership: Partnership, checked: DraftChecked | None) -> dict[str, Any]:
@@ -317,7 +327,7 @@ def draft(request: HttpRequest, partnership: Partnership) -> HttpResponse:
             form.refuse(ResolveError(_problem(problem), field="text"))
         context = {
             "form": form,
-            "problems": [_problem(p) for p in checked.problems],
+            "problems": _where(checked.draft.text, checked.problems),
             **_draft_context(partnership, checked),
         }
         return page(request, partnership, TEMPLATES + "draft.html", context, status=400)
