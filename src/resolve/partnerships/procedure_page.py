@@ -105,7 +105,8 @@ class PathwayPage:
     """One pathway, step by step, with its flowchart."""
 
     partnership: Partnership
-    version: ProcedureVersion
+    #: the adopted version shown; None for a definition not stored yet (a draft's preview)
+    version: ProcedureVersion | None
     procedure: Procedure
     pathway: Pathway
     stages: tuple[StageShown, ...]
@@ -170,20 +171,34 @@ def _pathway_of(person: Person, slug: str) -> tuple[ProcedureVersion, Pathway]:
     version = adopted_version(person=person)
     if version is None:
         raise NotFound(_("Your partnership has not adopted a procedure."))
+    return version, _pathway_in(version.procedure, slug)
+
+
+def _pathway_in(procedure: Procedure, slug: str) -> Pathway:
     try:
-        return version, version.procedure.pathway(slug)
+        return procedure.pathway(slug)
     except KeyError:
         raise NotFound(_("The procedure has no such pathway.")) from None
 
 
 def pathway_page(*, person: Person, pathway: str) -> PathwayPage:
     """One pathway of the adopted procedure, step by step; an unknown pathway is ``NotFound``."""
-    version, chosen = _pathway_of(person, pathway)
-    procedure = version.procedure
-    titles = matrix_titles_for(partnership=person.partnership, procedure=procedure)  # as the partnership corrected it
+    version, _chosen = _pathway_of(person, pathway)
+    return procedure_pathway_page(
+        partnership=person.partnership, procedure=version.procedure, pathway=pathway, version=version
+    )
+
+
+def procedure_pathway_page(
+    *, partnership: Partnership, procedure: Procedure, pathway: str, version: ProcedureVersion | None = None
+) -> PathwayPage:
+    """One pathway of ``procedure``, step by step: the adopted version's, or a definition not stored yet
+    (an administrator's draft, in its preview). An unknown pathway is ``NotFound``."""
+    chosen = _pathway_in(procedure, pathway)
+    titles = matrix_titles_for(partnership=partnership, procedure=procedure)  # as the partnership corrected it
     stages = tuple(_stage(procedure, chosen, i, stage, titles) for i, stage in enumerate(chosen.stages, 1))
     return PathwayPage(
-        partnership=person.partnership,
+        partnership=partnership,
         version=version,
         procedure=procedure,
         pathway=chosen,
@@ -213,14 +228,40 @@ def pathway_what_if(
     The same function as ``resolve timeline --partnership``; a stage or flag the procedure does not
     have is a ``ResolveError`` naming the field.
     """
-    version, chosen = _pathway_of(person, pathway)
-    procedure = version.procedure
+    version, _chosen = _pathway_of(person, pathway)
+    return procedure_what_if(
+        partnership=person.partnership,
+        procedure=version.procedure,
+        pathway=pathway,
+        start=start,
+        significant_harm=significant_harm,
+        urgent=urgent,
+        child_protection=child_protection,
+        flags=flags,
+        from_stage=from_stage,
+    )
+
+
+def procedure_what_if(
+    *,
+    partnership: Partnership,
+    procedure: Procedure,
+    pathway: str,
+    start: datetime,
+    significant_harm: bool = False,
+    urgent: bool = False,
+    child_protection: bool = False,
+    flags: Iterable[str] = (),
+    from_stage: str | None = None,
+) -> WhatIf:
+    """The what-if of :func:`pathway_what_if` for any ``procedure`` (a draft's too), on the partnership's calendar."""
+    chosen = _pathway_in(procedure, pathway)
     flags = tuple(flags)
     if from_stage is not None and from_stage not in {s.slug for s in chosen.stages}:
         raise ResolveError(_("Choose a stage of this pathway to start from."), field="from_stage")
     if set(flags) - {f.slug for f in procedure.flags}:
         raise ResolveError(_("Choose only the procedure's own flags."), field="flags")
-    calendar = calendar_for(person.partnership)
+    calendar = calendar_for(partnership)
     try:
         rows = what_if(
             procedure,
