@@ -153,7 +153,7 @@ def _staying(partnership: Partnership, new: ProcedureVersion | None = None) -> l
 
 def _who(user: Any) -> str:
     if user is None:
-        return _("someone whose account has been removed")
+        return _("an operator at the server's command line, or an account since removed")
     person = person_of(user)
     return person.name if person is not None else user.get_username()
 
