@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -37,7 +38,7 @@ def two(cast_for: Callable[[str], Cast]) -> Two:
     return Two(cast_for("enfield"), cast_for("enfield"))
 
 
-def raise_cross(two: Two, *, by: tuple[str, int] = ("school", 1), **kwargs: object) -> Disagreement:
+def raise_cross(two: Two, *, by: tuple[str, int] = ("school", 1), **kwargs: Any) -> Disagreement:
     arguments: dict[str, object] = {
         "category": "threshold-referral",
         "expected": "An assessment.",
@@ -49,7 +50,7 @@ def raise_cross(two: Two, *, by: tuple[str, int] = ("school", 1), **kwargs: obje
     arguments.update(kwargs)
     return services.disagreement_raise(
         by=two.a.at(*by),
-        child=ChildFactory(partnership=two.a.partnership),
+        child=ChildFactory.create(partnership=two.a.partnership),
         **arguments,  # type: ignore[arg-type]
     )
 
@@ -105,7 +106,7 @@ def test_a_procedure_without_a_cross_borough_flag_still_allows_it(cast_for: Call
     cumbria, enfield = cast_for("cumbria"), cast_for("enfield")
     d = services.disagreement_raise(
         by=cumbria.at("school", 1),
-        child=ChildFactory(partnership=cumbria.partnership),
+        child=ChildFactory.create(partnership=cumbria.partnership),
         other_agencies=[enfield.agencies["csc"]],
         category=cumbria.partnership.procedure.procedure.categories[0].slug,  # type: ignore[union-attr]
         expected="An assessment.",
@@ -120,7 +121,7 @@ def test_a_procedure_without_a_cross_borough_flag_still_allows_it(cast_for: Call
 def test_raising_refuses_what_cannot_be_chosen_and_changes_nothing(two: Two, problem: str) -> None:
     if problem == "no procedure":
         elsewhere = PartnershipFactory.create(procedure=None)
-        kwargs: dict[str, object] = {"other_agencies": [AgencyFactory.create(partnership=elsewhere)]}
+        kwargs: dict[str, Any] = {"other_agencies": [AgencyFactory.create(partnership=elsewhere)]}
         field, words = "other_agencies", "has not adopted a procedure"
     elif problem == "retired":
         kwargs = {"other_agencies": [AgencyFactory.create(partnership=two.b.partnership, retired_at=timezone.now())]}
@@ -274,7 +275,7 @@ def test_a_different_procedure_next_door_matches_roles_by_kind(cast_for: Callabl
     enfield, cumbria = cast_for("enfield"), cast_for("cumbria")
     d = services.disagreement_raise(
         by=enfield.at("school", 1),
-        child=ChildFactory(partnership=enfield.partnership),
+        child=ChildFactory.create(partnership=enfield.partnership),
         other_agencies=[cumbria.agencies["csc"]],
         category="threshold-referral",
         pathway="escalation",

@@ -410,7 +410,7 @@ def _cross_borough(cast_for: Callable[[str], Cast], time_machine: Any) -> Scenar
     cast, other = cast_for("enfield"), cast_for("enfield")
     d = services.disagreement_raise(
         by=cast.at("school", 1),
-        child=ChildFactory(partnership=cast.partnership),
+        child=ChildFactory.create(partnership=cast.partnership),
         other_agencies=[other.agencies["csc"]],
         category="threshold-referral",
         expected="An assessment.",
