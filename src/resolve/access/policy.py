@@ -158,8 +158,7 @@ def roles_counted(person: Person, disagreement: Disagreement) -> set[str]:
     held = roles_held(person, person.partnership_id)
     if not held or person.partnership_id not in rules.other_partnership_ids(disagreement):
         return set()
-    version = person.partnership.procedure
-    return _mapped(rules.procedure_of(disagreement), held, version.procedure if version is not None else None)
+    return _mapped(rules.procedure_of(disagreement), held, _own_procedure(person))
 
 
 def _mapped(procedure: Procedure, held: set[str], own: Procedure | None) -> set[str]:
@@ -194,15 +193,13 @@ def stages_reached_by_roles_of(person: Person, *, on_request: bool = False) -> Q
     held = roles_held(person, person.partnership_id)
     if not held:
         return Q(pk__in=[])
-    own_version = person.partnership.procedure
-    own = own_version.procedure if own_version is not None else None
     mine = Disagreement.objects.filter(partnership=person.partnership_id)
     elsewhere = involving_partnership(person.partnership_id).exclude(partnership=person.partnership_id)
     reached = Q(pk__in=[])
     for scope, mapping in ((mine, False), (elsewhere, True)):
         versions = scope.values_list("procedure_version", flat=True).distinct()
         for version in ProcedureVersion.objects.filter(pk__in=versions):
-            roles = _mapped(version.procedure, held, own) if mapping else held
+            roles = _mapped(version.procedure, held, _own_procedure(person)) if mapping else held
             for pathway in version.procedure.pathways:
                 stages = [
                     s.slug
@@ -217,6 +214,11 @@ def stages_reached_by_roles_of(person: Person, *, on_request: bool = False) -> Q
                         )
                     )
     return reached
+
+
+def _own_procedure(person: Person) -> Procedure | None:
+    version = person.partnership.procedure
+    return version.procedure if version is not None else None
 
 
 def involving_partnership(partnership_id: UUID) -> QuerySet[Disagreement]:
