@@ -47,6 +47,7 @@ V, R, H, P, C, E, S, W, F, A, D = (
 T = Action.SET_DEADLINE  # an earlier deadline for the case than the cap (Cumbria L35)
 Q = Action.RESPOND  # the raiser answers the feedback given to them
 M = Action.SCHEDULE_MEETING  # whoever may record at the stage, and its handlers
+I = Action.INVITE_COUNTERPART  # noqa: E741 - another partnership's counterpart (tests/access/test_cross_borough.py)
 ALL = list(Action)
 
 ROLES: dict[str, Callable[[Cast], Person]] = {
@@ -171,6 +172,8 @@ def _prepare(action: Action, d: Disagreement, cast: Cast, person: Person) -> Cal
             place="Room 4",
             invitees=[cast.at("csc", 4)],
         )
+    if action == I:  # nobody here: the case names no agency of another partnership (test_cross_borough.py)
+        return lambda: services.counterpart_invite(disagreement=d, by=person, person=cast.at("police", 4))
     if action == A:
         return lambda: services.reviewer_appoint(disagreement=d, by=person, reviewer=cast.at("police", 4))
     assert action == D
@@ -226,7 +229,7 @@ def test_the_policy_and_the_services_agree_on_every_role_and_action(
 
 
 #: Actions no one can do at the stage, whatever their authority: the service refuses them by state.
-STATE_BOUND = {"executive-lead": {A, D, T}, "formal-process": {E}}
+STATE_BOUND = {"executive-lead": {A, D, T, I}, "formal-process": {E, I}}
 
 
 @pytest.mark.parametrize("role", [r for r, actions in MATRIX["formal-process"].items() if V not in actions])

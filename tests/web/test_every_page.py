@@ -40,7 +40,7 @@ from resolve.web.raising import SESSION_KEY
 from tests.conftest import Cast
 from tests.disagreements.test_services import raise_one
 from tests.disagreements.walker import Step, Walker
-from tests.factories import AgencyFactory, PartnershipFactory, PersonFactory
+from tests.factories import AgencyFactory, ChildFactory, PartnershipFactory, PersonFactory
 from tests.notifications.written import message_to, notice_about
 
 pytestmark = pytest.mark.django_db
@@ -406,6 +406,20 @@ def _majority(cast_for: Callable[[str], Cast], time_machine: Any) -> Scenario:
     return Scenario(cast.role("conference-chair"), {"pk": d.pk})
 
 
+def _cross_borough(cast_for: Callable[[str], Cast], time_machine: Any) -> Scenario:
+    cast, other = cast_for("enfield"), cast_for("enfield")
+    d = services.disagreement_raise(
+        by=cast.at("school", 1),
+        child=ChildFactory.create(partnership=cast.partnership),
+        other_agencies=[other.agencies["csc"]],
+        category="threshold-referral",
+        expected="An assessment.",
+        why="Threshold.",
+        what_needed="A visit.",
+    )
+    return Scenario(cast.at("school", 1), {"pk": d.pk})
+
+
 #: for each action page: a disagreement in the state it acts on, and a person who may use it
 SCENARIOS: dict[str, Callable[..., Scenario]] = {
     "disagreement_discussion": _simple("school", 2),
@@ -429,6 +443,7 @@ SCENARIOS: dict[str, Callable[..., Scenario]] = {
     "disagreement_meeting_schedule": _simple("school", 2),
     "disagreement_meeting_move": _meeting_move,
     "disagreement_meeting_cancel": _meeting_move,
+    "disagreement_counterpart_invite": _cross_borough,
 }
 
 MARKUP = "<script>alert(1)</script>"

@@ -36,6 +36,18 @@ dispute acts for it.
 
 A role assignment counts only in its own partnership: every lookup of roles below filters by the
 disagreement's (or the person's) partnership.
+
+Cross-borough disagreements (Enfield section 9, L88-90; decision 0015): a disagreement raised in one
+partnership may name an agency of another partnership on the same installation. The raising
+partnership's procedure governs it, and the other partnership's people see it only as its own
+people would: those taking part (a counterpart invited at the stage's level, ``counterpart_invite``),
+everyone above them in their line-management chain, and the holders of the other partnership's
+roles that match a role the raising procedure makes a handler of a stage it reached
+(``rules.matching_roles``: the same slug, else the same kind). Those matched roles count as the
+raising procedure's role (``roles_counted``), so the other partnership's chair takes part in
+Enfield's Step 4 with the ESCP Chair (READING 2.4: "both partnerships' chairs"). Naming a reviewer
+and deciding stay with the raising partnership's own roles. Nobody else in the other partnership
+sees it: not its other practitioners, not managers outside the chain, not its administrators.
 """
 
 from __future__ import annotations
@@ -50,13 +62,15 @@ from django.utils.translation import gettext_lazy
 
 from resolve.core.errors import NotFound, Refused
 from resolve.disagreements import rules
-from resolve.disagreements.models import Disagreement, StageRun
+from resolve.disagreements.models import Disagreement, Participant, StageRun
 from resolve.partnerships.models import Agency, Person, RoleAssignment
 from resolve.partnerships.selectors import managers_of
 from resolve.procedures.models import ProcedureVersion
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrPromise
+
+    from resolve.procedures.schema import Procedure
 
 
 class Action(StrEnum):
@@ -76,6 +90,7 @@ class Action(StrEnum):
     SET_DEADLINE = "set_deadline"  # an earlier deadline for the case than the procedure's cap
     RESPOND = "respond"  # the raiser accepts the feedback or outcome, or asks for it to go further
     SCHEDULE_MEETING = "schedule_meeting"  # schedule or move a meeting, and invite people to it
+    INVITE_COUNTERPART = "invite_counterpart"  # bring in another partnership's counterpart (cross-borough)
 
 
 class AccessRefused(Refused):
@@ -131,6 +146,26 @@ def roles_held(person: Person, partnership_id: UUID) -> set[str]:
     )
 
 
+def roles_counted(person: Person, disagreement: Disagreement) -> set[str]:
+    """The raising procedure's role slugs that ``person`` holds for this disagreement.
+
+    In the disagreement's own partnership, the roles held there. In another partnership whose agency
+    is in dispute (cross-borough), the raising procedure's roles that a role held there matches
+    (``rules.matching_roles``). Anywhere else, none.
+    """
+    if person.partnership_id == disagreement.partnership_id:
+        return roles_held(person, disagreement.partnership_id)
+    held = roles_held(person, person.partnership_id)
+    if not held or person.partnership_id not in rules.other_partnership_ids(disagreement):
+        return set()
+    return _mapped(rules.procedure_of(disagreement), held, _own_procedure(person))
+
+
+def _mapped(procedure: Procedure, held: set[str], own: Procedure | None) -> set[str]:
+    """``procedure``'s roles matched by a role in ``held`` of another partnership's procedure ``own``."""
+    return {r.slug for r in procedure.roles if rules.matching_roles(procedure, r.slug, own) & held}
+
+
 def may_register_child(person: Person) -> bool:
     """Registering or finding a child: someone active in one of the partnership's agencies, or
     holding (in their partnership) a role its procedure names. Nobody else has a case to raise."""
@@ -144,37 +179,70 @@ def may_register_child(person: Person) -> bool:
     return bool(roles_held(person, person.partnership_id) & {r.slug for r in version.procedure.roles})
 
 
-def _stages_handled_by_roles_of(person: Person) -> Q:
+def stages_reached_by_roles_of(person: Person, *, on_request: bool = False) -> Q:
     """Disagreements that reached a stage the procedure has handled by a role this person holds.
 
     Only ``handlers.roles``: an on-request role takes part once requested (its holders are then
-    participants), and a role a notice is merely addressed to takes no part at all.
+    participants), and a role a notice is merely addressed to takes no part at all. ``on_request``
+    also counts the stages that name the role on request (the oversight list names them).
+
+    In the person's partnership, by the roles held; in a cross-borough disagreement raised elsewhere
+    that involves one of the person's partnership's agencies, by the raising procedure's roles those
+    match (``roles_counted``).
     """
     held = roles_held(person, person.partnership_id)
     if not held:
         return Q(pk__in=[])
+    mine = Disagreement.objects.filter(partnership=person.partnership_id)
+    elsewhere = involving_partnership(person.partnership_id).exclude(partnership=person.partnership_id)
     reached = Q(pk__in=[])
-    versions = (
-        Disagreement.objects.filter(partnership=person.partnership_id)
-        .values_list("procedure_version", flat=True)
-        .distinct()
-    )
-    for version in ProcedureVersion.objects.filter(pk__in=versions):
-        for pathway in version.procedure.pathways:
-            stages = [s.slug for s in pathway.stages if held & set(s.handlers.roles)]
-            if stages:
-                reached |= Q(procedure_version=version.pk, pathway=pathway.slug, stage_runs__stage__in=stages)
+    for scope, mapping in ((mine, False), (elsewhere, True)):
+        versions = scope.values_list("procedure_version", flat=True).distinct()
+        for version in ProcedureVersion.objects.filter(pk__in=versions):
+            roles = _mapped(version.procedure, held, _own_procedure(person)) if mapping else held
+            for pathway in version.procedure.pathways:
+                stages = [
+                    s.slug
+                    for s in pathway.stages
+                    if roles & (set(s.handlers.roles) | (set(s.handlers.on_request) if on_request else set()))
+                ]
+                if stages:
+                    runs = StageRun.objects.filter(stage__in=stages).values("disagreement_id")
+                    reached |= Q(
+                        pk__in=scope.filter(procedure_version=version.pk, pathway=pathway.slug, pk__in=runs).values(
+                            "pk"
+                        )
+                    )
     return reached
 
 
+def _own_procedure(person: Person) -> Procedure | None:
+    version = person.partnership.procedure
+    return version.procedure if version is not None else None
+
+
+def involving_partnership(partnership_id: UUID) -> QuerySet[Disagreement]:
+    """The disagreements raised in the partnership, or naming one of its agencies (cross-borough)."""
+    named = Disagreement.other_agencies.through.objects.filter(agency__partnership=partnership_id).values(
+        "disagreement_id"
+    )
+    return Disagreement.objects.filter(Q(partnership=partnership_id) | Q(pk__in=named))
+
+
 def disagreements_visible_to(person: Person) -> QuerySet[Disagreement]:
+    """What ``person`` may see (the module's docstring is the rule).
+
+    Only disagreements raised in the person's partnership or naming one of its agencies; of those,
+    the ones someone taking part is the person or below them in their chain, and the ones at a stage
+    the person's roles handle. Another partnership's people taking part in a cross-borough case were
+    invited (``counterpart_invite``) or joined as its stage's matched role holders.
+    """
     if not person.is_active:
         return Disagreement.objects.none()
     people = people_managed_by(person) | {person.pk}
-    return (
-        Disagreement.objects.filter(partnership=person.partnership_id)
-        .filter(Q(participants__person__in=people) | _stages_handled_by_roles_of(person))
-        .distinct()
+    taking_part = Participant.objects.filter(person__in=people).values("disagreement_id")
+    return involving_partnership(person.partnership_id).filter(
+        Q(pk__in=taking_part) | stages_reached_by_roles_of(person)
     )
 
 
@@ -209,7 +277,7 @@ def handles_stage(person: Person, run: StageRun) -> bool:
     """
     disagreement = run.disagreement
     stage = rules.stage_of(run)
-    held = roles_held(person, disagreement.partnership_id)
+    held = roles_counted(person, disagreement)
     if held & set(stage.handlers.roles):
         return True
     if held & set(stage.handlers.on_request) & rules.requested_roles(run):
@@ -246,6 +314,8 @@ def _authorised(person: Person, action: Action, disagreement: Disagreement) -> b
     if action == Action.RESPOND:
         # the raiser, or once they have left, whoever took their part over (rules.raiser_of)
         return person.pk == rules.raiser_of(disagreement).pk
+    if action == Action.INVITE_COUNTERPART:
+        return person.pk == rules.raiser_of(disagreement).pk or handles_stage(person, run)
     if action == Action.APPOINT_REVIEWER:
         return bool(_role_kinds(person, disagreement) & {"chair", "reviewer_appointer"})
     if action == Action.DECIDE:
@@ -282,6 +352,8 @@ def _possible(action: Action, disagreement: Disagreement) -> bool:
         return rules.stage_of(run).independent_reviewer
     if action == Action.SET_DEADLINE:
         return any(t.case_may_set for t in rules.stage_of(run).timescales)
+    if action == Action.INVITE_COUNTERPART:
+        return bool(rules.other_partnership_ids(disagreement))
     return True
 
 
@@ -406,7 +478,7 @@ def reason(person: Person, action: Action, disagreement: Disagreement) -> str:
         return _("Only the reviewer the chair named can record the decision.")
     if action == Action.GIVE_FEEDBACK and person.pk == rules.raiser_of(disagreement).pk:
         return _("Feedback is for you, as the person who raised it: someone else in the agencies in dispute gives it.")
-    if action in STAGE_AUTHORITY or action == Action.ADD_HANDLER:
+    if action in STAGE_AUTHORITY or action in (Action.ADD_HANDLER, Action.INVITE_COUNTERPART):
         return _("%(reason)s %(who)s Ask your line manager to act.") % {
             "reason": REASONS[action],
             "who": who_can_act(disagreement),
@@ -443,5 +515,9 @@ REASONS: dict[Action, StrPromise] = {
     ),
     Action.SCHEDULE_MEETING: gettext_lazy(
         "Only the agencies in dispute and the people handling its stages can schedule or move its meetings."
+    ),
+    Action.INVITE_COUNTERPART: gettext_lazy(
+        "Only the person who raised it, or someone with the authority of the current stage, can invite a "
+        "counterpart from another partnership."
     ),
 }

@@ -389,6 +389,7 @@ class Notice(models.Model):
         MEETING_CANCELLED = "meeting_cancelled", _("A meeting was cancelled")
         ASKED_FURTHER = "asked_further", _("The raiser asked for it to go further")
         HANDED_OVER = "handed_over", _("Someone's open work was handed to the recipient when they left")
+        COUNTERPART_INVITED = "counterpart_invited", _("A counterpart in another partnership was invited")
 
     disagreement = models.ForeignKey(Disagreement, on_delete=models.PROTECT, related_name="notices")
     stage_run = models.ForeignKey(StageRun, on_delete=models.PROTECT, null=True, blank=True, related_name="notices")

@@ -79,6 +79,7 @@ class OfferedPage(StrEnum):
     MEETING_SCHEDULE = "meeting_schedule"
     MEETING_MOVE = "meeting_move"
     MEETING_CANCEL = "meeting_cancel"
+    COUNTERPART_INVITE = "counterpart_invite"
 
 
 #: the action pages each allowed action offers, in the order the page lists them
@@ -96,6 +97,7 @@ PAGES_FOR: dict[Action, tuple[OfferedPage, ...]] = {
     Action.WITHDRAW: (OfferedPage.WITHDRAW,),
     Action.RESPOND: (OfferedPage.RESPONSE,),
     Action.SCHEDULE_MEETING: (OfferedPage.MEETING_SCHEDULE,),
+    Action.INVITE_COUNTERPART: (OfferedPage.COUNTERPART_INVITE,),
 }
 
 

@@ -1,8 +1,11 @@
 """What the pages that raise a disagreement offer a person, and what they show once it is raised.
 
 Selectors for the raise journey (the service is ``services.disagreement_raise``): who may raise at
-all, the agencies and people that may be chosen (only the person's own partnership's, so nothing of
-another partnership is ever offered), the procedure's urgent route (NEL's telephone-first duty, L34;
+all, the agencies and people that may be chosen (the person's own partnership's agencies, and the
+active agencies of every other partnership on the installation that has adopted a procedure, for a
+cross-borough disagreement, Enfield section 9: grouped by partnership; the people named at raising
+are their own partnership's only, the other partnership's counterpart being invited once it is
+raised, at the stage's level, ``counterpart_invite``), the procedure's urgent route (NEL's telephone-first duty, L34;
 Enfield's duty team, L105), and the confirmation (the reference, the first deadline with its rule,
 who has been told and who acts next). None of them reads a child's record, except the confirmation,
 which reads the new disagreement through ``disagreement_get`` (so that read is logged as any other).
@@ -11,7 +14,7 @@ which reads the new disagreement through ``disagreement_get`` (so that read is l
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from uuid import UUID
 
 from django.db.models import QuerySet
@@ -21,7 +24,7 @@ from resolve.access.policy import people_who_can_act, who_can_act
 from resolve.core.errors import Refused, ResolveError
 from resolve.disagreements.models import Disagreement, Notice, StageDeadline
 from resolve.disagreements.selectors import disagreement_get
-from resolve.partnerships.models import Agency, Person
+from resolve.partnerships.models import Agency, Partnership, Person
 from resolve.procedures.schema import Contact, Instruction, Procedure
 
 
@@ -52,6 +55,8 @@ class RaiseChoices:
     procedure: Procedure
     #: the partnership's agencies other than the person's own, by name
     agencies: list[Agency]
+    #: other partnerships using Resolve (a procedure adopted), each with its active agencies, by name
+    elsewhere: list[tuple[Partnership, list[Agency]]] = field(default_factory=list)
 
 
 def raise_choices_for(*, person: Person) -> RaiseChoices:
@@ -62,25 +67,43 @@ def raise_choices_for(*, person: Person) -> RaiseChoices:
     version = person.partnership.procedure
     assert version is not None  # raise_refusal said so
     agencies = list(_others_for(person).order_by("name"))
-    return RaiseChoices(procedure=version.procedure, agencies=agencies)
+    grouped: dict[UUID, tuple[Partnership, list[Agency]]] = {}
+    for agency in _elsewhere_for(person).select_related("partnership").order_by("partnership__name", "name", "pk"):
+        grouped.setdefault(agency.partnership_id, (agency.partnership, []))[1].append(agency)
+    return RaiseChoices(procedure=version.procedure, agencies=agencies, elsewhere=list(grouped.values()))
 
 
 def agencies_chosen(*, person: Person, ids: Iterable[str]) -> list[Agency]:
-    """The agencies of ``ids`` that ``person`` may raise a disagreement with (their partnership's, not their own)."""
+    """The agencies of ``ids`` that ``person`` may raise a disagreement with: their partnership's (not
+    their own) first, then other partnerships' (cross-borough), each by name."""
     wanted = _uuids(ids)
-    return list(_others_for(person).filter(pk__in=wanted).order_by("name"))
+    mine = list(_others_for(person).filter(pk__in=wanted).order_by("name"))
+    return mine + list(
+        _elsewhere_for(person).filter(pk__in=wanted).select_related("partnership").order_by("partnership__name", "name")
+    )
 
 
 def _others_for(person: Person) -> QuerySet[Agency]:
-    """The agencies of ``person``'s partnership other than their own, and not retired."""
+    """The active agencies of ``person``'s partnership other than their own."""
     return Agency.objects.filter(partnership=person.partnership_id, retired_at__isnull=True).exclude(
         pk__in=[person.agency_id]
     )
 
 
+def _elsewhere_for(person: Person) -> QuerySet[Agency]:
+    """The active agencies of the other partnerships on the installation that have adopted a procedure."""
+    return Agency.objects.filter(retired_at__isnull=True, partnership__procedure__isnull=False).exclude(
+        partnership=person.partnership_id
+    )
+
+
 def counterparts_choosable(*, person: Person, agency_ids: Iterable[str]) -> list[Person]:
-    """The active people in those of ``agency_ids`` that ``person`` may raise with, by agency and name."""
-    agencies = agencies_chosen(person=person, ids=agency_ids)
+    """The active people in those of ``agency_ids`` that ``person`` may raise with, by agency and name.
+
+    Only in the person's own partnership: another partnership's counterpart is invited once the
+    disagreement is raised, at the level of its stage (``counterpart_invite``).
+    """
+    agencies = [a for a in agencies_chosen(person=person, ids=agency_ids) if a.partnership_id == person.partnership_id]
     return list(
         Person.objects.filter(agency__in=agencies, is_active=True)
         .select_related("agency")

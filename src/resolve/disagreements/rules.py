@@ -7,6 +7,7 @@ raising notices and adding a participant are services (``services/stages.py``).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from uuid import UUID
 
@@ -20,7 +21,7 @@ from resolve.disagreements.models import (
     StageRun,
     WrittenOutcome,
 )
-from resolve.partnerships.models import Agency, Person, RoleAssignment
+from resolve.partnerships.models import Agency, Partnership, Person, RoleAssignment
 from resolve.partnerships.selectors import calendar_for, managers_of
 from resolve.procedures.engine import Circumstances, Due, stage_deadlines
 from resolve.procedures.schema import LEVEL_RECIPIENT, Notification, Pathway, Procedure, RecordRequirement, Stage
@@ -61,6 +62,38 @@ def party_agency_ids(disagreement: Disagreement) -> set[UUID]:
     ids = set(disagreement.other_agencies.values_list("pk", flat=True))
     ids.add(disagreement.raising_agency_id)
     return ids
+
+
+def other_partnership_ids(disagreement: Disagreement) -> set[UUID]:
+    """The partnerships, besides the raising one, whose agencies are in dispute (a cross-borough case,
+    Enfield section 9, L88-90). Empty for a disagreement within one partnership."""
+    return set(
+        Agency.objects.filter(disputed=disagreement)
+        .exclude(partnership=disagreement.partnership_id)
+        .values_list("partnership_id", flat=True)
+    )
+
+
+#: Role kinds whose holders in every partnership involved are told what the raising procedure tells
+#: its own holders: "both partnerships' business units" (issue 18) and, in Enfield's Step 4, "both
+#: partnerships' chairs" (READING 2.4). Other roles are told in the raising partnership only.
+TOLD_IN_EACH_PARTNERSHIP = frozenset({"business_unit", "chair"})
+
+
+def matching_roles(procedure: Procedure, slug: str, other: Procedure | None) -> set[str]:
+    """The roles of another partnership's procedure (``other``) that stand for ``procedure``'s role ``slug``.
+
+    The same slug where the other procedure names it (two partnerships on one protocol, as London's
+    boroughs are); otherwise the roles of the same kind (a chair is a chair), except kind ``other``,
+    which says nothing about what the role is and so matches nothing. ``other`` None (no procedure
+    adopted there): the same slug.
+    """
+    if other is None or any(r.slug == slug for r in other.roles):
+        return {slug}
+    kind = next((r.kind for r in procedure.roles if r.slug == slug), None)
+    if kind is None or kind == "other":
+        return set()
+    return {r.slug for r in other.roles if r.kind == kind}
 
 
 def outcome_confirmed(outcome: WrittenOutcome, parties: set[UUID]) -> bool:
@@ -293,7 +326,7 @@ def recipients_for(disagreement: Disagreement, to: str) -> list[Person]:
             for manager in managers_of(person)[:1]:
                 found[manager.pk] = manager
         return list(found.values())
-    return [
+    holders = [
         a.person
         for a in RoleAssignment.objects.filter(
             partnership=disagreement.partnership,
@@ -302,6 +335,68 @@ def recipients_for(disagreement: Disagreement, to: str) -> list[Person]:
             person__is_active=True,
         ).select_related("person")
     ]
+    return holders + _holders_elsewhere(disagreement, to)
+
+
+def role_holders(disagreement: Disagreement, roles: Iterable[str]) -> list[Person]:
+    """The active holders of the raising procedure's ``roles``: in the raising partnership, and in a
+    cross-borough case in every other partnership involved, of the roles there that match them
+    (``matching_roles``). Those a stage's handlers name take part in it from its start."""
+    roles = set(roles)
+    found = [
+        a.person
+        for a in RoleAssignment.objects.filter(
+            partnership=disagreement.partnership_id,
+            person__partnership=disagreement.partnership_id,
+            role__in=roles,
+            person__is_active=True,
+        ).select_related("person")
+    ]
+    if not roles:
+        return found
+    procedure = procedure_of(disagreement)
+    for partnership in Partnership.objects.filter(pk__in=other_partnership_ids(disagreement)).select_related(
+        "procedure"
+    ):
+        other = partnership.procedure.procedure if partnership.procedure is not None else None
+        matched = set().union(*(matching_roles(procedure, r, other) for r in roles))
+        found += [
+            a.person
+            for a in RoleAssignment.objects.filter(
+                partnership=partnership, person__partnership=partnership, role__in=matched, person__is_active=True
+            ).select_related("person")
+        ]
+    return found
+
+
+def _holders_elsewhere(disagreement: Disagreement, role: str) -> list[Person]:
+    """In a cross-borough case, the other partnerships' holders of the role (``TOLD_IN_EACH_PARTNERSHIP``).
+
+    Told, not taking part: a notice opens no record (the access policy decides who sees it).
+    """
+    procedure = procedure_of(disagreement)
+    kind = next((r.kind for r in procedure.roles if r.slug == role), None)
+    if kind not in TOLD_IN_EACH_PARTNERSHIP:
+        return []
+    found: list[Person] = []
+    for partnership in (
+        Partnership.objects.filter(pk__in=other_partnership_ids(disagreement))
+        .select_related("procedure")
+        .order_by("name")
+    ):
+        other = partnership.procedure.procedure if partnership.procedure is not None else None
+        found += [
+            a.person
+            for a in RoleAssignment.objects.filter(
+                partnership=partnership,
+                person__partnership=partnership,
+                role__in=matching_roles(procedure, role, other),
+                person__is_active=True,
+            )
+            .select_related("person")
+            .order_by("person__name")
+        ]
+    return found
 
 
 def recipients_of(disagreement: Disagreement, notification: Notification, run: StageRun) -> list[Person]:

@@ -13,7 +13,13 @@ from django.db.models import Case, Exists, F, OrderBy, OuterRef, Q, QuerySet, Su
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from resolve.access.policy import disagreements_visible_to, people_managed_by, roles_held
+from resolve.access.policy import (
+    disagreements_visible_to,
+    involving_partnership,
+    people_managed_by,
+    roles_held,
+    stages_reached_by_roles_of,
+)
 from resolve.audit.models import Verb
 from resolve.audit.services import disagreement_event, event_record, list_viewed
 from resolve.calendar import WorkingCalendar
@@ -33,7 +39,6 @@ from resolve.partnerships.matrix import matrix_titles_for
 from resolve.partnerships.models import Agency, Person
 from resolve.partnerships.selectors import Counterpart, calendar_for, counterparts_in
 from resolve.procedures.contacts import out_of_hours_contacts
-from resolve.procedures.models import ProcedureVersion
 from resolve.procedures.schema import Contact, Procedure
 
 
@@ -444,6 +449,10 @@ class OversightList:
 def oversight_for(*, person: Person, page: str | int | None = None) -> OversightList:
     """For someone holding a partnership role: the disagreements they see that reached their roles' stages.
 
+    Those of their own partnership, and cross-borough ones raised in another partnership that name
+    one of theirs, once they reach a stage the raising procedure gives a role that theirs matches
+    (the access policy's ``stages_reached_by_roles_of``).
+
     Open ones first, then the most recently raised. Anyone holding no role is told "not found" (the page
     does not exist for them). The rows shown are logged once, as a list.
     """
@@ -459,16 +468,8 @@ def oversight_for(*, person: Person, page: str | int | None = None) -> Oversight
         for s in pathway.stages
         if held & (set(s.handlers.roles) | set(s.handlers.on_request))
     ]
-    reached = Q(pk__in=[])
-    versions = Disagreement.objects.filter(partnership=person.partnership_id).values_list(
-        "procedure_version", flat=True
-    )
-    for each in ProcedureVersion.objects.filter(pk__in=versions.distinct()):
-        for pathway in each.procedure.pathways:
-            slugs = [s.slug for s in pathway.stages if held & (set(s.handlers.roles) | set(s.handlers.on_request))]
-            if slugs:
-                runs = StageRun.objects.filter(stage__in=slugs).values("disagreement_id")
-                reached |= Q(procedure_version=each.pk, pathway=pathway.slug, pk__in=runs)
+    # and, in a cross-borough case raised elsewhere, the stages the raising procedure gives the roles these match
+    reached = stages_reached_by_roles_of(person, on_request=True)
     latest = StageRun.objects.filter(disagreement=OuterRef("pk")).order_by("-position").values("name")[:1]
     rows: QuerySet[Disagreement] = (
         disagreement_list_for(person=person, status=None)
@@ -565,8 +566,9 @@ def notices_for(*, person: Person) -> list[NoticeShown]:
     """
     if not person.is_active:
         return []
+    # the person's partnership's disagreements, and cross-borough ones naming one of its agencies
     notices = (
-        Notice.objects.filter(disagreement__partnership=person.partnership_id)
+        Notice.objects.filter(disagreement__in=involving_partnership(person.partnership_id))
         .filter(recipients=person)
         .select_related("stage_run", "disagreement")
         .distinct()

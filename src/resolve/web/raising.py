@@ -117,11 +117,45 @@ class AgenciesForm(GovForm):
         error_messages={"required": _("Select the agency or agencies you disagree with")},
     )
 
-    def __init__(self, *args: Any, choices: RaiseChoices, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, choices: RaiseChoices, partnership: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["other_agencies"]
         assert isinstance(field, forms.MultipleChoiceField)
-        field.choices = [(str(a.pk), a.name) for a in choices.agencies]
+        own = [(str(a.pk), a.name) for a in choices.agencies]
+        if not choices.elsewhere:
+            field.choices = own
+            return
+        # a cross-borough disagreement (Enfield section 9): other partnerships' agencies, under each one's name
+        headings = {own[0][0]: partnership} if own else {}
+        for other, agencies in choices.elsewhere:
+            headings[str(agencies[0].pk)] = other.name
+        field.widget = CheckboxesWidget(headings=headings)
+        field.choices = [*own, *((str(a.pk), a.name) for _other, agencies in choices.elsewhere for a in agencies)]
+        field.help_text = _(
+            "Select all that apply. The agencies of other partnerships that use Resolve are listed under their "
+            "partnership's name: choosing one makes it a cross-borough disagreement, run by your partnership's "
+            "procedure. A disagreement within your own agency goes through its own procedures."
+        )
+
+
+class CheckboxesWidget(Checkboxes):
+    """GOV.UK checkboxes with a heading before the choice that starts each group (each partnership's agencies).
+
+    Named so that Django's ``widget_type`` is still "checkboxes" (it drops a trailing "widget"), so
+    the form renders it in a fieldset as any other checkboxes; the choices stay flat, so that each box
+    keeps the id the error summary links to.
+    """
+
+    template_name = "web/raise/grouped_checkboxes.html"
+
+    def __init__(self, *args: Any, headings: dict[str, str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.headings = headings
+
+    def create_option(self, name: str, value: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(name, value, *args, **kwargs)
+        option["heading"] = self.headings.get(str(value), "")
+        return option
 
 
 class CounterpartsForm(GovForm):
@@ -505,7 +539,7 @@ class AgenciesPage(QuestionPage):
     keys = ("other_agencies",)
 
     def form_kwargs(self) -> dict[str, Any]:
-        return {"choices": self.journey.choices}
+        return {"choices": self.journey.choices, "partnership": self.person.partnership.name}
 
 
 class CounterpartsPage(QuestionPage):
@@ -685,7 +719,10 @@ class CheckPage(RaisePage):
             (_("Child's reference"), a.get("child_reference", ""), "child"),
             (
                 _("Agencies you disagree with"),
-                "\n".join(x.name for x in agencies_chosen(person=self.person, ids=agencies)),
+                "\n".join(
+                    x.name if x.partnership_id == self.person.partnership_id else f"{x.name} ({x.partnership.name})"
+                    for x in agencies_chosen(person=self.person, ids=agencies)
+                ),
                 "agencies",
             ),
             (

@@ -7,6 +7,7 @@ or ``NotFound`` (not visible to this person) with a message saying what to fix, 
 changes nothing. Every transition locks the disagreement's row first.
 """
 
+from resolve.disagreements.services.cross_borough import counterpart_invite, counterparts_invitable
 from resolve.disagreements.services.deadlines import deadline_set_for_case
 from resolve.disagreements.services.handover import Handover, person_leave, person_restore
 from resolve.disagreements.services.meetings import meeting_cancel, meeting_kinds, meeting_move, meeting_schedule
@@ -50,6 +51,8 @@ __all__ = [
     "action_complete",
     "child_register",
     "condition_record",
+    "counterpart_invite",
+    "counterparts_invitable",
     "deadline_set_for_case",
     "deadlines_recalculate",
     "disagreement_escalate",

@@ -181,6 +181,19 @@ def disagreement_raise(
                 _("%(name)s is not an active member of an agency you disagree with.") % {"name": person.name},
                 field="counterparts",
             )
+        if person.partnership_id != partnership.pk:
+            raise ResolveError(
+                _(
+                    "%(name)s is in another partnership: invite them once the disagreement is raised, at the "
+                    "level of its stage (Invite a counterpart from another partnership)."
+                )
+                % {"name": person.name},
+                field="counterparts",
+            )
+    if any(a.partnership_id != partnership.pk for a in others) and CROSS_BOROUGH_FLAG in {
+        f.slug for f in procedure.flags
+    }:
+        flags = [*flags, CROSS_BOROUGH_FLAG]  # Enfield section 9 (L88-90) applies: its words and notices
     chosen_category, chosen = _choose_category_and_pathway(procedure, category, pathway)
     position = _choose_start(chosen, start_stage, urgent=urgent)
     if position > 0 and not urgent_reason:
@@ -337,21 +350,37 @@ def _instances(values: object, model: type[M], field: str, what: str) -> list[M]
     return rows
 
 
+#: The flag a procedure names for a disagreement with an agency of another local authority (Enfield
+#: section 9, L88-90): set whenever one of the agencies chosen belongs to another partnership.
+CROSS_BOROUGH_FLAG = "cross-borough"
+
+
 def _check_other_agencies(by: Person, other_agencies: Sequence[Agency]) -> list[Agency]:
+    """The agencies chosen: active ones of the raiser's partnership other than their own, or of another
+    partnership on the installation that has adopted a procedure (a cross-borough disagreement, decision 0015)."""
     others = list({a.pk: a for a in other_agencies}.values())
     if not others:
         raise ResolveError(_("Choose the agency or agencies you disagree with."), field="other_agencies")
+    fresh = {a.pk: a for a in Agency.objects.select_related("partnership").filter(pk__in=[a.pk for a in others])}
     for agency in others:
-        if agency.partnership_id != by.partnership_id:
+        found = fresh.get(agency.pk)
+        if found is None:
+            raise ResolveError(_("Choose the agencies from the lists given."), field="other_agencies")
+        if found.partnership_id != by.partnership_id and found.partnership.procedure_id is None:
             raise ResolveError(
-                _("%(name)s is not an agency of this partnership.") % {"name": agency.name}, field="other_agencies"
-            )
-        if agency.retired_at is not None:
-            raise ResolveError(
-                _("%(name)s has left the partnership: nothing new can be raised with it.") % {"name": agency.name},
+                _(
+                    "%(name)s is in %(partnership)s, which has not adopted a procedure in Resolve: choose an "
+                    "agency of a partnership that uses Resolve."
+                )
+                % {"name": found.name, "partnership": found.partnership.name},
                 field="other_agencies",
             )
-        if agency.pk == by.agency_id:
+        if found.retired_at is not None:
+            raise ResolveError(
+                _("%(name)s has left the partnership: nothing new is raised with it.") % {"name": found.name},
+                field="other_agencies",
+            )
+        if found.pk == by.agency_id:
             raise ResolveError(
                 _(
                     "A disagreement is between agencies: choose an agency other than your own. Disagreements "
@@ -359,7 +388,7 @@ def _check_other_agencies(by: Person, other_agencies: Sequence[Agency]) -> list[
                 ),
                 field="other_agencies",
             )
-    return others
+    return [fresh[a.pk] for a in others]
 
 
 def _choose_category_and_pathway(

@@ -21,7 +21,7 @@ from resolve.disagreements.models import (
     StageRun,
 )
 from resolve.disagreements.signals import notice_written
-from resolve.partnerships.models import Person, RoleAssignment
+from resolve.partnerships.models import Person
 from resolve.procedures.engine import Due
 from resolve.procedures.schema import Notification
 
@@ -63,16 +63,12 @@ def stage_open(
         entry=entry,
         **earlier_start,
     )
-    # The people holding a partnership role that handles this stage (a chair, a reviewer...) take part from now.
-    for holder in RoleAssignment.objects.filter(
-        partnership=disagreement.partnership,
-        person__partnership=disagreement.partnership,
-        role__in=stage.handlers.roles,
-        person__is_active=True,
-    ).select_related("person"):
+    # The people holding a partnership role that handles this stage (a chair, a reviewer...) take part from now;
+    # in a cross-borough case, the other partnership's holders of the matching roles too (READING 2.4).
+    for holder in rules.role_holders(disagreement, stage.handlers.roles):
         participant_ensure(
             disagreement=disagreement,
-            person=holder.person,
+            person=holder,
             capacity=Participant.Capacity.HANDLER,
             run=run,
             by=by,

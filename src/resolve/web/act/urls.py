@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from resolve.web.act import meetings, outcomes, records, review, transitions
+from resolve.web.act import counterparts, meetings, outcomes, records, review, transitions
 
 urlpatterns = [
     *transitions.urlpatterns,
@@ -10,4 +10,5 @@ urlpatterns = [
     *records.urlpatterns,
     *outcomes.urlpatterns,
     *meetings.urlpatterns,
+    *counterparts.urlpatterns,
 ]

@@ -54,6 +54,11 @@ ACTION_PAGES: dict[OfferedPage, tuple[str, StrPromise, str | None]] = {
     OfferedPage.MEETING_SCHEDULE: ("disagreement_meeting_schedule", _("Schedule a meeting"), None),
     OfferedPage.MEETING_MOVE: ("disagreement_meeting_move", _("Move"), "meeting"),
     OfferedPage.MEETING_CANCEL: ("disagreement_meeting_cancel", _("Cancel"), "meeting"),
+    OfferedPage.COUNTERPART_INVITE: (
+        "disagreement_counterpart_invite",
+        _("Invite a counterpart from another partnership"),
+        None,
+    ),
 }
 
 
