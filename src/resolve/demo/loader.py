@@ -20,6 +20,8 @@ from resolve.procedures.services import procedure_version_from_bundle
 DEMO_SLUG = "demo-enfield"
 DEMO_PASSWORD = "resolve-demo-2026"  # noqa: S105 - printed for the local demo only; never in production
 DOMAIN = "demo.resolve.test"
+#: the demo partnership's administrator (a staff account, no person): signs in to the /manage/ pages
+ADMINISTRATOR = "administrator"
 
 # agency name, seniority-matrix column, then people from level 1 up: (username, name, job title)
 AGENCIES: list[tuple[str, str, list[tuple[str, str, str]]]] = [
@@ -112,6 +114,15 @@ def load_demo() -> DemoResult:
         RoleAssignment.objects.create(partnership=partnership, person=person, role=role)
         people[short] = person
     _disagreements(partnership, people)
+    # the partnership's administrator: a staff account with no person, who keeps it in /manage/
+    administrator = get_user_model().objects.create_user(
+        username=username(ADMINISTRATOR),
+        email=username(ADMINISTRATOR),
+        password=DEMO_PASSWORD,
+        first_name="Demo administrator",
+        is_staff=True,
+    )
+    partnership.administrators.add(administrator)
     return DemoResult(partnership, created=True)
 
 

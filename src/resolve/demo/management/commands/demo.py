@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from resolve.demo.loader import AGENCIES, DEMO_PASSWORD, PARTNERSHIP_TEAM, load_demo, username
+from resolve.demo.loader import ADMINISTRATOR, AGENCIES, DEMO_PASSWORD, PARTNERSHIP_TEAM, load_demo, username
 
 
 class Command(BaseCommand):
@@ -29,3 +29,4 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username(short):<38} {name}, {title}")
         short, name, title, _ = PARTNERSHIP_TEAM[0]
         self.stdout.write(f"  {username(short):<38} {name}, {title}")
+        self.stdout.write(f"  {username(ADMINISTRATOR):<38} the partnership's administrator (its pages under /manage/)")
