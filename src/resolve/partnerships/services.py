@@ -187,3 +187,77 @@ def person_line_manager_set(*, person: Person, line_manager: Person | None, by: 
         },
     )
     return person
+
+
+#: the settings a partnership's administrators keep in its Settings page (the slug and nation have their own rules)
+SETTINGS = ("name", "reference_prefix", "mfa_required", "message_channel", "retention_days")
+#: the shortest and longest a partnership may keep a closed disagreement's personal data, in days
+RETENTION_DAYS = (365, 100 * 365)
+
+
+@transaction.atomic
+def partnership_settings_set(
+    *,
+    partnership: Partnership,
+    name: str,
+    reference_prefix: str,
+    mfa_required: bool,
+    message_channel: str,
+    retention_days: int,
+    by: Asking,
+) -> list[str]:
+    """Change the partnership's name, reference letters, two-factor rule, message channel and retention.
+
+    Returns the names of the settings that changed (none: nothing is written). References already
+    given keep their letters; a longer or shorter retention applies from the next retention run.
+    """
+    asker = administrator_check(partnership=partnership, by=by)
+    partnership = Partnership.objects.select_for_update().get(pk=partnership.pk)
+    name = (name or "").strip()
+    if not name or len(name) > 200 or "\x00" in name:
+        raise ResolveError(_("Enter the partnership's name in at most 200 characters."), field="name")
+    reference_prefix = (reference_prefix or "").strip().upper()
+    if message_channel not in Partnership.Channel.values:
+        raise ResolveError(_("Choose how Resolve sends the partnership's messages."), field="message_channel")
+    shortest, longest = RETENTION_DAYS
+    if (
+        isinstance(retention_days, bool)
+        or not isinstance(retention_days, int)
+        or not (shortest <= retention_days <= longest)
+    ):
+        raise ResolveError(
+            _("Give the days to keep personal data as a whole number from %(shortest)s to %(longest)s.")
+            % {"shortest": shortest, "longest": longest},
+            field="retention_days",
+        )
+    wanted = {
+        "name": name,
+        "reference_prefix": reference_prefix,
+        "mfa_required": bool(mfa_required),
+        "message_channel": message_channel,
+        "retention_days": retention_days,
+    }
+    changed = [field for field in SETTINGS if getattr(partnership, field) != wanted[field]]
+    if not changed:
+        return []
+    for field in changed:
+        setattr(partnership, field, wanted[field])
+    try:
+        partnership.full_clean(exclude=["procedure"])
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise ResolveError(" ".join(messages), field=None if field == "__all__" else field) from None
+    partnership.save(update_fields=changed)
+    event_record(
+        verb=Verb.REFERENCE_CHANGED,
+        partnership=partnership,
+        actor=asker.actor,
+        data={
+            "model": Partnership._meta.label,
+            "object": str(partnership.pk),
+            "action": "changed",
+            "fields": changed,
+            **asker.data,
+        },
+    )
+    return changed

@@ -38,6 +38,7 @@ SECTIONS = (
     Section("matrix", _("Seniority matrix"), "matrix/"),
     Section("calendar", _("Calendar"), "calendar/"),
     Section("procedure", _("Procedure"), "procedure/"),
+    Section("settings", _("Settings"), "settings/"),
     Section("audit", _("Audit trail"), "audit/"),
 )
 

@@ -13,6 +13,7 @@ from resolve.web.manage import (
     leaving,
     matrix,
     overview,
+    partnership_settings,
     people,
     procedure,
     roles,
@@ -37,6 +38,7 @@ urlpatterns = [
                 *calendar.urlpatterns,
                 *procedure.urlpatterns,
                 *history.urlpatterns,
+                *partnership_settings.urlpatterns,
                 *audit.urlpatterns,
             ]
         ),
