@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import ctypes.util
 import hashlib
 import importlib.util
 import json
@@ -306,6 +307,7 @@ def serve(argv: Sequence[str]) -> int:
     python = ensure_venv()
     if not installed(DEV_LOCK):  # the development tools include every runtime dependency
         install(python, BASE_LOCK)
+    ensure_pango()
     env = tool_env("resolve.settings.local")
     say(f"Database: {describe_database(env, relative(data_dir(env) / 'resolve.sqlite3'))}")
     host = f"[{options.host}]" if ":" in options.host else options.host
@@ -453,38 +455,50 @@ def port_number(text: str) -> int:
 CHROMIUM = Path(os.environ.get("RESOLVE_CHROMIUM", "/usr/bin/chromium"))
 
 
-def ensure_chromium() -> None:
-    """The browser tests drive Debian's Chromium (never one Playwright downloads): install it if it is missing.
-
-    As root (CI, a fresh container) with apt-get; as anyone else through ``sudo -n`` when sudo needs
-    no password; otherwise stop and say the one command to run.
-    """
-    if CHROMIUM.exists():
-        return
+def apt_install(packages: Sequence[str], why: str) -> None:
+    """Install Debian packages: as root (CI, a fresh container) with apt-get; as anyone else through
+    ``sudo -n`` when sudo needs no password; otherwise stop and say the one command to run."""
+    command = f"sudo apt-get install -y {' '.join(packages)}"
     apt = shutil.which("apt-get")
     if apt is None:
-        raise SetupError(f"The browser tests need Chromium at {CHROMIUM}, and this machine has no apt-get: install it.")
+        raise SetupError(f"{why}, and this machine has no apt-get: install them ({' '.join(packages)}).")
     sudo = [] if os.geteuid() == 0 else ["sudo", "-n"]
     if sudo and shutil.which("sudo") is None:
-        raise SetupError(f"The browser tests need Chromium at {CHROMIUM}: run sudo apt-get install -y chromium first.")
-    say(f"Chromium is not at {CHROMIUM}: installing Debian's chromium package for the browser tests...")
+        raise SetupError(f"{why}: run {command} first.")
+    say(f"{why}: installing Debian's {', '.join(packages)}...")
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    for step in ([*sudo, apt, "update", "-qq"], [*sudo, apt, "install", "-y", "-qq", "chromium"]):
+    for step in ([*sudo, apt, "update", "-qq"], [*sudo, apt, "install", "-y", "-qq", *packages]):
         if run(step, env) != 0:
-            raise SetupError(
-                f"{shlex.join(step)} failed (its message is above): "
-                "run sudo apt-get install -y chromium, then try again."
-            )
+            raise SetupError(f"{shlex.join(step)} failed (its message is above): run {command}, then try again.")
+
+
+def ensure_chromium() -> None:
+    """The browser tests drive Debian's Chromium (never one Playwright downloads): install it if it is missing."""
+    if CHROMIUM.exists():
+        return
+    apt_install(["chromium"], f"The browser tests need Chromium at {CHROMIUM}")
     if not CHROMIUM.exists():
         raise SetupError(
             f"apt-get installed chromium but {CHROMIUM} is still missing: set RESOLVE_CHROMIUM to its path."
         )
 
 
+#: The libraries WeasyPrint draws PDFs with (Pango, through cffi), and the Debian packages that have them.
+PANGO = {"pango-1.0": "libpango-1.0-0", "pangoft2-1.0": "libpangoft2-1.0-0", "harfbuzz": "libharfbuzz0b"}
+
+
+def ensure_pango() -> None:
+    """Records and reports are PDFs drawn by WeasyPrint with the machine's Pango: install it if it is missing."""
+    missing = [package for library, package in PANGO.items() if ctypes.util.find_library(library) is None]
+    if missing:
+        apt_install(missing, "Resolve's PDF records and reports need Pango")
+
+
 def test(pytest_args: Sequence[str]) -> int:
     python = ensure_venv()
     install(python, DEV_LOCK)
     ensure_chromium()
+    ensure_pango()
     env = tool_env("resolve.settings.test")
     data_dir(env)
     database = describe_database(env, "a temporary test database file")
@@ -567,6 +581,7 @@ def uv_version(uv: Path) -> str | None:
 
 FRONTEND = ROOT / "frontend"
 WEB_STATIC = ROOT / "src" / "resolve" / "web" / "static" / "web"
+DOCUMENT_FONTS = ROOT / "src" / "resolve" / "documents" / "static" / "documents" / "fonts"
 
 
 def assets(argv: Sequence[str]) -> int:
@@ -584,6 +599,11 @@ def assets(argv: Sequence[str]) -> int:
             return status
     package = FRONTEND / "node_modules" / "govuk-frontend"
     shutil.copyfile(package / "dist" / "govuk" / "govuk-frontend.min.js", WEB_STATIC / "govuk-frontend.min.js")
+    # the documents' font (Arimo, Arial's metric twin, SIL OFL): shipped, so WeasyPrint fetches nothing
+    fonts = FRONTEND / "node_modules" / "@fontsource" / "arimo"
+    for subset in ("latin-400-normal", "latin-700-normal", "latin-ext-400-normal", "latin-ext-700-normal"):
+        shutil.copyfile(fonts / "files" / f"arimo-{subset}.woff", DOCUMENT_FONTS / f"arimo-{subset}.woff")
+    shutil.copyfile(fonts / "LICENSE", DOCUMENT_FONTS / "OFL.txt")
     version = json.loads((package / "package.json").read_text(encoding="utf-8"))["version"]
     say(f"Built GOV.UK Frontend {version} into {relative(WEB_STATIC)}. Commit what changed there.")
     return 0

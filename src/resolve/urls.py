@@ -7,7 +7,7 @@ from django.views.generic import RedirectView
 from resolve.accounts import views as accounts
 from resolve.web import messages as message_pages
 from resolve.web import procedure as procedure_pages
-from resolve.web import views
+from resolve.web import records, views
 
 # The admin signs in through the same page as everyone else: lockout and two-factor apply there too.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
@@ -19,9 +19,13 @@ urlpatterns = [
     path("disagreements/<uuid:pk>/", views.disagreement, name="disagreement"),
     # the action pages (resolve.web.act): one service call each
     path("disagreements/<uuid:pk>/", include("resolve.web.act.urls")),
+    # the record for the child's file and each agency's file, as PDF and Word (resolve.web.records)
+    path("disagreements/<uuid:pk>/", include(records.urlpatterns)),
     path("procedure/", procedure_pages.procedure, name="procedure"),
     path("procedure/<slug:pathway>/", procedure_pages.procedure_pathway, name="procedure_pathway"),
     path("oversight/", views.oversight, name="oversight"),
+    # a partnership's dashboard, reports to the board and learning log (resolve.web.oversight)
+    path("oversight/", include("resolve.web.oversight.urls")),
     # the messages sent to the person signed in (resolve.web.messages), and what could not be sent
     path("messages/", message_pages.messages, name="messages"),
     path("messages/<int:message>/", message_pages.message, name="message"),

@@ -11,7 +11,8 @@ from resolve.procedures.schema import Procedure
 from tests.procedures.definitions import SEEDS, raw_definition, walk
 
 # The schema gives no source field to the procedure itself, nor to seniority levels and agencies (their cells
-# are cited in YAML comments beside them; the matrix as a whole has its source).
+# are cited in YAML comments beside them; the matrix as a whole has its source), nor to the documents section
+# (its record and each report have theirs).
 NO_SOURCE_FIELD = (".seniority.levels[", ".seniority.agencies[")
 LINE_REFERENCE = re.compile(r"\bL\d+|^Appendix B")
 
@@ -20,7 +21,7 @@ LINE_REFERENCE = re.compile(r"\bL\d+|^Appendix B")
 def test_every_element_of_the_file_names_its_line_in_the_seed(slug: str) -> None:
     checked = 0
     for path, mapping in walk(raw_definition(slug)):
-        if path == "" or path.startswith(NO_SOURCE_FIELD) or path.endswith(".handlers.levels"):
+        if path in ("", ".documents") or path.startswith(NO_SOURCE_FIELD) or path.endswith(".handlers.levels"):
             continue  # a stage's levels per agency are cited by its handlers' source
         assert mapping.get("source"), f"{slug}{path} has no source"
         assert LINE_REFERENCE.search(str(mapping["source"])), f"{slug}{path}: {mapping['source']!r}"

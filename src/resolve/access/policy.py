@@ -166,6 +166,25 @@ def _mapped(procedure: Procedure, held: set[str], own: Procedure | None) -> set[
     return {r.slug for r in procedure.roles if rules.matching_roles(procedure, r.slug, own) & held}
 
 
+#: The partnership roles that see the oversight dashboard, the board reports and the learning log
+#: (besides the partnership's administrators): the business unit and the chair.
+OVERSIGHT_ROLE_KINDS = frozenset({"business_unit", "chair"})
+
+
+def oversees(person: Person, partnership_id: UUID) -> bool:
+    """Does ``person`` hold one of the partnership's business-unit or chair roles (its own partnership only)?
+
+    A partnership's administrators oversee it too: ``resolve.reports.access.oversight_check`` adds them.
+    """
+    if not person.is_active or person.partnership_id != partnership_id:
+        return False
+    procedure = _own_procedure(person)
+    if procedure is None:
+        return False
+    kinds = {r.slug: r.kind for r in procedure.roles}
+    return any(kinds.get(slug) in OVERSIGHT_ROLE_KINDS for slug in roles_held(person, partnership_id))
+
+
 def may_register_child(person: Person) -> bool:
     """Registering or finding a child: someone active in one of the partnership's agencies, or
     holding (in their partnership) a role its procedure names. Nobody else has a case to raise."""

@@ -82,6 +82,9 @@ class Verb(models.TextChoices):
     MESSAGE_SENT_AGAIN = "message_sent_again", _("Message that could not be sent was sent again by an administrator")
     HANDED_OVER = "handed_over", _("Open work handed over from someone leaving")
     COUNTERPART_INVITED = "counterpart_invited", _("Counterpart in another partnership invited")
+    DOCUMENT_MADE = "document_made", _("Document made (a record for a file, a report or an export)")
+    LEARNING_RECORDED = "learning_recorded", _("Wider learning recorded")
+    LEARNING_RESPONSE_RECORDED = "learning_response_recorded", _("What the practice-improvement group did recorded")
 
 
 class EventQuerySet(AppendOnlyQuerySet):

@@ -78,6 +78,12 @@ class Disagreement(UUIDModel):
         null=True, blank=True, help_text="when it was entered in Resolve (by the person who raised it)"
     )
     closed_at = models.DateTimeField(null=True, blank=True)
+    working_days_taken = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="working days from raising to closing on the partnership's calendar, counted when it "
+        "closed, so that the oversight figures (median, spread) are one aggregate query",
+    )
     closed_by = models.ForeignKey(
         "partnerships.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -6,7 +6,7 @@ from datetime import time
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -77,6 +77,12 @@ class Partnership(UUIDModel):
         default=time(17, 0),
         help_text="when the working day ends on the local clock: 'same working day' and 'N working days' "
         "end here; changing it moves no stored deadline until they are recalculated",
+    )
+    suppress_below = models.PositiveSmallIntegerField(
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+        help_text="in every figure that leaves the oversight dashboard (exports, board reports), a count "
+        "under this is shown as 'fewer than N', so that no child can be identified",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -308,3 +314,24 @@ class Adoption(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partnership} adopted {self.version}"
+
+
+class LearningTheme(models.Model):
+    """A theme from the list the partnership keeps, for the wider learning recorded at resolution.
+
+    Enfield L82-86 and Cumbria L41 ask for learning to be identified and fed back into practice. A
+    theme is retired, never deleted, so that learning already recorded against it keeps its name.
+    """
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="learning_themes")
+    name = models.CharField(max_length=120)
+    description = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    retired_at = models.DateTimeField(null=True, blank=True, help_text="no longer offered; kept for what used it")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["partnership", "name"], name="learning_theme_name_unique")]
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -530,6 +530,74 @@ def _matrix_columns_problems(handlers: Handlers, seniority: Seniority | None) ->
     ]
 
 
+class ChildRecord(_Model):
+    """The record made for the child's file and each agency's file (every seed asks for written records).
+
+    ``modelled_on``: the procedure's own form, where it names one that the seed gives only a title for
+    (Peterborough's Appendix 2): the fields are then Resolve's own design modelled on it, and the
+    record says so; it is never presented as the partnership's form.
+    """
+
+    title: Text
+    modelled_on: Text | None = Field(None, description="the procedure's form whose title this record follows")
+    kept_by: tuple[Text, ...] = Field((), description="the files the procedure says keep it, in its words")
+    source: Text
+
+
+class BoardReport(_Model):
+    """A report to the partnership board the procedure asks for, over a chosen period.
+
+    It covers the disagreements that reached ``reached_stage`` in the period, or in which someone at
+    ``min_level`` or above took part (Enfield L84-86: "Level 4 or above intervention"); either or both.
+    """
+
+    slug: Slug
+    title: Text
+    what: Text = Field(description="what the report is for, in the procedure's words")
+    reached_stage: Slug | None = None
+    min_level: int | None = Field(None, ge=1)
+    to: tuple[Slug, ...] = Field((), description="the roles it goes to")
+    source: Text
+
+    @model_validator(mode="after")
+    def _covers_something(self) -> BoardReport:
+        if self.reached_stage is None and self.min_level is None:
+            raise ValueError("a board report needs reached_stage or min_level: which disagreements it covers")
+        return self
+
+
+class Documents(_Model):
+    """The documents the procedure asks for: the record for the files, and reports to the board."""
+
+    record: ChildRecord | None = Field(None, description="none: Resolve's own record of the disagreement")
+    reports: tuple[BoardReport, ...] = ()
+
+
+def _documents_problems(
+    documents: Documents, stages: set[str], levels: set[int] | None, roles: set[str]
+) -> list[tuple[Loc, str]]:
+    """What the board reports name that the procedure does not define."""
+    found: list[tuple[Loc, str]] = []
+    slugs = [r.slug for r in documents.reports]
+    for k, report in enumerate(documents.reports):
+        loc: Loc = ("documents", "reports", k)
+        where = f"documents: report {report.slug!r}"
+        if slugs.count(report.slug) > 1:
+            found.append(((*loc, "slug"), f"documents: report slugs must be unique; repeated: {report.slug}"))
+        if report.reached_stage and report.reached_stage not in stages:
+            found.append(
+                ((*loc, "reached_stage"), f"{where} reached_stage {report.reached_stage!r} is no stage of any pathway")
+            )
+        if report.min_level is not None and levels is not None and report.min_level not in levels:
+            found.append(((*loc, "min_level"), f"{where} min_level {report.min_level} is not a seniority level"))
+        found += [
+            ((*loc, "to", j), f"{where} goes to {r!r}, which is not in roles")
+            for j, r in enumerate(report.to)
+            if r not in roles
+        ]
+    return found
+
+
 class RoleChain(_Model):
     """A worker's role and who is next above it (Peterborough's role-to-manager map)."""
 
@@ -565,6 +633,7 @@ class Procedure(_Model):
     contacts: tuple[Contact, ...] = ()
     out_of_scope: tuple[Text, ...] = ()
     notes: tuple[Text, ...] = ()
+    documents: Documents = Documents()
     pathways: tuple[Pathway, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -663,6 +732,8 @@ class Procedure(_Model):
                     ("instructions", k, "flag"),
                     f"instructions: instruction {instruction.slug!r} flag {instruction.flag!r} is not in flags",
                 )
+        for loc, message in _documents_problems(self.documents, all_stage_slugs, levels, role_slugs):
+            problem_at(loc, message)
         if self.significant_harm is not None and self.significant_harm.applies != "significant_harm":
             problem_at(
                 ("significant_harm", "applies"), "significant_harm: its timescale must say applies: significant_harm"
@@ -686,6 +757,12 @@ class Procedure(_Model):
         for c in self.conditions:
             if c.slug == slug:
                 return c
+        raise KeyError(slug)
+
+    def report(self, slug: str) -> BoardReport:
+        for r in self.documents.reports:
+            if r.slug == slug:
+                return r
         raise KeyError(slug)
 
     def role(self, slug: str) -> PartnershipRole:

@@ -42,6 +42,9 @@ INSTALLED_APPS = [
     "resolve.access",
     "resolve.demo",
     "resolve.notifications",
+    # records for the child's file and reports to the board (PDF, Word); oversight figures and learning
+    "resolve.documents",
+    "resolve.reports",
     "resolve.web",
     # Background work (decision 0014): Django's task interface, its queue kept in the database.
     "django_tasks",
@@ -281,4 +284,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("RESOLVE_LOG_LEVEL", "INFO")},
+    # WeasyPrint and fontTools narrate every step of every PDF at INFO: only their warnings are kept.
+    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools")},
 }

@@ -32,6 +32,7 @@ from resolve.disagreements.services.guards import (
 )
 from resolve.disagreements.services.raising import start_checked
 from resolve.partnerships.models import Agency, Partnership, Person
+from resolve.partnerships.selectors import calendar_for
 from resolve.partnerships.services import Asking, administrator_check
 
 # Transitions
@@ -167,6 +168,12 @@ def close_run(run: StageRun, outcome: str, reason: str, at: datetime) -> None:
     run.save(update_fields=["ended_at", "outcome", "outcome_reason"])
 
 
+def working_days_taken(disagreement: Disagreement, closed_at: datetime) -> int:
+    """Working days from raising to closing on the partnership's calendar (0 when closed the day it was raised)."""
+    calendar = calendar_for(disagreement.partnership)
+    return calendar.working_days_between(calendar.local_date(disagreement.raised_at), calendar.local_date(closed_at))
+
+
 def close(
     disagreement: Disagreement, run: StageRun, *, by: Person, status: str, outcome: str, reason: str, verb: Verb
 ) -> Disagreement:
@@ -176,7 +183,8 @@ def close(
     disagreement.closed_at = now
     disagreement.closed_by = by
     disagreement.closing_reason = reason
-    disagreement.save(update_fields=["status", "closed_at", "closed_by", "closing_reason"])
+    disagreement.working_days_taken = working_days_taken(disagreement, now)
+    disagreement.save(update_fields=["status", "closed_at", "closed_by", "closing_reason", "working_days_taken"])
     disagreement_event(disagreement, verb, by=by, at=now, stage=run.stage)
     stages.notices_raise(disagreement=disagreement, run=run, when="final", by=by, at=now)
     return disagreement

@@ -36,6 +36,7 @@ SECTIONS = (
     Section("people", _("People"), "people/"),
     Section("roles", _("Partnership roles"), "roles/"),
     Section("matrix", _("Seniority matrix"), "matrix/"),
+    Section("themes", _("Learning themes"), "themes/"),
     Section("calendar", _("Calendar"), "calendar/"),
     Section("procedure", _("Procedure"), "procedure/"),
     Section("settings", _("Settings"), "settings/"),

@@ -17,6 +17,7 @@ from resolve.web.manage import (
     people,
     procedure,
     roles,
+    themes,
 )
 
 app_name = "manage"
@@ -34,6 +35,7 @@ urlpatterns = [
                 *people.urlpatterns,
                 *leaving.urlpatterns,
                 *roles.urlpatterns,
+                *themes.urlpatterns,
                 *matrix.urlpatterns,
                 *calendar.urlpatterns,
                 *procedure.urlpatterns,

@@ -1,0 +1,7 @@
+"""Oversight pages: board_reports (being built)."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
