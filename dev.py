@@ -484,7 +484,12 @@ def ensure_chromium() -> None:
 
 
 #: The libraries WeasyPrint draws PDFs with (Pango, through cffi), and the Debian packages that have them.
-PANGO = {"pango-1.0": "libpango-1.0-0", "pangoft2-1.0": "libpangoft2-1.0-0", "harfbuzz": "libharfbuzz0b"}
+PANGO = {
+    "pango-1.0": "libpango-1.0-0",
+    "pangoft2-1.0": "libpangoft2-1.0-0",
+    "harfbuzz": "libharfbuzz0b",
+    "harfbuzz-subset": "libharfbuzz-subset0",  # embeds only the glyphs used; WeasyPrint will require it
+}
 
 
 def ensure_pango() -> None:
