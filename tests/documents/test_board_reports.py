@@ -70,7 +70,7 @@ def make(
         procedure_version=p.procedure,
         pathway=pathway,
         category=category,
-        child=ChildFactory(partnership=p, name=CHILD_NAME),
+        child=ChildFactory.create(partnership=p, name=CHILD_NAME),
         raised_by=cast.at(agency, 1),
         raising_agency=cast.agencies[agency],
         expected=CONCERN,
@@ -277,6 +277,7 @@ def test_small_numbers_are_suppressed_below_the_partnerships_threshold(
     agency = {f.label: f.value for f in data.by_agency}
     assert agency == {cast.agencies["police"].name: "suppressed", cast.agencies["school"].name: "fewer than 5"}
     assert data.median_days == "3"  # 1 2 3 4 5
+    assert {f.label: f.value for f in data.by_category} == {"No category": "8"}
 
     cast.partnership.suppress_below = 3
     cast.partnership.save()
@@ -325,6 +326,14 @@ def test_deadlines_at_the_stage_met_and_missed_and_the_median_of_an_even_count(
         "Head of Service for the Safeguarding Boards",
         "Independent Chair of the Peterborough Safeguarding Children Board",
     )
+    made = board_reports.render.made_now(data.reference, None, by_name="Someone")
+    content = board_reports.board_report_docx(data, made)
+    tables = docx_tables(content)
+    assert figure(tables, "Met") == "1"
+    assert figure(tables, "Missed") == "2"
+    assert figure(tables, "Median working days to close") == "4"
+    assert "Resolve's own design, modelled on Appendix 3" in docx_text(content)
+    assert "Head of Service for the Safeguarding Boards" in figure(tables, "Goes to")
 
 
 @pytest.mark.parametrize(

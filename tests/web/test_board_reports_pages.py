@@ -17,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 
 from resolve.audit.models import Event, Verb
+from resolve.procedures.schema import PartnershipRole
 from resolve.web.oversight import base
 from tests.conftest import Cast
 from tests.documents.test_board_reports import CHILD_NAME, NOW, make, pdf_text
@@ -78,7 +79,7 @@ def test_a_procedure_naming_no_report_says_so(cast_for: Callable[[str], Cast], t
     assert "<form" not in response.content.decode().split("<main", 1)[1].split("</main>")[0]
 
 
-def _overseeing_roles(cast: Cast) -> list[object]:
+def _overseeing_roles(cast: Cast) -> list[PartnershipRole]:
     procedure = cast.partnership.procedure.procedure  # type: ignore[union-attr]
     return [r for r in procedure.roles if r.kind in ("business_unit", "chair")]
 
