@@ -222,6 +222,11 @@ def _disagreement(person: Person, pk: UUID | str) -> Disagreement:
     return disagreement
 
 
+def record_check(*, person: Person, pk: UUID | str) -> None:
+    """``NotFound`` (and the refusal recorded) unless ``person`` may see the disagreement's record."""
+    _disagreement(person, pk)
+
+
 def _identifier(value: object) -> str | None:
     """What was asked for, if it is an identifier: anything else typed into an address is not kept."""
     try:
