@@ -37,7 +37,7 @@ def test_the_teacher_follows_record_for_the_files_and_downloads_the_pdf_and_the_
     expect(page.get_by_role("main")).to_contain_text("Copy for the child's file")
 
     with page.expect_download() as pdf_download:
-        page.get_by_role("link", name="PDF – Copy for the child's file").click()
+        page.get_by_role("link", name="PDF (Copy for the child's file)").click()
     assert pdf_download.value.suggested_filename == f"{first.reference}-record-childs-file.pdf"
     content = Path(pdf_download.value.path()).read_bytes()
     text = " ".join(" ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(content)).pages).split())
@@ -47,7 +47,7 @@ def test_the_teacher_follows_record_for_the_files_and_downloads_the_pdf_and_the_
     assert "by Amira Shah" in text
 
     with page.expect_download() as word_download:
-        page.get_by_role("link", name="Word (.docx) – Copy for Children's Social Care's file").click()
+        page.get_by_role("link", name="Word (.docx) (Copy for Children's Social Care's file)").click()
     assert word_download.value.suggested_filename.endswith("-record-copy-for-childrens-social-cares-file.docx")
     document = docx.Document(io.BytesIO(Path(word_download.value.path()).read_bytes()))
     assert "Copy for Children's Social Care's file" in [p.text for p in document.paragraphs]
