@@ -371,3 +371,13 @@ def test_the_number_of_queries_does_not_grow_with_the_stages_and_entries(
         record = record_of(person=person, pk=big.pk, copy="child")
     assert len(record.stages) == 4
     assert len(record.actions) == 15
+
+
+def test_a_copy_for_an_agency_named_in_another_script_is_named_by_the_agencys_id(enfield: Cast) -> None:
+    csc = enfield.agencies["csc"]
+    csc.name = "Служба"
+    csc.save()
+    d = raise_one(enfield)
+    content, filename = record_make(person=enfield.at("school", 1), pk=d.pk, copy=str(csc.pk), kind="docx")
+    assert filename == f"{d.reference}-record-copy-for-{csc.pk}.docx"
+    assert "Copy for Служба's file" in docx_text(content)

@@ -149,6 +149,8 @@ class Record:
     source: str
     copy: str
     copy_line: str
+    #: the agency whose file the copy is for ("" for the child's file)
+    copy_agency: str
     #: the other copies that can be made: (copy, its line)
     copies: list[tuple[str, str]]
     erased: str
@@ -163,7 +165,10 @@ class Record:
     afterwards: list[Line] = field(default_factory=list)
 
     def filename(self, kind: str) -> str:
-        which = "childs-file" if self.copy == CHILD else "copy-for-" + slugify(self.copy_line.removeprefix("Copy for "))
+        if self.copy == CHILD:
+            which = "childs-file"
+        else:  # the agency's name as ASCII words; its id where none are left (a name in another script)
+            which = "copy-for-" + (f"{slugify(self.copy_agency)}s-file" if slugify(self.copy_agency) else self.copy)
         return f"{self.reference}-record-{which}.{kind}"
 
 
@@ -207,7 +212,7 @@ def _disagreement(person: Person, pk: UUID | str) -> Disagreement:
     """The disagreement, if ``person`` may see it; else ``NotFound``, with the refusal in the audit trail."""
     try:
         disagreement = Disagreement.objects.select_related(
-            "procedure_version", "child", "raising_agency", "raised_by__agency", "partnership", "closed_by"
+            "procedure_version", "child", "raising_agency", "raised_by__agency", "partnership", "closed_by__agency"
         ).get(pk=pk)
     except (Disagreement.DoesNotExist, ValueError, ValidationError):
         event_record(
@@ -246,7 +251,10 @@ def record_of(*, person: Person, pk: UUID | str, copy: str = CHILD) -> Record:
     removed = _("Removed at the end of the retention period") if d.erased_at else ""
     parties = {a.pk: a for a in Agency.objects.filter(pk__in=rules.party_agency_ids(d)).order_by("name")}
     others = [a for a in parties.values() if a.pk != d.raising_agency_id]
-    copy_line = _copy_line(copy, parties)
+    copy_agency = _copy_agency(copy, parties)
+    copy_line = (
+        _("Copy for %(agency)s's file") % {"agency": copy_agency} if copy_agency else _("Copy for the child's file")
+    )
     chosen = procedure.documents.record
     modelled = (
         _(
@@ -311,6 +319,7 @@ def record_of(*, person: Person, pk: UUID | str, copy: str = CHILD) -> Record:
         source=f"{procedure.name} [{chosen.source}]" if chosen is not None else procedure.name,
         copy=copy,
         copy_line=copy_line,
+        copy_agency=copy_agency,
         copies=[(CHILD, _("Copy for the child's file"))]
         + [(str(a.pk), _("Copy for %(agency)s's file") % {"agency": a.name}) for a in parties.values()],
         erased=_(
@@ -344,9 +353,10 @@ def record_of(*, person: Person, pk: UUID | str, copy: str = CHILD) -> Record:
     )
 
 
-def _copy_line(copy: str, parties: dict[UUID, Agency]) -> str:
+def _copy_agency(copy: str, parties: dict[UUID, Agency]) -> str:
+    """The name of the agency in dispute whose file ``copy`` is for; "" for the child's file."""
     if copy == CHILD:
-        return _("Copy for the child's file")
+        return ""
     try:
         agency = parties.get(UUID(str(copy)))
     except ValueError:
@@ -356,7 +366,7 @@ def _copy_line(copy: str, parties: dict[UUID, Agency]) -> str:
             _("There is no such copy of this record: choose the child's file or one of the agencies in dispute."),
             field="copy",
         )
-    return _("Copy for %(agency)s's file") % {"agency": agency.name}
+    return agency.name
 
 
 def _concern(d: Disagreement, procedure: Any, removed: str) -> list[Line]:
