@@ -105,8 +105,12 @@ def action_page_names() -> list[str]:
     return sorted(set(re.findall(r"^\|[^|\n]*\|[^|\n]*\|\s*(disagreement_\w+)\s*\|", table, re.MULTILINE)))
 
 
+#: the pages under a disagreement's address that only read it (no form): covered by the outsider's 404 test
+READ_ONLY = {"disagreement", "disagreement_files_record", "disagreement_record_download"}
+
+
 def action_routes() -> list[Route]:
-    return [r for r in guarded() if r.route.startswith("disagreements/") and r.name != "disagreement"]
+    return [r for r in guarded() if r.route.startswith("disagreements/") and r.name not in READ_ONLY]
 
 
 def test_the_walker_finds_every_action_page_the_documentation_lists() -> None:
@@ -247,6 +251,9 @@ def enfield_case(cast_for: Callable[[str], Cast]) -> tuple[Cast, Disagreement, d
         "pathway": ours,
         "meeting": meeting.pk,
         "message": message.pk,
+        # the record for the files (resolve.web.records): the child's file's copy, as PDF
+        "copy": "child",
+        "kind": "pdf",
     }
     return cast, d, values
 
