@@ -246,8 +246,10 @@ def test_quartiles_interpolate_between_ranks_and_an_empty_period_has_none() -> N
     s = figures.time_to_resolution(scope(w))
     assert (s.count, s.lower_quartile, s.median, s.upper_quartile) == (4, 1.75, 3.0, 5.5)
     empty = dashboard(scope(w, start=date(2024, 1, 1), end=date(2024, 1, 31)))
-    assert empty.time_to_resolution.count == 0 and empty.time_to_resolution.median is None
-    assert empty.by_stage.rows == () and [m.raised for m in empty.trend.months] == [0]
+    assert empty.time_to_resolution.count == 0
+    assert empty.time_to_resolution.median is None
+    assert empty.by_stage.rows == ()
+    assert [m.raised for m in empty.trend.months] == [0]
 
 
 def test_the_list_has_no_childs_details_nor_the_concern() -> None:
@@ -272,7 +274,9 @@ def test_the_list_has_no_childs_details_nor_the_concern() -> None:
     )
     assert found[4]["raised"] == date(2025, 4, 1)
     text = repr(found)
-    assert "CHILD-SECRET" not in text and "Alex Secret" not in text and "never exported" not in text
+    assert "CHILD-SECRET" not in text
+    assert "Alex Secret" not in text
+    assert "never exported" not in text
 
 
 def _grow(w: World, n: int) -> None:
@@ -304,7 +308,8 @@ def test_the_number_of_queries_does_not_grow_with_the_data(django_assert_max_num
     with django_assert_max_num_queries(len(small.captured_queries)):
         dash = dashboard(s)
         listed = disagreement_rows(s)
-    assert dash.totals.raised == 45 and len(listed) == 45
+    assert dash.totals.raised == 45
+    assert len(listed) == 45
 
 
 def test_scope_for_checks_who_asks_and_the_period() -> None:
