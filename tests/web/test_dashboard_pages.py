@@ -1,4 +1,4 @@
-"""The dashboard pages: who may open them, the period form (GET, 400 on a bad period), exports and the quarterly report."""
+"""The dashboard pages: who may open them, the period form (GET, 400 on a bad one), exports, the quarterly report."""
 
 from __future__ import annotations
 
@@ -117,7 +117,7 @@ def test_exports_download_and_are_recorded_an_unknown_one_is_not_found() -> None
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="alpha-figures-2025-01-01-to-2025-06-30.xlsx"'
     book = openpyxl.load_workbook(io.BytesIO(response.content))
-    assert book["Open and closed"]["B2"].value == 5
+    assert book["Totals"]["B2"].value == 5
     listed = client.get(url(w.a, "dashboard_export", what="list", kind="csv") + PERIOD)
     assert listed.content.decode("utf-8-sig").splitlines()[1].startswith("T-2025-0001,")
     events = Event.objects.filter(verb=Verb.DOCUMENT_MADE).order_by("id")

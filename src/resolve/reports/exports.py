@@ -30,6 +30,21 @@ KINDS = ("xlsx", "csv")
 DATE_FORMAT = "dd/mm/yyyy"
 
 
+def sheet_names() -> dict[str, str]:
+    """Each figure's sheet (a sheet's name has at most 31 characters)."""
+    return {
+        "totals": _("Totals"),
+        "by_stage": _("By stage"),
+        "by_raising_agency": _("By raising agency"),
+        "by_receiving_agency": _("By receiving agency"),
+        "by_category": _("By category"),
+        "time_to_resolution": _("Time to resolution"),
+        "deadlines_by_stage": _("Deadlines by stage"),
+        "escalations": _("Escalations"),
+        "trend": _("Trend by month"),
+    }
+
+
 def list_header() -> list[str]:
     return [
         _("Reference"),
@@ -92,8 +107,9 @@ def figures_xlsx(dash: Dashboard, *, below: int, rows: Iterable[dict[str, Any]] 
     """One sheet a figure, small numbers suppressed, then "Disagreements" (the list) when ``rows`` is given."""
     book = Workbook()
     book.remove(book.active)
+    names = sheet_names()
     for table in _figure_tables(dash, below):
-        _sheet(book, table.title, table.header, table.rows)
+        _sheet(book, names.get(table.key, table.title), table.header, table.rows)
     if rows is not None:
         _sheet(book, _("Disagreements"), list_header(), _list_values(rows))
     return _xlsx(book)

@@ -268,12 +268,12 @@ def by_category(scope: Scope) -> Breakdown:
 
 
 def _quantile(values: QuerySet[Disagreement], count: int, p: float) -> float:
-    """The ``p`` quantile by linear interpolation between ranks, two ranks read with OFFSET."""
+    """The ``p`` quantile by linear interpolation between ranks, the ranks either side read with OFFSET."""
     position = p * (count - 1)
     low, high = math.floor(position), math.ceil(position)
     ordered = values.order_by("working_days_taken").values_list("working_days_taken", flat=True)
-    a = ordered[low]
-    b = a if high == low else ordered[high]
+    pair = list(ordered[low : high + 1])  # one query: the one or two ranks either side
+    a, b = pair[0], pair[-1]
     return float(a + (b - a) * (position - low))
 
 
