@@ -61,14 +61,9 @@ def test_the_page_shows_each_figure_as_a_table_with_its_chart_and_no_childs_deta
     dataset(w)
     page = signed_in(role(w.a, "business-unit")).get(url(w.a) + PERIOD).content.decode()
     assert "Disagreements from 1 January 2025 to 30 June 2025." in page
-    assert (
-        '<th scope="row" class="govuk-table__header">Raised in the period</th><td class="govuk-table__cell govuk-table__cell--numeric">5</td>'
-        in page
-    )
-    assert (
-        '<th scope="row" class="govuk-table__header">Median</th><td class="govuk-table__cell govuk-table__cell--numeric">18</td>'
-        in page
-    )
+    cell = '</th><td class="govuk-table__cell govuk-table__cell--numeric">'
+    assert f'<th scope="row" class="govuk-table__header">Raised in the period{cell}5</td>' in page
+    assert f'<th scope="row" class="govuk-table__header">Median{cell}18</td>' in page
     assert page.count('<svg role="img" aria-labelledby="chart-') == 9
     assert 'id="chart-trend-caption"' in page
     assert "CHILD-SECRET" not in page
