@@ -15,7 +15,7 @@ from resolve.audit.models import Event, Verb
 from resolve.partnerships.models import Partnership
 from resolve.reports.exports import export_make
 from tests.factories import RoleAssignmentFactory
-from tests.reports.test_figures import END, START, _grow, dataset, world
+from tests.reports.test_figures import END, START, _grow, dataset, version, world
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,7 @@ def unit_of(p: Partnership) -> Any:
     existing = get_user_model().objects.filter(username=f"unit-{p.slug}").first()
     if existing is not None:
         return existing
-    person = RoleAssignmentFactory(person__partnership=p, partnership=p, role="business-unit").person
+    person = RoleAssignmentFactory.create(person__partnership=p, partnership=p, role="business-unit").person
     person.user = get_user_model().objects.create_user(username=f"unit-{p.slug}", password="x" * 20)
     person.save()
     return person.user
@@ -120,7 +120,7 @@ def test_the_csv_files_long_form_figures_and_the_list() -> None:
     assert listed[0][0] == "Reference"
     assert listed[2] == [
         "T-2025-0002",
-        w.a.procedure.procedure.category("course-of-action").name,
+        version(w.a).procedure.category("course-of-action").name,
         "School",
         "Health; Police",
         "2025-01-15",

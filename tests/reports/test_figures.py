@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from resolve.core.errors import NotFound, ResolveError
 from resolve.disagreements.models import Child, Disagreement, StageDeadline, StageRun
 from resolve.partnerships.models import Agency, Partnership, Person
+from resolve.procedures.models import ProcedureVersion
 from resolve.reports import figures
 from resolve.reports.figures import FIGURES, Scope, dashboard, disagreement_rows, scope_for
 from tests.factories import AgencyFactory, ChildFactory, PartnershipFactory, PersonFactory, RoleAssignmentFactory
@@ -58,12 +59,12 @@ class World:
         d = Disagreement.objects.create(
             partnership=p,
             reference=f"T-2025-{self.count:04d}",
-            procedure_version=p.procedure,
+            procedure_version=version(p),
             pathway="escalation",
             category=category,
-            child=self.child if p == self.a else ChildFactory(partnership=p),
+            child=self.child if p == self.a else ChildFactory.create(partnership=p),
             raised_by=self.by,
-            raising_agency=self.agencies[by] if p == self.a else AgencyFactory(partnership=p, name=f"B {by}"),
+            raising_agency=self.agencies[by] if p == self.a else AgencyFactory.create(partnership=p, name=f"B {by}"),
             expected="x",
             why="the concern text, never exported",
             what_needed="y",
@@ -73,7 +74,7 @@ class World:
             working_days_taken=days,
         )
         d.other_agencies.set(
-            [self.agencies[n] for n in to] if p == self.a else [AgencyFactory(partnership=p, name="B Other")]
+            [self.agencies[n] for n in to] if p == self.a else [AgencyFactory.create(partnership=p, name="B Other")]
         )
         for i, (started, ended, due) in enumerate(stages or ((raised, closed, None),)):
             run = StageRun.objects.create(
@@ -100,12 +101,17 @@ class World:
         return d
 
 
+def version(p: Partnership) -> ProcedureVersion:
+    assert p.procedure is not None
+    return p.procedure
+
+
 def world() -> World:
-    a = PartnershipFactory(slug="alpha", name="Alpha")
-    b = PartnershipFactory(slug="beta", name="Beta")
-    agencies = {n: AgencyFactory(partnership=a, name=n) for n in ("School", "Police", "Health")}
-    by = PersonFactory(agency=agencies["School"])
-    return World(a, b, agencies, by, ChildFactory(partnership=a, reference="CHILD-SECRET", name="Alex Secret"))
+    a = PartnershipFactory.create(slug="alpha", name="Alpha")
+    b = PartnershipFactory.create(slug="beta", name="Beta")
+    agencies = {n: AgencyFactory.create(partnership=a, name=n) for n in ("School", "Police", "Health")}
+    by = PersonFactory.create(agency=agencies["School"])
+    return World(a, b, agencies, by, ChildFactory.create(partnership=a, reference="CHILD-SECRET", name="Alex Secret"))
 
 
 def dataset(w: World) -> dict[str, Disagreement]:
@@ -186,7 +192,7 @@ def test_every_figure_counts_the_partnerships_own_disagreements_in_the_period() 
     w = world()
     dataset(w)
     dash = dashboard(scope(w))
-    enfield = w.a.procedure.procedure
+    enfield = version(w.a).procedure
     names = {c.slug: c.name for c in enfield.categories}
 
     assert (dash.totals.raised, dash.totals.resolved, dash.totals.withdrawn, dash.totals.open_at_end) == (5, 4, 1, 2)
@@ -314,7 +320,7 @@ def test_the_number_of_queries_does_not_grow_with_the_data(django_assert_max_num
 
 def test_scope_for_checks_who_asks_and_the_period() -> None:
     w = world()
-    unit = RoleAssignmentFactory(person__partnership=w.a, partnership=w.a, role="business-unit").person
+    unit = RoleAssignmentFactory.create(person__partnership=w.a, partnership=w.a, role="business-unit").person
     user = get_user_model().objects.create_user(username="unit", password="x" * 20)
     unit.user = user
     unit.save()

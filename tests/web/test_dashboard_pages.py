@@ -24,7 +24,7 @@ def url(p: Partnership, name: str = "dashboard", **kwargs: object) -> str:
 
 
 def role(p: Partnership, slug: str) -> Person:
-    return RoleAssignmentFactory(person__partnership=p, partnership=p, role=slug).person
+    return RoleAssignmentFactory.create(person__partnership=p, partnership=p, role=slug).person
 
 
 def admin_of(p: Partnership) -> Client:
@@ -47,7 +47,7 @@ def test_the_business_unit_chair_and_administrators_open_it_others_get_page_not_
         page = response.content.decode()
         assert '<h1 class="govuk-heading-l">Dashboard</h1>' in page
         assert f'href="{url(w.a)}"' in page  # "Oversight" in the service navigation
-    practitioner = signed_in(PersonFactory(agency=w.agencies["School"]))
+    practitioner = signed_in(PersonFactory.create(agency=w.agencies["School"]))
     assert practitioner.get(url(w.a)).status_code == 404
     assert url(w.a) not in practitioner.get(reverse("home")).content.decode()
     other = signed_in(role(w.b, "business-unit"))

@@ -272,7 +272,7 @@ def _quantile(values: QuerySet[Disagreement], count: int, p: float) -> float:
     position = p * (count - 1)
     low, high = math.floor(position), math.ceil(position)
     ordered = values.order_by("working_days_taken").values_list("working_days_taken", flat=True)
-    pair = list(ordered[low : high + 1])  # one query: the one or two ranks either side
+    pair = [int(v or 0) for v in ordered[low : high + 1]]  # one query: the one or two ranks either side
     a, b = pair[0], pair[-1]
     return float(a + (b - a) * (position - low))
 
