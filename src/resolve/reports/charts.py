@@ -171,7 +171,7 @@ def column_chart(key: str, caption: str, labels: list[str], series: list[tuple[s
     bottom = top_pad + plot_h
     group = plot_w / max(len(labels), 1)
     col_w = max(min(group * 0.8 / len(series), 24.0), 1.0)
-    every = max(1, math.ceil(len(labels) / 12))
+    every = max(1, math.ceil(len(labels) / 8))  # at most 8 month names, so they never overlap
     bars, names = [], []
     for i, label in enumerate(labels):
         x0 = left + i * group + (group - col_w * len(series)) / 2
