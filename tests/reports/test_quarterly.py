@@ -71,6 +71,7 @@ def test_the_docx_has_the_same_tables_exact_when_the_partnership_suppresses_noth
         ["February 2025", "1", "2"],
         ["March 2025", "1", "0"],
     ]
+    assert document.paragraphs[1].text.endswith("Every number is exact.")
     assert "quarterly 2025 Q1" in document.sections[0].footer.paragraphs[0].text
     assert document.sections[0].header.paragraphs[0].text == "OFFICIAL-SENSITIVE"
 

@@ -98,6 +98,14 @@ def quarterly_make(*, user: Any, partnership: Partnership, year: int, quarter: i
 
 
 def _intro(context: dict[str, Any]) -> str:
+    if context["below"] <= 1:
+        return _(
+            "%(partnership)s: disagreements between agencies from %(start)s to %(end)s. Every number is exact."
+        ) % {
+            "partnership": context["partnership"].name,
+            "start": context["start"].strftime("%d/%m/%Y"),
+            "end": context["end"].strftime("%d/%m/%Y"),
+        }
     return _(
         "%(partnership)s: disagreements between agencies from %(start)s to %(end)s. "
         "Numbers from 1 to %(last)s are shown as \u201cfewer than %(below)s\u201d."
