@@ -142,3 +142,12 @@ def test_the_quarterly_page_offers_quarters_and_downloads_a_report() -> None:
     assert client.get(url(w.a, "quarterly_download", year=2999, quarter=1, kind="pdf")).status_code == 400
     assert client.get(url(w.a, "quarterly_download", year=2025, quarter=1, kind="xlsx")).status_code == 404
     assert signed_in(role(w.b, "business-unit")).get(href).status_code == 404
+
+
+def test_the_oversight_list_links_to_the_dashboard_for_someone_who_oversees() -> None:
+    w = world()
+    chair = role(w.a, "escp-chair")
+    page = signed_in(chair).get(reverse("oversight")).content.decode()
+    assert f'<a class="govuk-link" href="{url(w.a)}">' in page
+    # an administrator with no person: "Oversight" in the navigation all the same
+    assert f'href="{url(w.a)}"' in admin_of(w.a).get(reverse("manage:choose"), follow=True).content.decode()
