@@ -1,0 +1,1 @@
+"""Tests of resolve.reports: the dashboard figures, exports and the quarterly report."""
