@@ -254,6 +254,13 @@ def enfield_case(cast_for: Callable[[str], Cast]) -> tuple[Cast, Disagreement, d
         # the record for the files (resolve.web.records): the child's file's copy, as PDF
         "copy": "child",
         "kind": "pdf",
+        # the partnership's oversight pages (resolve.web.oversight): a board report, the dashboard's exports,
+        # a quarterly report
+        "partnership": cast.partnership.slug,
+        "report": "level-4-log",
+        "what": "figures",
+        "year": 2025,
+        "quarter": 1,
     }
     return cast, d, values
 
