@@ -386,3 +386,33 @@ def response_theme(*, user: Any, partnership: Partnership, theme_id: object) -> 
     if found is None:
         raise NotFound(_("There is no such learning theme in this partnership."), field="theme")
     return found
+
+
+@dataclass(frozen=True)
+class LearningLog:
+    """The learning log's page in one read: the themes over time, the learning recorded, the responses."""
+
+    over_time: ThemesOverTime
+    entries: list[EntryShown]
+    responses: list[ThemeResponses]
+    #: False for an administrator's account with no person: it reads, but cannot record a response
+    may_respond: bool
+
+
+def learning_log(*, user: Any, partnership: Partnership, start: date, end: date) -> LearningLog:
+    """Everything the learning log shows for the period (each part checks who asks again)."""
+    overseer = oversight_check(user=user, partnership=partnership)
+    return LearningLog(
+        over_time=themes_over_time(user=user, partnership=partnership, start=start, end=end),
+        entries=learning_entries(user=user, partnership=partnership, start=start, end=end),
+        responses=responses_by_theme(user=user, partnership=partnership),
+        may_respond=overseer.person is not None,
+    )
+
+
+def default_period(today: date) -> tuple[date, date]:
+    """The last four calendar quarters, this one included: from the start of the quarter three before, to today."""
+    year, quarter = today.year, (today.month - 1) // 3 + 1
+    for _step in range(3):
+        year, quarter = (year - 1, 4) if quarter == 1 else (year, quarter - 1)
+    return date(year, 3 * (quarter - 1) + 1, 1), today
