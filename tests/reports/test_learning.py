@@ -239,7 +239,7 @@ def test_the_queries_do_not_grow_with_the_data(enfield: Cast, django_assert_max_
 
 def test_only_overseers_read_the_log(enfield: Cast) -> None:
     practitioner = user_of(enfield.at("school", 2))
-    period = {"start": date(2026, 1, 1), "end": date(2026, 3, 31)}
+    period: dict[str, Any] = {"start": date(2026, 1, 1), "end": date(2026, 3, 31)}
     for read in (themes_over_time, learning_entries):
         with pytest.raises(NotFound):
             read(user=practitioner, partnership=enfield.partnership, **period)
@@ -266,7 +266,7 @@ def test_quarters_and_the_default_period() -> None:
 def test_the_entries_link_a_case_only_for_someone_who_sees_it(enfield: Cast) -> None:
     cases = [raise_one(enfield) for _ in range(3)]
     dataset(enfield, cases)
-    period = {"partnership": enfield.partnership, "start": date(2026, 1, 1), "end": date(2026, 6, 30)}
+    period: dict[str, Any] = {"partnership": enfield.partnership, "start": date(2026, 1, 1), "end": date(2026, 6, 30)}
     bu = learning_entries(user=user_of(enfield.role("business-unit")), **period)
     assert [e.reference for e in bu] == [cases[1].reference, cases[2].reference, cases[1].reference, cases[0].reference]
     assert not any(e.may_open for e in bu)  # Enfield's business unit is told at step 4, does not take part before

@@ -42,7 +42,7 @@ def theme_of(partnership: Partnership, pk: object) -> LearningTheme:
 
 def _text(value: Any, *, field: str, what: str, required: bool) -> str:
     text = ("" if value is None else str(value)).strip()
-    limit = LearningTheme._meta.get_field(field).max_length or 0
+    limit = getattr(LearningTheme._meta.get_field(field), "max_length", None) or 0
     if required and not text:
         raise ResolveError(_("Enter %(what)s.") % {"what": what}, field=field)
     if "\x00" in text:

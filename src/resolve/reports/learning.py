@@ -249,7 +249,7 @@ def themes_over_time(*, user: Any, partnership: Partnership, start: date, end: d
     since, until = _bounds(start, end)
     quarters = quarters_between(start, end)
     position = {q: i for i, q in enumerate(quarters)}
-    through = LearningEntry.themes.through
+    through: Any = LearningEntry.themes.through  # the themes' join table: one row per entry and theme
     counted = (
         through.objects.filter(
             learningentry__partnership=partnership,
