@@ -25,6 +25,7 @@ from resolve.disagreements import services
 from resolve.disagreements.models import Disagreement
 from resolve.disagreements.selectors import disagreement_get, notices_for, oversight_for
 from resolve.partnerships.models import Person
+from resolve.reports.learning import learning_record
 from tests.conftest import Cast
 from tests.disagreements.test_cross_borough import Two, raise_cross, talk, to_step_4
 from tests.disagreements.test_services import nothing_changes
@@ -46,6 +47,7 @@ V, R, H, P, C, E, S, W, F, A, D = (
     Action.DECIDE,
 )
 T, Q, M, I = Action.SET_DEADLINE, Action.RESPOND, Action.SCHEDULE_MEETING, Action.INVITE_COUNTERPART  # noqa: E741
+L = Action.RECORD_LEARNING  # wider learning at resolution (resolve.reports.learning)
 ALL = list(Action)
 
 ROLES: dict[str, Callable[[Two], Person]] = {
@@ -88,6 +90,13 @@ MATRIX: dict[str, dict[str, set[Action]]] = {
         "the other partnership's administrator": set(),
     },
 }
+
+# Recording wider learning needs the latest stage's authority, as resolving does: the same people, at every stage.
+for _by_role in MATRIX.values():
+    for _actions in _by_role.values():
+        if S in _actions:
+            _actions.add(L)
+
 
 #: actions nobody can do at the stage, whatever their authority
 STATE_BOUND = {"stage-1": {A, D, T}, "step-4": {A, D, T, E}}
@@ -157,6 +166,8 @@ def _prepare(action: Action, d: Disagreement, two: Two, person: Person) -> Calla
             place="Room 4",
             invitees=[school],
         )
+    if action == L:
+        return lambda: learning_record(disagreement=d, by=person, note="Agencies read the threshold differently.")
     if action == I:
         return lambda: services.counterpart_invite(disagreement=d, by=person, person=two.b.at("csc", 5))
     if action == A:

@@ -25,6 +25,7 @@ from resolve.disagreements import services
 from resolve.disagreements.models import Disagreement
 from resolve.disagreements.selectors import disagreement_get
 from resolve.partnerships.models import Person
+from resolve.reports.learning import learning_record
 from tests.conftest import Cast
 from tests.disagreements.test_services import nothing_changes, raise_one, written_request
 from tests.factories import PersonFactory
@@ -48,6 +49,7 @@ T = Action.SET_DEADLINE  # an earlier deadline for the case than the cap (Cumbri
 Q = Action.RESPOND  # the raiser answers the feedback given to them
 M = Action.SCHEDULE_MEETING  # whoever may record at the stage, and its handlers
 I = Action.INVITE_COUNTERPART  # noqa: E741 - another partnership's counterpart (tests/access/test_cross_borough.py)
+L = Action.RECORD_LEARNING  # wider learning at resolution (resolve.reports.learning)
 ALL = list(Action)
 
 ROLES: dict[str, Callable[[Cast], Person]] = {
@@ -99,6 +101,13 @@ MATRIX: dict[str, dict[str, set[Action]]] = {
         "administrator": set(),
     },
 }
+
+
+# Recording wider learning needs the latest stage's authority, as resolving does: the same people, at every stage.
+for _by_role in MATRIX.values():
+    for _actions in _by_role.values():
+        if S in _actions:
+            _actions.add(L)
 
 
 def raise_at(cast: Cast, stage: str) -> Disagreement:
@@ -172,6 +181,8 @@ def _prepare(action: Action, d: Disagreement, cast: Cast, person: Person) -> Cal
             place="Room 4",
             invitees=[cast.at("csc", 4)],
         )
+    if action == L:
+        return lambda: learning_record(disagreement=d, by=person, note="Agencies read the threshold differently.")
     if action == I:  # nobody here: the case names no agency of another partnership (test_cross_borough.py)
         return lambda: services.counterpart_invite(disagreement=d, by=person, person=cast.at("police", 4))
     if action == A:

@@ -373,7 +373,8 @@ def test_the_actions_offered_are_those_the_policy_allows_a_practitioner_and_thei
     if state == "resolved":
         # once closed: the raiser answers the outcome (feedback is given to them, by others)
         assert shown[practitioner.name] == [link_words(OfferedPage.RESPONSE)]
-        assert shown[manager.name] == [link_words(OfferedPage.FEEDBACK)]
+        # and whoever resolved it (or handles its last stage) records its wider learning
+        assert shown[manager.name] == [link_words(OfferedPage.FEEDBACK), link_words(OfferedPage.LEARNING)]
     else:
         # the line manager may do more here than the practitioner who raised it (Enfield's stage authority)
         assert link_words(OfferedPage.ESCALATE) in shown[manager.name]

@@ -34,7 +34,7 @@ from resolve.audit.models import Event, Verb
 from resolve.calendar import LONDON
 from resolve.disagreements import services
 from resolve.disagreements.models import Disagreement, Meeting
-from resolve.partnerships.models import Person
+from resolve.partnerships.models import LearningTheme, Person
 from resolve.procedures.loader import bundled_path, load_file
 from resolve.web.raising import SESSION_KEY
 from tests.conftest import Cast
@@ -261,6 +261,8 @@ def enfield_case(cast_for: Callable[[str], Cast]) -> tuple[Cast, Disagreement, d
         "what": "figures",
         "year": 2025,
         "quarter": 1,
+        # and one of its learning themes
+        "theme": LearningTheme.objects.create(partnership=cast.partnership, name="Information sharing").pk,
     }
     return cast, d, values
 
@@ -340,6 +342,14 @@ def _simple(agency: str, level: int) -> Callable[..., Scenario]:
         return Scenario(cast.at(agency, level), {"pk": d.pk})
 
     return build
+
+
+def _learning(cast_for: Callable[[str], Cast], time_machine: Any) -> Scenario:
+    """Wider learning, with themes to choose from (the handler at Enfield's stage 1 records it)."""
+    cast, d = _enfield(cast_for)
+    for name in ("Information sharing", "Thresholds and referral"):
+        LearningTheme.objects.create(partnership=cast.partnership, name=name)
+    return Scenario(cast.at("school", 2), {"pk": d.pk})
 
 
 def _action_complete(cast_for: Callable[[str], Cast], time_machine: Any) -> Scenario:
@@ -458,6 +468,7 @@ SCENARIOS: dict[str, Callable[..., Scenario]] = {
     "disagreement_meeting_move": _meeting_move,
     "disagreement_meeting_cancel": _meeting_move,
     "disagreement_counterpart_invite": _cross_borough,
+    "disagreement_learning": _learning,
 }
 
 MARKUP = "<script>alert(1)</script>"

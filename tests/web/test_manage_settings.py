@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from resolve.audit.models import Event, Verb
 from resolve.core.actors import Operator
-from resolve.core.errors import Refused
+from resolve.core.errors import Refused, ResolveError
 from resolve.partnerships.models import Partnership
 from resolve.partnerships.services import partnership_settings_set
 from tests.conftest import Cast
@@ -36,6 +36,7 @@ def form(partnership: Partnership, **changes: object) -> dict[str, object]:
         "reference_prefix": partnership.reference_prefix,
         "message_channel": partnership.message_channel,
         "retention_days": partnership.retention_days,
+        "suppress_below": partnership.suppress_below,
     }
     if partnership.mfa_required:
         values["mfa_required"] = "on"
@@ -126,3 +127,54 @@ def test_the_service_refuses_anyone_but_the_partnerships_administrators(cast_for
     assert a.partnership.name != "Taken over"
     changed = partnership_settings_set(partnership=a.partnership, **values, by=Operator("ops@host"))  # type: ignore[arg-type]
     assert changed == ["name"]
+
+
+def test_the_small_number_threshold_is_saved_and_audited(ours: tuple[Partnership, Client, Any]) -> None:
+    partnership, client, admin = ours
+    assert 'value="5"' in client.get(url(partnership)).content.decode()
+    assert client.post(url(partnership), form(partnership, suppress_below="10")).status_code == 303
+    partnership.refresh_from_db()
+    assert partnership.suppress_below == 10
+    entry = Event.objects.filter(verb=Verb.REFERENCE_CHANGED, data__model="partnerships.Partnership").get()
+    assert entry.data["fields"] == ["suppress_below"]
+    assert entry.data["user"] == admin.pk
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("0", "The smallest count shown must be 1 or more"),
+        ("51", "The smallest count shown must be 50 or fewer"),
+        ("five", "Enter the smallest count shown as a whole number"),
+        ("", "Enter the smallest count shown in reports and exports"),
+    ],
+)
+def test_a_threshold_out_of_range_is_named_and_changes_nothing(
+    ours: tuple[Partnership, Client, Any], value: str, message: str
+) -> None:
+    partnership, client, _admin = ours
+    response = client.post(url(partnership), form(partnership, suppress_below=value))
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    partnership.refresh_from_db()
+    assert partnership.suppress_below == 5
+    assert not Event.objects.filter(verb=Verb.REFERENCE_CHANGED).exists()
+
+
+@pytest.mark.parametrize("value", [0, 51, True, "5"])
+def test_the_service_refuses_a_threshold_out_of_range(ours: tuple[Partnership, Client, Any], value: object) -> None:
+    partnership, _client, admin = ours
+    with pytest.raises(ResolveError) as refused:
+        partnership_settings_set(
+            partnership=partnership,
+            name=partnership.name,
+            reference_prefix=partnership.reference_prefix,
+            mfa_required=partnership.mfa_required,
+            message_channel=partnership.message_channel,
+            retention_days=partnership.retention_days,
+            suppress_below=value,  # type: ignore[arg-type]
+            by=admin,
+        )
+    assert refused.value.field == "suppress_below"
+    partnership.refresh_from_db()
+    assert partnership.suppress_below == 5

@@ -91,6 +91,7 @@ class Action(StrEnum):
     RESPOND = "respond"  # the raiser accepts the feedback or outcome, or asks for it to go further
     SCHEDULE_MEETING = "schedule_meeting"  # schedule or move a meeting, and invite people to it
     INVITE_COUNTERPART = "invite_counterpart"  # bring in another partnership's counterpart (cross-borough)
+    RECORD_LEARNING = "record_learning"  # wider learning at resolution: gaps, training needs, themes
 
 
 class AccessRefused(Refused):
@@ -114,7 +115,7 @@ class AccessNotFound(NotFound):
 
 
 #: Actions that change a disagreement once it is closed (resolved or withdrawn).
-AFTER_CLOSE = {Action.VIEW, Action.GIVE_FEEDBACK, Action.RESPOND}
+AFTER_CLOSE = {Action.VIEW, Action.GIVE_FEEDBACK, Action.RESPOND, Action.RECORD_LEARNING}
 
 #: Actions that need the authority of the current stage (its level, or one of its roles).
 STAGE_AUTHORITY = {
@@ -328,6 +329,9 @@ def _authorised(person: Person, action: Action, disagreement: Disagreement) -> b
         return handles_stage(person, run)
     if action == Action.ADD_HANDLER:
         return handles_stage(person, run) or _manages_someone_taking_part(person, disagreement)
+    if action == Action.RECORD_LEARNING:
+        # whoever handles its latest stage, or closed it (Enfield L82-86: learning identified at resolution)
+        return person.pk == disagreement.closed_by_id or handles_stage(person, run)
     if action == Action.WITHDRAW:
         return person.agency_id is not None and person.agency_id == disagreement.raising_agency_id
     if action == Action.RESPOND:
@@ -362,6 +366,8 @@ def _authorised(person: Person, action: Action, disagreement: Disagreement) -> b
 def _possible(action: Action, disagreement: Disagreement) -> bool:
     """Can ``action`` be done at all in the disagreement's present state (whoever asks)?"""
     if not disagreement.is_open:
+        if action == Action.RECORD_LEARNING:
+            return disagreement.status == Disagreement.Status.RESOLVED  # a withdrawn one taught nothing recorded
         return action in AFTER_CLOSE
     run = rules.latest_run(disagreement)
     assert run is not None
@@ -497,7 +503,7 @@ def reason(person: Person, action: Action, disagreement: Disagreement) -> str:
         return _("Only the reviewer the chair named can record the decision.")
     if action == Action.GIVE_FEEDBACK and person.pk == rules.raiser_of(disagreement).pk:
         return _("Feedback is for you, as the person who raised it: someone else in the agencies in dispute gives it.")
-    if action in STAGE_AUTHORITY or action in (Action.ADD_HANDLER, Action.INVITE_COUNTERPART):
+    if action in STAGE_AUTHORITY or action in (Action.ADD_HANDLER, Action.INVITE_COUNTERPART, Action.RECORD_LEARNING):
         return _("%(reason)s %(who)s Ask your line manager to act.") % {
             "reason": REASONS[action],
             "who": who_can_act(disagreement),
@@ -538,5 +544,9 @@ REASONS: dict[Action, StrPromise] = {
     Action.INVITE_COUNTERPART: gettext_lazy(
         "Only the person who raised it, or someone with the authority of the current stage, can invite a "
         "counterpart from another partnership."
+    ),
+    Action.RECORD_LEARNING: gettext_lazy(
+        "Only the people with the authority of the current stage, or the person who resolved it, can record its "
+        "wider learning."
     ),
 }

@@ -13,7 +13,7 @@ from django.utils import timezone
 from resolve.core.actors import Operator
 from resolve.disagreements import services
 from resolve.disagreements.models import Disagreement
-from resolve.partnerships.models import Agency, Partnership, Person, RoleAssignment
+from resolve.partnerships.models import Agency, LearningTheme, Partnership, Person, RoleAssignment
 from resolve.partnerships.services import partnership_adopt_procedure
 from resolve.procedures.services import procedure_version_from_bundle
 
@@ -74,6 +74,13 @@ PARTNERSHIP_TEAM = [
     ("partnership-manager", "Tara Novak", "Strategic Safeguarding Partnership Manager", "partnership-manager"),
     ("chair", "Uma Clarke", "Independent Chair of the partnership", "escp-chair"),
 ]
+# the partnership's own list of learning themes (its examples, offered when recording wider learning): name, description
+THEMES = [
+    ("Thresholds and referral", "Whether a referral met the threshold, and how the decision was explained"),
+    ("Information sharing", "What was shared between agencies, when, and with whom"),
+    ("Attendance at meetings", "Who came to strategy discussions, conferences and core groups"),
+    ("Understanding of roles", "What each agency expected of the others"),
+]
 
 
 @dataclass(frozen=True)
@@ -113,6 +120,8 @@ def load_demo() -> DemoResult:
         person = _person(partnership, None, short=short, name=name, title=title, level=None, manager=None)
         RoleAssignment.objects.create(partnership=partnership, person=person, role=role)
         people[short] = person
+    for name, description in THEMES:
+        LearningTheme.objects.create(partnership=partnership, name=name, description=description)
     _disagreements(partnership, people)
     # the partnership's administrator: a staff account with no person, who keeps it in /manage/
     administrator = get_user_model().objects.create_user(

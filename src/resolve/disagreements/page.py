@@ -80,6 +80,7 @@ class OfferedPage(StrEnum):
     MEETING_MOVE = "meeting_move"
     MEETING_CANCEL = "meeting_cancel"
     COUNTERPART_INVITE = "counterpart_invite"
+    LEARNING = "learning"
 
 
 #: the action pages each allowed action offers, in the order the page lists them
@@ -98,6 +99,7 @@ PAGES_FOR: dict[Action, tuple[OfferedPage, ...]] = {
     Action.RESPOND: (OfferedPage.RESPONSE,),
     Action.SCHEDULE_MEETING: (OfferedPage.MEETING_SCHEDULE,),
     Action.INVITE_COUNTERPART: (OfferedPage.COUNTERPART_INVITE,),
+    Action.RECORD_LEARNING: (OfferedPage.LEARNING,),
 }
 
 

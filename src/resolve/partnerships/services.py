@@ -190,9 +190,11 @@ def person_line_manager_set(*, person: Person, line_manager: Person | None, by: 
 
 
 #: the settings a partnership's administrators keep in its Settings page (the slug and nation have their own rules)
-SETTINGS = ("name", "reference_prefix", "mfa_required", "message_channel", "retention_days")
+SETTINGS = ("name", "reference_prefix", "mfa_required", "message_channel", "retention_days", "suppress_below")
 #: the shortest and longest a partnership may keep a closed disagreement's personal data, in days
 RETENTION_DAYS = (365, 100 * 365)
+#: the smallest and largest small-number threshold: a count under it leaves the oversight pages as "fewer than N"
+SUPPRESS_BELOW = (1, 50)
 
 
 @transaction.atomic
@@ -204,9 +206,11 @@ def partnership_settings_set(
     mfa_required: bool,
     message_channel: str,
     retention_days: int,
+    suppress_below: int | None = None,
     by: Asking,
 ) -> list[str]:
-    """Change the partnership's name, reference letters, two-factor rule, message channel and retention.
+    """Change the partnership's name, reference letters, two-factor rule, message channel, retention and
+    small-number threshold (``suppress_below``; None keeps it as it is).
 
     Returns the names of the settings that changed (none: nothing is written). References already
     given keep their letters; a longer or shorter retention applies from the next retention run.
@@ -230,12 +234,23 @@ def partnership_settings_set(
             % {"shortest": shortest, "longest": longest},
             field="retention_days",
         )
+    if suppress_below is None:
+        suppress_below = partnership.suppress_below
+    fewest, most = SUPPRESS_BELOW
+    whole = isinstance(suppress_below, int) and not isinstance(suppress_below, bool)
+    if not whole or not (fewest <= suppress_below <= most):
+        raise ResolveError(
+            _("Give the smallest count shown as a whole number from %(fewest)s to %(most)s.")
+            % {"fewest": fewest, "most": most},
+            field="suppress_below",
+        )
     wanted = {
         "name": name,
         "reference_prefix": reference_prefix,
         "mfa_required": bool(mfa_required),
         "message_channel": message_channel,
         "retention_days": retention_days,
+        "suppress_below": suppress_below,
     }
     changed = [field for field in SETTINGS if getattr(partnership, field) != wanted[field]]
     if not changed:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from resolve.web.act import counterparts, meetings, outcomes, records, review, transitions
+from resolve.web.act import counterparts, learning, meetings, outcomes, records, review, transitions
 
 urlpatterns = [
     *transitions.urlpatterns,
@@ -11,4 +11,5 @@ urlpatterns = [
     *outcomes.urlpatterns,
     *meetings.urlpatterns,
     *counterparts.urlpatterns,
+    *learning.urlpatterns,
 ]

@@ -1,5 +1,5 @@
 """Administration pages: the partnership's own settings (its name, reference letters, two-factor rule,
-how messages are sent and how long personal data is kept), one service call."""
+how messages are sent, how long personal data is kept and its small-number threshold), one service call."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from resolve.core.errors import ResolveError
 from resolve.partnerships.models import Partnership
-from resolve.partnerships.services import RETENTION_DAYS, partnership_settings_set
+from resolve.partnerships.services import RETENTION_DAYS, SUPPRESS_BELOW, partnership_settings_set
 from resolve.web.forms import GovForm
 from resolve.web.manage.base import administers, page
 
@@ -72,6 +72,22 @@ class SettingsForm(GovForm):
             "invalid": gettext_lazy("Enter the days to keep personal data as a whole number, such as 2190"),
             "min_value": gettext_lazy("Keep personal data for at least %(limit_value)s days"),
             "max_value": gettext_lazy("Keep personal data for at most %(limit_value)s days"),
+        },
+    )
+    suppress_below = forms.IntegerField(
+        label=gettext_lazy("Smallest count shown in reports and exports"),
+        help_text=gettext_lazy(
+            "In the board reports and the figures exported, a count smaller than this is shown as 'fewer than' "
+            "it, so that no child can be identified. From 1 to 50; 5 is usual."
+        ),
+        min_value=SUPPRESS_BELOW[0],
+        max_value=SUPPRESS_BELOW[1],
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-3"}),
+        error_messages={
+            "required": gettext_lazy("Enter the smallest count shown in reports and exports"),
+            "invalid": gettext_lazy("Enter the smallest count shown as a whole number, such as 5"),
+            "min_value": gettext_lazy("The smallest count shown must be %(limit_value)s or more"),
+            "max_value": gettext_lazy("The smallest count shown must be %(limit_value)s or fewer"),
         },
     )
 

@@ -59,6 +59,7 @@ ACTION_PAGES: dict[OfferedPage, tuple[str, StrPromise, str | None]] = {
         _("Invite a counterpart from another partnership"),
         None,
     ),
+    OfferedPage.LEARNING: ("disagreement_learning", _("Record wider learning"), None),
 }
 
 
