@@ -14,25 +14,15 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from resolve.audit.models import Event, Verb
 from resolve.procedures.schema import PartnershipRole
-from resolve.web.oversight import base
 from tests.conftest import Cast
 from tests.documents.test_board_reports import CHILD_NAME, NOW, make, pdf_text
 from tests.web.test_home import signed_in
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _until_the_dashboard_is_built(monkeypatch: pytest.MonkeyPatch) -> None:
-    """``base.sections`` reverses the dashboard's address, which another branch builds: without it, no navigation."""
-    try:
-        reverse("oversight:dashboard", kwargs={"partnership": "any"})
-    except NoReverseMatch:
-        monkeypatch.setattr(base, "sections", lambda request, partnership: [])
 
 
 PERIOD = {"start_0": "1", "start_1": "7", "start_2": "2026", "end_0": "30", "end_1": "9", "end_2": "2026"}

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from resolve.audit.selectors import last_change
@@ -18,27 +18,10 @@ from resolve.disagreements import services
 from resolve.disagreements.models import Disagreement
 from resolve.partnerships.models import LearningTheme, Person
 from resolve.reports.models import LearningEntry, LearningResponse
-from resolve.web.oversight import base
 from tests.conftest import Cast
 from tests.disagreements.test_services import raise_one
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _until_the_dashboard_is_built(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The oversight navigation starts from the dashboard's address (``oversight.base.sections``); on a
-    branch where that page is not built yet, stand in for its address so the learning log's pages render."""
-    try:
-        reverse("oversight:dashboard", kwargs={"partnership": "x"})
-    except NoReverseMatch:
-
-        def standing_in(name: str, *args: Any, **kwargs: Any) -> str:
-            if name == "oversight:dashboard":
-                return "/oversight/" + kwargs["kwargs"]["partnership"] + "/"
-            return reverse(name, *args, **kwargs)
-
-        monkeypatch.setattr(base, "reverse", standing_in)
 
 
 def signed_in(person: Person) -> Client:

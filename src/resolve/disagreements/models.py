@@ -102,7 +102,12 @@ class Disagreement(UUIDModel):
 
     class Meta:
         ordering = ["-raised_at"]
-        indexes = [models.Index(fields=["partnership", "status"])]
+        indexes = [
+            models.Index(fields=["partnership", "status"]),
+            # the oversight figures count a partnership's disagreements raised, or closed, in a period
+            models.Index(fields=["partnership", "raised_at"]),
+            models.Index(fields=["partnership", "closed_at"]),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["partnership", "reference"], name="disagreement_reference_unique")
         ]
@@ -155,6 +160,8 @@ class StageRun(UUIDModel):
 
     class Meta:
         ordering = ["position"]
+        # the furthest stage a disagreement reached (the oversight figures, the lists)
+        indexes = [models.Index(fields=["disagreement", "position"])]
         constraints = [
             models.UniqueConstraint(fields=["disagreement", "stage"], name="stage_run_once_per_stage"),
             models.UniqueConstraint(

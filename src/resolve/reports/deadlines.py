@@ -38,9 +38,10 @@ def standing(deadlines: QuerySet[StageDeadline]) -> QuerySet[StageDeadline]:
 
 def _met_by_notice(deadlines: QuerySet[StageDeadline]) -> Q:
     """True of a deadline that a notice of its stage, sent by its due time, fulfils."""
-    versions = deadlines.order_by().values_list("stage_run__disagreement__procedure_version", flat=True).distinct()
+    # the versions in the scope: an EXISTS per stored version (there are few), never a pass over the deadlines
+    used = deadlines.filter(stage_run__disagreement__procedure_version=OuterRef("pk"))
     q = Q(pk__in=[])
-    for pk, sha in ProcedureVersion.objects.filter(pk__in=versions).values_list("pk", "sha256"):
+    for pk, sha in ProcedureVersion.objects.filter(Exists(used)).values_list("pk", "sha256"):
         procedure = ProcedureVersion.procedure_of(pk, sha)
         for pathway in procedure.pathways:
             for stage in pathway.stages:

@@ -32,7 +32,7 @@ from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Max, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -217,19 +217,20 @@ def totals(scope: Scope) -> Totals:
 
 
 def by_stage(scope: Scope) -> Breakdown:
-    """Raised in the period, by the furthest stage reached (ordered by the stage's position)."""
+    """Raised in the period, by the furthest stage reached (ordered by the stage's position).
+
+    Counted over the stage runs that no later run of the same disagreement follows (an anti-join),
+    not by a subquery per disagreement: one pass however many there are.
+    """
+    later = StageRun.objects.filter(disagreement=OuterRef("disagreement"), position__gt=OuterRef("position"))
     rows = (
-        raised_in(scope)
-        .annotate(reached=_furthest("name"), at=_furthest("position"))
-        .values("reached", "at")
-        .annotate(n=Count("pk"))
-        .order_by("at", "reached")
+        StageRun.objects.filter(disagreement__in=raised_in(scope).values("pk"))
+        .exclude(Exists(later))
+        .values("name")
+        .annotate(n=Count("disagreement", distinct=True), at=Min("position"))
+        .order_by("at", "name")
     )
-    merged: dict[str, int] = {}
-    for r in rows:  # one row per stage, not per disagreement
-        label = r["reached"] or _("No stage")
-        merged[label] = merged.get(label, 0) + r["n"]
-    return Breakdown(tuple(Row(label, n) for label, n in merged.items()))
+    return Breakdown(tuple(Row(r["name"], r["n"]) for r in rows))
 
 
 def by_raising_agency(scope: Scope) -> Breakdown:
