@@ -5,7 +5,8 @@ Usage:
 
     python3 dev.py serve [--host H] [--port N]
         Create ./.venv if it is missing, install the locked runtime dependencies
-        (requirements/base.txt) and Resolve itself, apply the migrations, load the demo
+        (requirements/base.txt) and Resolve itself (and Debian's Pango for the PDFs, when it is
+        missing), apply the migrations, load the demo
         partnership (its sign-in details are printed) and run the development web server,
         by default at http://127.0.0.1:8000/, with one background worker (`resolve worker`: it
         sends the e-mails and runs the deadline sweep). Ctrl-C stops both; when either stops by
@@ -17,7 +18,7 @@ Usage:
         lint-imports (the apps' layers, pyproject's [tool.importlinter]),
         resolve makemigrations --check --dry-run and pytest (with the browser tests, in Debian's
         Chromium at /usr/bin/chromium: installed with apt-get first when it is missing, as root or
-        through sudo). Arguments after "test" go to
+        through sudo; and Pango, which draws the PDFs, likewise). Arguments after "test" go to
         pytest (python3 dev.py test -k calendar). With DATABASE_URL=postgres://... the tests run
         against that PostgreSQL; otherwise on SQLite.
 
@@ -25,6 +26,12 @@ Usage:
         For reviewers: walk the main pages in Debian's Chromium as the demo partnership's people
         (tests/browser/test_main_pages.py, axe-core on each) and save screenshots of each at 1280 px and
         320 px wide in var/screenshots/ (not committed).
+
+    python3 dev.py documents
+        For reviewers: make every document (the record for the files, the reports to the board, the
+        quarterly report) for each shipped procedure from a case walked through every stage
+        (tests/documents/test_every_document.py), and save them with each PDF page as PNG (pdftoppm,
+        Debian's poppler-utils: installed first when it is missing) in var/documents/ (not committed).
 
     python3 dev.py assets
         For developers: rebuild GOV.UK Frontend for Resolve's pages (needs Node.js and npm): run
@@ -541,6 +548,23 @@ def screenshots(argv: Sequence[str]) -> int:
     return status
 
 
+def documents(argv: Sequence[str]) -> int:
+    """Every document Resolve makes, for each shipped procedure, as files and each PDF page as PNG, in var/documents/."""
+    python = ensure_venv()
+    install(python, DEV_LOCK)
+    ensure_pango()
+    if shutil.which("pdftoppm") is None:
+        apt_install(["poppler-utils"], "Rendering the documents' pages to PNG needs pdftoppm")
+    out = ROOT / "var" / "documents"
+    shutil.rmtree(out, ignore_errors=True)
+    env = {**tool_env("resolve.settings.test"), "RESOLVE_DOCUMENT_PAGES": str(out)}
+    data_dir(env)
+    status = run_tool(["pytest", "-q", "tests/documents/test_every_document.py", *argv], env)
+    if status == 0:
+        say(f"The documents and their pages as PNG are in {relative(out)}/<procedure>/ (not committed).")
+    return status
+
+
 def lock(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(prog="python3 dev.py lock", description="Lock dependencies.")
     parser.add_argument("--upgrade", action="store_true", help="newest allowed version of all")
@@ -627,7 +651,14 @@ def main(argv: Sequence[str]) -> int:
     if not argv:
         return usage(2)
     command, rest = argv[0], argv[1:]
-    commands = {"serve": serve, "test": test, "screenshots": screenshots, "lock": lock, "assets": assets}
+    commands = {
+        "serve": serve,
+        "test": test,
+        "screenshots": screenshots,
+        "documents": documents,
+        "lock": lock,
+        "assets": assets,
+    }
     if command in ("-h", "--help", "help"):
         return usage(0)
     if command not in commands:

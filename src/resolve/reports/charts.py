@@ -227,7 +227,8 @@ def _breakdown(key: str, title: str, what: str, figure: Breakdown, below: int | 
     labels = [r.label for r in figure.rows]
     chart = bar_chart(key, title, labels, [(_("Disagreements"), cells)]) if rows else None
     if figure.adds_up and rows:
-        rows.append((_("Total"), figure.total))
+        # a total under the threshold is itself a small number (one row would give its cell away)
+        rows.append((_("Total"), figure.total if below is None else _cell(shown(figure.total, below))))
     return FigureTable(key, title, (what, _("Disagreements")), tuple(rows), chart=chart)
 
 
@@ -306,7 +307,7 @@ def tables(dash: Dashboard, *, below: int | None = None) -> list[FigureTable]:
             if below is None
             else [_cell(c) for c in suppress_row([r.met, r.missed, r.pending], below)]
         )
-        d_rows.append((r.label, *cells, r.total))
+        d_rows.append((r.label, *cells, r.total if below is None else _cell(shown(r.total, below))))
         met_cells.append(cells[0])
         missed_cells.append(cells[1])
     labels = [r.label for r in dash.deadlines_by_stage.rows]
