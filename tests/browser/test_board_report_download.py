@@ -8,7 +8,6 @@ from datetime import timedelta
 
 import pypdf
 import pytest
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
@@ -16,20 +15,10 @@ from resolve.audit.models import Event, Verb
 from resolve.demo.loader import load_demo
 from resolve.disagreements.models import Disagreement, Participant
 from resolve.partnerships.models import Person
-from resolve.web.oversight import base
 from tests.browser.conftest import Seen
 from tests.browser.test_records_and_outcomes import sign_in_as
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _until_the_dashboard_is_built(monkeypatch: pytest.MonkeyPatch) -> None:
-    """``base.sections`` reverses the dashboard's address, which another branch builds: without it, no navigation."""
-    try:
-        reverse("oversight:dashboard", kwargs={"partnership": "any"})
-    except NoReverseMatch:
-        monkeypatch.setattr(base, "sections", lambda request, partnership: [])
 
 
 def test_the_business_unit_downloads_the_level_4_log_for_a_period(page: Page, live_server: object, seen: Seen) -> None:

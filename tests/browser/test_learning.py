@@ -15,7 +15,6 @@ from resolve.disagreements.models import Disagreement
 from resolve.reports.models import LearningEntry, LearningResponse
 from tests.browser.conftest import Seen
 from tests.browser.test_records_and_outcomes import sign_in_as
-from tests.web.test_learning_pages import _until_the_dashboard_is_built  # noqa: F401 - an autouse fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
