@@ -163,6 +163,7 @@ def post_calendar(client: Client, partnership: Partnership, row: Mapping[str, ob
             "message_channel": partnership.message_channel,
             "day_starts": "09:00",
             "day_ends": "17:00",
+            "suppress_below": partnership.suppress_below,
             "calendar_days-TOTAL_FORMS": 1,
             "calendar_days-INITIAL_FORMS": 1 if day else 0,
             **existing,
