@@ -549,7 +549,7 @@ def screenshots(argv: Sequence[str]) -> int:
 
 
 def documents(argv: Sequence[str]) -> int:
-    """Every document Resolve makes, for each shipped procedure, as files and each PDF page as PNG, in var/documents/."""
+    """Every document Resolve makes, for each shipped procedure, and each PDF page as PNG, in var/documents/."""
     python = ensure_venv()
     install(python, DEV_LOCK)
     ensure_pango()

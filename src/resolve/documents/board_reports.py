@@ -28,6 +28,7 @@ from resolve.partnerships.models import Partnership
 from resolve.procedures.schema import BoardReport, Procedure
 from resolve.reports.access import oversight_check
 from resolve.reports.deadlines import MET, MISSED, PENDING, with_state
+from resolve.reports.figures import quantile
 from resolve.reports.suppression import is_suppressed, shown, suppress_row
 
 #: the longest period a report may cover, in days (a year, a leap year included)
@@ -197,17 +198,14 @@ def _figures(labels: list[str], counts: list[int], below: int) -> tuple[Figure, 
 
 
 def _median(covered: QuerySet[Disagreement], below: int) -> str:
-    """The median working days to close, from the middle one or two values: two queries at any size."""
+    """The median working days to close (``figures.quantile``, as the dashboard's): two queries at any size."""
     closed = covered.filter(working_days_taken__isnull=False)
     n = closed.count()
     if n == 0:
         return _("None closed")
     if is_suppressed(n, below):
         return _("Not shown: %(n)s closed") % {"n": shown(n, below)}
-    ordered = closed.order_by("working_days_taken").values_list("working_days_taken", flat=True)
-    middle = [v or 0 for v in ordered[(n - 1) // 2 : n // 2 + 1]]
-    value = sum(middle) / len(middle)
-    return f"{value:g}"
+    return f"{quantile(closed, n, 0.5):g}"
 
 
 def board_report(

@@ -268,8 +268,10 @@ def by_category(scope: Scope) -> Breakdown:
     return Breakdown(tuple(Row(names.get(r["category"], r["category"]) or _("No category"), r["n"]) for r in rows))
 
 
-def _quantile(values: QuerySet[Disagreement], count: int, p: float) -> float:
-    """The ``p`` quantile by linear interpolation between ranks, the ranks either side read with OFFSET."""
+def quantile(values: QuerySet[Disagreement], count: int, p: float) -> float:
+    """The ``p`` quantile of ``values``' working days taken (``count`` of them, at least 1), by linear
+    interpolation between ranks as ``percentile_cont`` does; the ranks either side read with OFFSET (one
+    query on either database). The board reports' median uses it too."""
     position = p * (count - 1)
     low, high = math.floor(position), math.ceil(position)
     ordered = values.order_by("working_days_taken").values_list("working_days_taken", flat=True)
@@ -286,9 +288,9 @@ def time_to_resolution(scope: Scope) -> Spread:
         return Spread(0, None, None, None, None, None)
     return Spread(
         count=n,
-        median=_quantile(taken, n, 0.5),
-        lower_quartile=_quantile(taken, n, 0.25),
-        upper_quartile=_quantile(taken, n, 0.75),
+        median=quantile(taken, n, 0.5),
+        lower_quartile=quantile(taken, n, 0.25),
+        upper_quartile=quantile(taken, n, 0.75),
         shortest=found["shortest"],
         longest=found["longest"],
     )

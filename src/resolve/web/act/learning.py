@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 from django.urls import path
-from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from resolve.access.policy import Action, reason
@@ -70,7 +70,7 @@ class LearningPage(ActionPage):
 
     def why_not(self) -> str:
         if self.disagreement.status == Disagreement.Status.WITHDRAWN:
-            return gettext_now("This disagreement was withdrawn: there is no resolution to record wider learning from.")
+            return gettext("This disagreement was withdrawn: there is no resolution to record wider learning from.")
         return reason(self.person, self.action, self.disagreement)
 
     def perform(self, form: GovForm) -> object:

@@ -3,30 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import wraps
 from typing import Any, Concatenate, ParamSpec
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from resolve.partnerships.models import Partnership
 from resolve.partnerships.selectors import partnerships_administered_by
+from resolve.web.sections import Section, section_links
 
 P = ParamSpec("P")
 View = Callable[Concatenate[HttpRequest, Partnership, P], HttpResponse]
-
-
-@dataclass(frozen=True)
-class Section:
-    """One entry of the administration pages' navigation, in the order a business manager sets up."""
-
-    url_name: str  # in the "manage" namespace; takes the partnership's slug only
-    label: Any
-    prefix: str  # the part of the address after /manage/<slug>/ that marks a page as in this section
 
 
 SECTIONS = (
@@ -46,17 +36,7 @@ SECTIONS = (
 
 def sections(request: HttpRequest, partnership: Partnership) -> list[dict[str, Any]]:
     """The navigation: each section's address, and whether the page shown is in it."""
-    base = reverse("manage:overview", kwargs={"partnership": partnership.slug})
-    rest = request.path[len(base) :] if request.path.startswith(base) else None
-    found = []
-    for section in SECTIONS:
-        try:
-            url = reverse(f"manage:{section.url_name}", kwargs={"partnership": partnership.slug})
-        except NoReverseMatch:
-            continue  # a section not built yet
-        current = rest is not None and (rest.startswith(section.prefix) if section.prefix else rest == "")
-        found.append({"url": url, "label": section.label, "current": current})
-    return found
+    return section_links(request, partnership, namespace="manage", sections=SECTIONS)
 
 
 def administers(view: View[P]) -> Callable[Concatenate[HttpRequest, str, P], HttpResponse]:

@@ -3,32 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import wraps
 from typing import Any, Concatenate, ParamSpec
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from resolve.partnerships.models import Partnership
 from resolve.reports.access import may_oversee
+from resolve.web.sections import Section, section_links
 
 P = ParamSpec("P")
 View = Callable[Concatenate[HttpRequest, Partnership, P], HttpResponse]
 
 
-@dataclass(frozen=True)
-class Section:
-    url_name: str  # in the "oversight" namespace; takes the partnership's slug only
-    label: Any
-    prefix: str  # the part of the address after /oversight/<slug>/ that marks a page as in this section
-
-
 SECTIONS = (
-    Section("dashboard", _("Dashboard"), ""),
+    Section("dashboard", _("Dashboard"), "", also=("export/",)),
     Section("board_reports", _("Reports to the board"), "reports/"),
     Section("learning", _("Learning log"), "learning/"),
 )
@@ -36,17 +28,7 @@ SECTIONS = (
 
 def sections(request: HttpRequest, partnership: Partnership) -> list[dict[str, Any]]:
     """The navigation: each section's address, and whether the page shown is in it."""
-    base = reverse("oversight:dashboard", kwargs={"partnership": partnership.slug})
-    rest = request.path[len(base) :] if request.path.startswith(base) else None
-    found = []
-    for section in SECTIONS:
-        try:
-            url = reverse(f"oversight:{section.url_name}", kwargs={"partnership": partnership.slug})
-        except NoReverseMatch:
-            continue  # a section not built yet
-        current = rest is not None and (rest.startswith(section.prefix) if section.prefix else rest in ("", "export/"))
-        found.append({"url": url, "label": section.label, "current": current})
-    return found
+    return section_links(request, partnership, namespace="oversight", sections=SECTIONS)
 
 
 def oversees(view: View[P]) -> Callable[Concatenate[HttpRequest, str, P], HttpResponse]:
