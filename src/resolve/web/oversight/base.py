@@ -21,6 +21,7 @@ View = Callable[Concatenate[HttpRequest, Partnership, P], HttpResponse]
 
 SECTIONS = (
     Section("dashboard", _("Dashboard"), "", also=("export/",)),
+    Section("quarterly", _("Quarterly report"), "quarterly/"),
     Section("board_reports", _("Reports to the board"), "reports/"),
     Section("learning", _("Learning log"), "learning/"),
 )
