@@ -20,6 +20,7 @@ from resolve.disagreements.selectors import (
     work_for,
 )
 from resolve.partnerships.selectors import person_of
+from resolve.reports.learning import learning_of
 from resolve.web.filters import DisagreementFilterForm
 
 
@@ -77,7 +78,9 @@ def disagreement(request: HttpRequest, pk: UUID) -> HttpResponse:
         page = disagreement_page(person=person, pk=pk)
     except NotFound:
         raise Http404 from None
-    return render(request, "web/disagreement.html", {"person": person, "page": page})
+    # the wider learning recorded for it (resolve.reports.learning), shown to whoever may see the page
+    learning = learning_of(page.disagreement)
+    return render(request, "web/disagreement.html", {"person": person, "page": page, "learning": learning})
 
 
 # The pages the footer links to: anyone may read them, signed in or not.
